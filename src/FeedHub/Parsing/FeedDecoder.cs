@@ -1,0 +1,114 @@
+using System.Text;
+using System.Text.RegularExpressions;
+
+namespace FeedHub.Parsing;
+
+/// <summary>
+/// Turns a feed's bytes into text the way browsers and feedparser do: a byte order mark wins,
+/// then the charset of the HTTP Content-Type, then the XML declaration, then UTF-8.
+/// </summary>
+public static partial class FeedDecoder
+{
+    static FeedDecoder() => Encoding.RegisterProvider(CodePagesEncodingProvider.Instance);
+
+    public static string Decode(ReadOnlySpan<byte> body, string? contentType)
+    {
+        var encoding = FromByteOrderMark(body, out var bomLength)
+            ?? Lookup(CharsetOf(contentType), body)
+            ?? SniffWideEncoding(body)
+            ?? Lookup(DeclaredEncoding(body), body)
+            ?? Encoding.UTF8;
+        return encoding.GetString(body[bomLength..]);
+    }
+
+    /// <summary>The charset parameter of a Content-Type header, if any.</summary>
+    public static string? CharsetOf(string? contentType)
+    {
+        if (contentType is null)
+        {
+            return null;
+        }
+
+        var match = CharsetParameter().Match(contentType);
+        return match.Success ? match.Groups[1].Value : null;
+    }
+
+    private static Encoding? FromByteOrderMark(ReadOnlySpan<byte> body, out int length)
+    {
+        // UTF-32 LE starts like UTF-16 LE, so the longer marks are tried first.
+        (byte[] Mark, Encoding Encoding)[] marks =
+        [
+            ([0x00, 0x00, 0xFE, 0xFF], new UTF32Encoding(bigEndian: true, byteOrderMark: false)),
+            ([0xFF, 0xFE, 0x00, 0x00], new UTF32Encoding(bigEndian: false, byteOrderMark: false)),
+            ([0xEF, 0xBB, 0xBF], new UTF8Encoding(false)),
+            ([0xFE, 0xFF], new UnicodeEncoding(bigEndian: true, byteOrderMark: false)),
+            ([0xFF, 0xFE], new UnicodeEncoding(bigEndian: false, byteOrderMark: false)),
+        ];
+        foreach (var (mark, encoding) in marks)
+        {
+            if (body.StartsWith(mark))
+            {
+                length = mark.Length;
+                return encoding;
+            }
+        }
+
+        length = 0;
+        return null;
+    }
+
+    /// <summary>The encoding named in an XML declaration, read as ASCII from the first bytes.</summary>
+    private static string? DeclaredEncoding(ReadOnlySpan<byte> body)
+    {
+        var head = Encoding.ASCII.GetString(body[..Math.Min(body.Length, 256)]);
+        var match = XmlDeclarationEncoding().Match(head);
+        return match.Success ? match.Groups[1].Value : null;
+    }
+
+    /// <summary>UTF-16 and UTF-32 without a byte order mark, told apart by where the zero bytes of "&lt;" fall.</summary>
+    private static Encoding? SniffWideEncoding(ReadOnlySpan<byte> body) => body switch
+    {
+        [0x00, 0x00, 0x00, (byte)'<', ..] => new UTF32Encoding(bigEndian: true, byteOrderMark: false),
+        [(byte)'<', 0x00, 0x00, 0x00, ..] => new UTF32Encoding(bigEndian: false, byteOrderMark: false),
+        [0x00, (byte)'<', ..] => new UnicodeEncoding(bigEndian: true, byteOrderMark: false),
+        [(byte)'<', 0x00, ..] => new UnicodeEncoding(bigEndian: false, byteOrderMark: false),
+        _ => null,
+    };
+
+    private static Encoding? Lookup(string? name, ReadOnlySpan<byte> body)
+    {
+        if (string.IsNullOrWhiteSpace(name))
+        {
+            return null;
+        }
+
+        // Publishers who declare Latin-1 write Windows-1252 (curly quotes, dashes, the euro);
+        // every browser reads it that way, and so does feedparser.
+        var trimmed = name.Trim().Trim('"', '\'');
+        if (trimmed.Equals("iso-8859-1", StringComparison.OrdinalIgnoreCase)
+            || trimmed.Equals("latin1", StringComparison.OrdinalIgnoreCase)
+            || trimmed.Equals("us-ascii", StringComparison.OrdinalIgnoreCase))
+        {
+            trimmed = "windows-1252";
+        }
+
+        try
+        {
+            var encoding = Encoding.GetEncoding(trimmed);
+
+            // A UTF-16 or UTF-32 label says nothing of byte order, and on bytes that read as ASCII
+            // it is a mislabel: in both cases the bytes decide.
+            return encoding is UnicodeEncoding or UTF32Encoding ? SniffWideEncoding(body) : encoding;
+        }
+        catch (ArgumentException)
+        {
+            return null;
+        }
+    }
+
+    [GeneratedRegex("""charset\s*=\s*["']?([A-Za-z0-9._:\-]+)""", RegexOptions.IgnoreCase)]
+    private static partial Regex CharsetParameter();
+
+    [GeneratedRegex("""^\s*<\?xml[^>]*?encoding\s*=\s*["']([A-Za-z0-9._:\-]+)["']""", RegexOptions.IgnoreCase)]
+    private static partial Regex XmlDeclarationEncoding();
+}

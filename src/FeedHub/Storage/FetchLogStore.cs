@@ -1,0 +1,76 @@
+using System.Data.Common;
+using Dapper;
+using FeedHub.Model;
+
+namespace FeedHub.Storage;
+
+internal sealed class FetchLogStore(Database database)
+{
+    public async Task<IReadOnlyList<FetchRecord>> ListAsync(string sourceId, int limit, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        var rows = await connection.QueryAsync<FetchRow>(new CommandDefinition(
+            """
+            SELECT id, source_id, started_at, duration_ms, outcome, http_status, bytes, items_seen, items_new, items_updated, error
+            FROM fetches
+            WHERE source_id = @sourceId
+            ORDER BY id DESC
+            LIMIT @limit
+            """,
+            new { sourceId, limit },
+            cancellationToken: cancellationToken));
+        return rows.Select(r => r.ToRecord()).ToList();
+    }
+
+    internal static Task AppendAsync(DbConnection connection, DbTransaction transaction, FetchRecord record, CancellationToken cancellationToken) =>
+        connection.ExecuteAsync(new CommandDefinition(
+            """
+            INSERT INTO fetches (source_id, started_at, duration_ms, outcome, http_status, bytes, items_seen, items_new, items_updated, error)
+            VALUES (@SourceId, @StartedAt, @DurationMs, @Outcome, @HttpStatus, @Bytes, @ItemsSeen, @ItemsNew, @ItemsUpdated, @Error)
+            """,
+            new
+            {
+                record.SourceId,
+                record.StartedAt,
+                DurationMs = (long)record.Duration.TotalMilliseconds,
+                Outcome = record.Outcome.ToString(),
+                record.HttpStatus,
+                record.Bytes,
+                record.ItemsSeen,
+                record.ItemsNew,
+                record.ItemsUpdated,
+                record.Error,
+            },
+            transaction,
+            cancellationToken: cancellationToken));
+
+    private sealed class FetchRow
+    {
+        public long Id { get; init; }
+        public string SourceId { get; init; } = "";
+        public DateTimeOffset StartedAt { get; init; }
+        public long DurationMs { get; init; }
+        public string Outcome { get; init; } = "";
+        public long? HttpStatus { get; init; }
+        public long Bytes { get; init; }
+        public long ItemsSeen { get; init; }
+        public long ItemsNew { get; init; }
+        public long ItemsUpdated { get; init; }
+        public string? Error { get; init; }
+
+        public FetchRecord ToRecord() => new()
+        {
+            Id = Id,
+            SourceId = SourceId,
+            StartedAt = StartedAt,
+            Duration = TimeSpan.FromMilliseconds(DurationMs),
+            Outcome = Enum.Parse<FetchOutcome>(Outcome),
+            HttpStatus = (int?)HttpStatus,
+            Bytes = Bytes,
+            ItemsSeen = (int)ItemsSeen,
+            ItemsNew = (int)ItemsNew,
+            ItemsUpdated = (int)ItemsUpdated,
+            Error = Error,
+        };
+    }
+}

@@ -1,0 +1,168 @@
+using System.Data.Common;
+using System.Text.Json;
+using Dapper;
+using FeedHub.Model;
+
+namespace FeedHub.Storage;
+
+internal sealed class ItemStore(Database database)
+{
+    public async Task<IReadOnlyList<StoredItem>> QueryAsync(ItemQuery query, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        var rows = await connection.QueryAsync<ItemRow>(new CommandDefinition(
+            """
+            SELECT id, source_id, guid, title, link, summary, content_html, authors, categories, enclosures,
+                   published, updated, first_seen_at
+            FROM items
+            WHERE (@SourceId IS NULL OR source_id = @SourceId)
+              AND (@Since IS NULL OR sort_at >= @Since)
+            ORDER BY sort_at DESC, id DESC
+            LIMIT @Limit
+            """,
+            query,
+            cancellationToken: cancellationToken));
+        return rows.Select(r => r.ToStoredItem()).ToList();
+    }
+
+    /// <summary>
+    /// Stores one poll's items against their identities: unseen ones are inserted, changed ones updated
+    /// in place (their <c>updated</c> moves), unchanged ones left alone. Duplicates within the document
+    /// merge into the first occurrence.
+    /// </summary>
+    internal static async Task<(int New, int Updated)> UpsertAsync(
+        DbConnection connection, DbTransaction transaction, string sourceId, IReadOnlyList<Item> items, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        int inserted = 0, updated = 0;
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var item in items)
+        {
+            var identity = ItemIdentity.KeyOf(item);
+            if (!seen.Add(identity))
+            {
+                continue;
+            }
+
+            var hash = ItemIdentity.ContentHashOf(item);
+            var existing = await connection.QuerySingleOrDefaultAsync<ExistingItem>(new CommandDefinition(
+                "SELECT id, content_hash, updated, sort_at FROM items WHERE source_id = @sourceId AND identity = @identity",
+                new { sourceId, identity },
+                transaction,
+                cancellationToken: cancellationToken));
+
+            if (existing is null)
+            {
+                await connection.ExecuteAsync(new CommandDefinition(
+                    """
+                    INSERT INTO items (source_id, identity, guid, title, link, summary, content_html, authors, categories,
+                                       enclosures, published, updated, content_hash, first_seen_at, sort_at)
+                    VALUES (@SourceId, @Identity, @Guid, @Title, @Link, @Summary, @ContentHtml, @Authors, @Categories,
+                            @Enclosures, @Published, @Updated, @ContentHash, @Now, @SortAt)
+                    """,
+                    ItemParameters.From(sourceId, identity, hash, item, item.Updated ?? item.Published ?? now, item.Published ?? item.Updated ?? now, now),
+                    transaction,
+                    cancellationToken: cancellationToken));
+                inserted++;
+            }
+            else if (existing.ContentHash != hash)
+            {
+                // Upstreams often edit without touching their own date; the edit still has to show.
+                var movedUpdated = item.Updated is { } upstream && upstream > existing.Updated ? upstream : now;
+                await connection.ExecuteAsync(new CommandDefinition(
+                    """
+                    UPDATE items
+                    SET guid = @Guid, title = @Title, link = @Link, summary = @Summary, content_html = @ContentHtml,
+                        authors = @Authors, categories = @Categories, enclosures = @Enclosures, published = @Published,
+                        updated = @Updated, content_hash = @ContentHash, sort_at = @SortAt
+                    WHERE id = @Id
+                    """,
+                    ItemParameters.From(sourceId, identity, hash, item, movedUpdated, item.Published ?? item.Updated ?? existing.SortAt, now) with { Id = existing.Id },
+                    transaction,
+                    cancellationToken: cancellationToken));
+                updated++;
+            }
+        }
+
+        return (inserted, updated);
+    }
+
+    private sealed record ExistingItem(long Id, string ContentHash, DateTimeOffset Updated, DateTimeOffset SortAt);
+
+    private sealed record ItemParameters(
+        long Id,
+        string SourceId,
+        string Identity,
+        string? Guid,
+        string? Title,
+        string? Link,
+        string? Summary,
+        string? ContentHtml,
+        string Authors,
+        string Categories,
+        string Enclosures,
+        DateTimeOffset? Published,
+        DateTimeOffset Updated,
+        string ContentHash,
+        DateTimeOffset Now,
+        DateTimeOffset SortAt)
+    {
+        public static ItemParameters From(
+            string sourceId, string identity, string hash, Item item, DateTimeOffset updated, DateTimeOffset sortAt, DateTimeOffset now) => new(
+            0,
+            sourceId,
+            identity,
+            item.Guid,
+            item.Title,
+            item.Link,
+            item.Summary,
+            item.ContentHtml,
+            JsonSerializer.Serialize(item.Authors, StorageJson.Options),
+            JsonSerializer.Serialize(item.Categories, StorageJson.Options),
+            JsonSerializer.Serialize(item.Enclosures, StorageJson.Options),
+            item.Published,
+            updated,
+            hash,
+            now,
+            sortAt);
+    }
+
+    private sealed class ItemRow
+    {
+        public long Id { get; init; }
+        public string SourceId { get; init; } = "";
+        public string? Guid { get; init; }
+        public string? Title { get; init; }
+        public string? Link { get; init; }
+        public string? Summary { get; init; }
+        public string? ContentHtml { get; init; }
+        public string Authors { get; init; } = "[]";
+        public string Categories { get; init; } = "[]";
+        public string Enclosures { get; init; } = "[]";
+        public DateTimeOffset? Published { get; init; }
+        public DateTimeOffset? Updated { get; init; }
+        public DateTimeOffset FirstSeenAt { get; init; }
+
+        public StoredItem ToStoredItem() => new()
+        {
+            Id = Id,
+            SourceId = SourceId,
+            FirstSeenAt = FirstSeenAt,
+            Item = new Item
+            {
+                Guid = Guid,
+                Title = Title,
+                Link = Link,
+                Summary = Summary,
+                ContentHtml = ContentHtml,
+                Authors = JsonSerializer.Deserialize<ItemAuthor[]>(Authors, StorageJson.Options) ?? [],
+                Categories = JsonSerializer.Deserialize<string[]>(Categories, StorageJson.Options) ?? [],
+                Enclosures = JsonSerializer.Deserialize<ItemEnclosure[]>(Enclosures, StorageJson.Options) ?? [],
+                Published = Published,
+                Updated = Updated,
+            },
+        };
+    }
+}
+
+/// <summary>Which items to read: newest first, optionally from one source and since a time.</summary>
+internal sealed record ItemQuery(string? SourceId, DateTimeOffset? Since, int Limit);

@@ -1,0 +1,79 @@
+using System.Reflection;
+using Dapper;
+using Microsoft.Extensions.Logging;
+
+namespace FeedHub.Storage;
+
+/// <summary>
+/// Brings the schema up to date from the embedded scripts of the engine's dialect
+/// (Storage/Migrations/{Engine}/NNNN_name.sql), each applied once, in order, in its own transaction.
+/// </summary>
+internal sealed partial class Migrator(Database database, TimeProvider time, ILogger<Migrator> logger)
+{
+    public async Task MigrateAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+
+        // WAL lets the feed endpoints read while a poll writes; the setting lives in the file.
+        if (database.Dialect is SqliteDialect)
+        {
+            await connection.ExecuteAsync("PRAGMA journal_mode = WAL");
+        }
+
+        await connection.ExecuteAsync(new CommandDefinition(
+            """
+            CREATE TABLE IF NOT EXISTS schema_migrations (
+                version    INTEGER PRIMARY KEY,
+                name       TEXT NOT NULL,
+                applied_at TEXT NOT NULL
+            )
+            """,
+            cancellationToken: cancellationToken));
+
+        var applied = (await connection.QueryAsync<long>(new CommandDefinition(
+            "SELECT version FROM schema_migrations", cancellationToken: cancellationToken))).ToHashSet();
+
+        foreach (var script in Scripts(database.Dialect.MigrationsFolder).Where(s => !applied.Contains(s.Version)))
+        {
+            await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+            await connection.ExecuteAsync(new CommandDefinition(script.Sql, transaction: transaction, cancellationToken: cancellationToken));
+            await connection.ExecuteAsync(new CommandDefinition(
+                "INSERT INTO schema_migrations (version, name, applied_at) VALUES (@Version, @Name, @Now)",
+                new { script.Version, script.Name, Now = time.GetUtcNow() },
+                transaction,
+                cancellationToken: cancellationToken));
+            await transaction.CommitAsync(cancellationToken);
+            LogApplied(script.Version, script.Name);
+        }
+    }
+
+    internal static IReadOnlyList<MigrationScript> Scripts(string folder)
+    {
+        var assembly = typeof(Migrator).Assembly;
+        var prefix = $"{assembly.GetName().Name}.Storage.Migrations.{folder}.";
+        return assembly.GetManifestResourceNames()
+            .Where(name => name.StartsWith(prefix, StringComparison.Ordinal) && name.EndsWith(".sql", StringComparison.Ordinal))
+            .Select(name => MigrationScript.Read(assembly, name, name[prefix.Length..^".sql".Length]))
+            .OrderBy(s => s.Version)
+            .ToList();
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Applied schema migration {Version} ({Name})")]
+    private partial void LogApplied(long version, string name);
+
+    internal sealed record MigrationScript(long Version, string Name, string Sql)
+    {
+        public static MigrationScript Read(Assembly assembly, string resource, string fileName)
+        {
+            var underscore = fileName.IndexOf('_', StringComparison.Ordinal);
+            if (underscore <= 0 || !long.TryParse(fileName[..underscore], out var version))
+            {
+                throw new InvalidOperationException($"Migration '{fileName}.sql' must be named NNNN_description.sql.");
+            }
+
+            using var stream = assembly.GetManifestResourceStream(resource)!;
+            using var reader = new StreamReader(stream);
+            return new MigrationScript(version, fileName[(underscore + 1)..], reader.ReadToEnd());
+        }
+    }
+}

@@ -1,0 +1,213 @@
+using System.Data.Common;
+using System.Text.Json;
+using Dapper;
+using FeedHub.Model;
+
+namespace FeedHub.Storage;
+
+internal sealed class SourceStore(Database database, TimeProvider time)
+{
+    private const string SelectSources =
+        """
+        SELECT id, title, url, schedule, tags, license, origin, status, status_reason, feed_title, site_url,
+               etag, last_modified, last_attempt_at, last_success_at, last_http_status, last_error,
+               error_streak, next_attempt_at
+        FROM sources
+        """;
+
+    public async Task<IReadOnlyList<Source>> ListAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        var rows = await connection.QueryAsync<SourceRow>(new CommandDefinition(
+            SelectSources + " ORDER BY id", cancellationToken: cancellationToken));
+        return rows.Select(r => r.ToSource()).ToList();
+    }
+
+    public async Task<Source?> GetAsync(string id, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        var row = await connection.QuerySingleOrDefaultAsync<SourceRow>(new CommandDefinition(
+            SelectSources + " WHERE id = @id", new { id }, cancellationToken: cancellationToken));
+        return row?.ToSource();
+    }
+
+    /// <summary>
+    /// Makes the store agree with the sources declared in configuration and OPML: new ones are added,
+    /// changed ones updated (keeping their poll state unless their URL moved), and declared sources
+    /// that are no longer declared are retired, keeping their items. Sources added through the API are
+    /// left alone unless a declaration claims their id.
+    /// </summary>
+    public async Task<DeclaredSourcesMerge> MergeDeclaredAsync(IReadOnlyCollection<Source> declared, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+
+        var existing = (await connection.QueryAsync<SourceRow>(new CommandDefinition(
+                SelectSources, transaction: transaction, cancellationToken: cancellationToken)))
+            .ToDictionary(r => r.Id, StringComparer.Ordinal);
+
+        int added = 0, updated = 0, retired = 0;
+        foreach (var source in declared)
+        {
+            var row = SourceRow.From(source);
+            if (!existing.TryGetValue(source.Id, out var current))
+            {
+                await connection.ExecuteAsync(new CommandDefinition(
+                    """
+                    INSERT INTO sources (id, title, url, schedule, tags, license, origin, status, created_at, updated_at)
+                    VALUES (@Id, @Title, @Url, @Schedule, @Tags, @License, @Origin, 'Active', @now, @now)
+                    """,
+                    new { row.Id, row.Title, row.Url, row.Schedule, row.Tags, row.License, row.Origin, now },
+                    transaction,
+                    cancellationToken: cancellationToken));
+                added++;
+                continue;
+            }
+
+            var revived = current.Status == nameof(SourceStatus.Retired) && current.StatusReason == NoLongerDeclared;
+            if (!revived && current.Title == row.Title && current.Url == row.Url && current.Schedule == row.Schedule
+                && current.Tags == row.Tags && current.License == row.License && current.Origin == row.Origin)
+            {
+                continue;
+            }
+
+            // Validators belong to the URL they came from; a moved source starts afresh.
+            await connection.ExecuteAsync(new CommandDefinition(
+                """
+                UPDATE sources
+                SET title = @Title, url = @Url, schedule = @Schedule, tags = @Tags, license = @License, origin = @Origin,
+                    status = CASE WHEN @revived THEN 'Active' ELSE status END,
+                    status_reason = CASE WHEN @revived THEN NULL ELSE status_reason END,
+                    etag = CASE WHEN url = @Url THEN etag END,
+                    last_modified = CASE WHEN url = @Url THEN last_modified END,
+                    updated_at = @now
+                WHERE id = @Id
+                """,
+                new { row.Id, row.Title, row.Url, row.Schedule, row.Tags, row.License, row.Origin, revived, now },
+                transaction,
+                cancellationToken: cancellationToken));
+            updated++;
+        }
+
+        var declaredIds = declared.Select(s => s.Id).ToHashSet(StringComparer.Ordinal);
+        foreach (var stale in existing.Values.Where(r =>
+                     r.Origin != nameof(SourceOrigin.Api) && r.Status != nameof(SourceStatus.Retired) && !declaredIds.Contains(r.Id)))
+        {
+            await connection.ExecuteAsync(new CommandDefinition(
+                "UPDATE sources SET status = 'Retired', status_reason = @reason, updated_at = @now WHERE id = @id",
+                new { id = stale.Id, reason = NoLongerDeclared, now },
+                transaction,
+                cancellationToken: cancellationToken));
+            retired++;
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+        return new DeclaredSourcesMerge(added, updated, retired);
+    }
+
+    public async Task SetNextAttemptAsync(string id, DateTimeOffset? nextAttemptAt, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await connection.ExecuteAsync(new CommandDefinition(
+            "UPDATE sources SET next_attempt_at = @nextAttemptAt WHERE id = @id",
+            new { id, nextAttemptAt },
+            cancellationToken: cancellationToken));
+    }
+
+    /// <summary>Writes what one poll learnt about its source, inside the poll's transaction.</summary>
+    internal static Task UpdateAfterPollAsync(
+        DbConnection connection, DbTransaction transaction, string id, PollState state, ParsedFeedInfo? feed, CancellationToken cancellationToken) =>
+        connection.ExecuteAsync(new CommandDefinition(
+            """
+            UPDATE sources
+            SET etag = @ETag, last_modified = @LastModified, last_attempt_at = @LastAttemptAt,
+                last_success_at = @LastSuccessAt, last_http_status = @LastHttpStatus, last_error = @LastError,
+                error_streak = @ErrorStreak, next_attempt_at = @NextAttemptAt,
+                feed_title = COALESCE(@FeedTitle, feed_title), site_url = COALESCE(@SiteUrl, site_url)
+            WHERE id = @id
+            """,
+            new
+            {
+                id,
+                state.ETag,
+                state.LastModified,
+                state.LastAttemptAt,
+                state.LastSuccessAt,
+                state.LastHttpStatus,
+                state.LastError,
+                state.ErrorStreak,
+                state.NextAttemptAt,
+                feed?.FeedTitle,
+                feed?.SiteUrl,
+            },
+            transaction,
+            cancellationToken: cancellationToken));
+
+    internal const string NoLongerDeclared = "No longer declared in configuration or OPML.";
+
+    private sealed class SourceRow
+    {
+        public string Id { get; init; } = "";
+        public string? Title { get; init; }
+        public string Url { get; init; } = "";
+        public string Schedule { get; init; } = "";
+        public string Tags { get; init; } = "[]";
+        public string License { get; init; } = "";
+        public string Origin { get; init; } = "";
+        public string Status { get; init; } = "";
+        public string? StatusReason { get; init; }
+        public string? FeedTitle { get; init; }
+        public string? SiteUrl { get; init; }
+        public string? Etag { get; init; }
+        public string? LastModified { get; init; }
+        public DateTimeOffset? LastAttemptAt { get; init; }
+        public DateTimeOffset? LastSuccessAt { get; init; }
+        public long? LastHttpStatus { get; init; }
+        public string? LastError { get; init; }
+        public long ErrorStreak { get; init; }
+        public DateTimeOffset? NextAttemptAt { get; init; }
+
+        public static SourceRow From(Source source) => new()
+        {
+            Id = source.Id,
+            Title = source.Title,
+            Url = source.Url,
+            Schedule = source.Schedule,
+            Tags = JsonSerializer.Serialize(source.Tags),
+            License = source.License.ToString(),
+            Origin = source.Origin.ToString(),
+        };
+
+        public Source ToSource() => new()
+        {
+            Id = Id,
+            Title = Title,
+            Url = Url,
+            Schedule = Schedule,
+            Tags = JsonSerializer.Deserialize<string[]>(Tags) ?? [],
+            License = Enum.Parse<LicensePolicy>(License),
+            Origin = Enum.Parse<SourceOrigin>(Origin),
+            Status = Enum.Parse<SourceStatus>(Status),
+            StatusReason = StatusReason,
+            FeedTitle = FeedTitle,
+            SiteUrl = SiteUrl,
+            State = new PollState
+            {
+                ETag = Etag,
+                LastModified = LastModified,
+                LastAttemptAt = LastAttemptAt,
+                LastSuccessAt = LastSuccessAt,
+                LastHttpStatus = (int?)LastHttpStatus,
+                LastError = LastError,
+                ErrorStreak = (int)ErrorStreak,
+                NextAttemptAt = NextAttemptAt,
+            },
+        };
+    }
+}
+
+internal sealed record DeclaredSourcesMerge(int Added, int Updated, int Retired);
+
+/// <summary>What a successful parse tells about the feed itself.</summary>
+internal sealed record ParsedFeedInfo(string? FeedTitle, string? SiteUrl);

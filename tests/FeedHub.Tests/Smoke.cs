@@ -1,0 +1,2 @@
+namespace FeedHub.Tests;
+public sealed class Smoke { [Fact] public void Works() => Assert.True(true); }
