@@ -1,0 +1,115 @@
+using System.Globalization;
+using FeedHub.Polling;
+using FeedHub.Storage;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace FeedHub.Admin;
+
+/// <summary>The admin API: JSON under <c>/api</c>, every call behind the bearer key.</summary>
+internal static class AdminEndpoints
+{
+    public const int DefaultLimit = 50;
+    public const int MaxLimit = 500;
+
+    public static IEndpointRouteBuilder MapAdminApi(this IEndpointRouteBuilder endpoints)
+    {
+        var api = endpoints.MapGroup("/api").AddEndpointFilter<ApiKeyFilter>();
+        api.MapGet("/sources", ListSources);
+        api.MapGet("/sources/{id}", GetSource);
+        api.MapGet("/sources/{id}/fetches", ListFetches);
+        api.MapGet("/items", ListItems);
+        return endpoints;
+    }
+
+    private static async Task<Ok<SourcesPage>> ListSources(SourceStore sources, PollScheduler scheduler, CancellationToken cancellationToken)
+    {
+        var list = new List<SourceResponse>();
+        foreach (var source in await sources.ListAsync(cancellationToken))
+        {
+            list.Add(SourceResponse.From(source, await scheduler.NextFireAsync(source.Id, cancellationToken)));
+        }
+
+        return TypedResults.Ok(new SourcesPage(list));
+    }
+
+    private static async Task<Results<Ok<SourceResponse>, ProblemHttpResult>> GetSource(
+        string id, SourceStore sources, PollScheduler scheduler, CancellationToken cancellationToken)
+    {
+        var source = await sources.GetAsync(id, cancellationToken);
+        return source is null
+            ? UnknownSource(id)
+            : TypedResults.Ok(SourceResponse.From(source, await scheduler.NextFireAsync(id, cancellationToken)));
+    }
+
+    private static async Task<Results<Ok<FetchesPage>, ProblemHttpResult, ValidationProblem>> ListFetches(
+        string id, string? limit, SourceStore sources, FetchLogStore fetchLog, CancellationToken cancellationToken)
+    {
+        var errors = new Dictionary<string, string[]>();
+        var count = ParseLimit(limit, errors);
+        if (errors.Count > 0)
+        {
+            return TypedResults.ValidationProblem(errors);
+        }
+
+        if (await sources.GetAsync(id, cancellationToken) is null)
+        {
+            return UnknownSource(id);
+        }
+
+        var fetches = await fetchLog.ListAsync(id, count, cancellationToken);
+        return TypedResults.Ok(new FetchesPage(fetches.Select(FetchResponse.From).ToList()));
+    }
+
+    private static async Task<Results<Ok<ItemsPage>, ValidationProblem>> ListItems(
+        string? source, string? since, string? limit, SourceStore sources, ItemStore items, CancellationToken cancellationToken)
+    {
+        var errors = new Dictionary<string, string[]>();
+        var count = ParseLimit(limit, errors);
+
+        DateTimeOffset? sinceTime = null;
+        if (!string.IsNullOrEmpty(since))
+        {
+            if (DateTimeOffset.TryParse(since, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var parsed))
+            {
+                sinceTime = parsed.ToUniversalTime();
+            }
+            else
+            {
+                errors["since"] = [$"'{since}' is not an ISO 8601 time such as 2026-01-31T08:00:00Z."];
+            }
+        }
+
+        if (!string.IsNullOrEmpty(source) && await sources.GetAsync(source, cancellationToken) is null)
+        {
+            errors["source"] = [$"No source has the id '{source}'."];
+        }
+
+        if (errors.Count > 0)
+        {
+            return TypedResults.ValidationProblem(errors);
+        }
+
+        var page = await items.QueryAsync(new ItemQuery(string.IsNullOrEmpty(source) ? null : source, sinceTime, count), cancellationToken);
+        return TypedResults.Ok(new ItemsPage(page.Select(ItemResponse.From).ToList()));
+    }
+
+    /// <summary>The <c>limit</c> query parameter, or the default; a bad value is added to <paramref name="errors"/>.</summary>
+    private static int ParseLimit(string? text, Dictionary<string, string[]> errors)
+    {
+        if (string.IsNullOrEmpty(text))
+        {
+            return DefaultLimit;
+        }
+
+        if (int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var limit) && limit is >= 1 and <= MaxLimit)
+        {
+            return limit;
+        }
+
+        errors["limit"] = [$"'{text}' is not a whole number from 1 to {MaxLimit}."];
+        return DefaultLimit;
+    }
+
+    private static ProblemHttpResult UnknownSource(string id) =>
+        TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Unknown source", detail: $"No source has the id '{id}'.");
+}

@@ -1,0 +1,107 @@
+using FeedHub.Model;
+
+namespace FeedHub.Admin;
+
+/// <summary>A source as the admin API shows it: what was declared and how its polling goes.</summary>
+internal sealed record SourceResponse(
+    string Id,
+    string Title,
+    string Url,
+    string? SiteUrl,
+    string Schedule,
+    IReadOnlyList<string> Tags,
+    LicensePolicy License,
+    SourceOrigin Origin,
+    SourceStatus Status,
+    string? StatusReason,
+    DateTimeOffset? LastAttemptAt,
+    DateTimeOffset? LastSuccessAt,
+    int? LastHttpStatus,
+    string? LastError,
+    int ErrorStreak,
+    DateTimeOffset? NextPollAt)
+{
+    public static SourceResponse From(Source source, DateTimeOffset? nextPollAt) => new(
+        source.Id,
+        source.DisplayTitle,
+        source.Url,
+        source.SiteUrl,
+        source.Schedule,
+        source.Tags,
+        source.License,
+        source.Origin,
+        source.Status,
+        source.StatusReason,
+        source.State.LastAttemptAt,
+        source.State.LastSuccessAt,
+        source.State.LastHttpStatus,
+        source.State.LastError,
+        source.State.ErrorStreak,
+        nextPollAt ?? source.State.NextAttemptAt);
+}
+
+internal sealed record ItemResponse(
+    long Id,
+    string SourceId,
+    string? Guid,
+    string? Title,
+    string? Link,
+    string? Summary,
+    string? ContentHtml,
+    IReadOnlyList<ItemAuthor> Authors,
+    IReadOnlyList<string> Categories,
+    DateTimeOffset? Published,
+    DateTimeOffset? Updated,
+    IReadOnlyList<ItemEnclosure> Enclosures,
+    DateTimeOffset FirstSeenAt)
+{
+    public static ItemResponse From(StoredItem stored)
+    {
+        var item = stored.Item;
+        return new(
+            stored.Id,
+            stored.SourceId,
+            item.Guid,
+            item.Title,
+            item.Link,
+            item.Summary,
+            item.ContentHtml,
+            item.Authors,
+            item.Categories,
+            item.Published,
+            item.Updated,
+            item.Enclosures,
+            stored.FirstSeenAt);
+    }
+}
+
+internal sealed record FetchResponse(
+    long Id,
+    DateTimeOffset StartedAt,
+    long DurationMs,
+    FetchOutcome Outcome,
+    int? HttpStatus,
+    long Bytes,
+    int ItemsSeen,
+    int ItemsNew,
+    int ItemsUpdated,
+    string? Error)
+{
+    public static FetchResponse From(FetchRecord fetch) => new(
+        fetch.Id,
+        fetch.StartedAt,
+        (long)fetch.Duration.TotalMilliseconds,
+        fetch.Outcome,
+        fetch.HttpStatus,
+        fetch.Bytes,
+        fetch.ItemsSeen,
+        fetch.ItemsNew,
+        fetch.ItemsUpdated,
+        fetch.Error);
+}
+
+internal sealed record ItemsPage(IReadOnlyList<ItemResponse> Items);
+
+internal sealed record SourcesPage(IReadOnlyList<SourceResponse> Sources);
+
+internal sealed record FetchesPage(IReadOnlyList<FetchResponse> Fetches);

@@ -1,0 +1,127 @@
+using System.Net;
+using FeedHub.Admin;
+using FeedHub.Parsing;
+using FeedHub.Polling;
+using FeedHub.Sources;
+using FeedHub.Storage;
+using Microsoft.Extensions.Options;
+using Quartz;
+
+namespace FeedHub.Hosting;
+
+/// <summary>Each concern's services, added in one place so <c>Program.cs</c> stays a page of wiring.</summary>
+internal static class FeedHubServiceCollectionExtensions
+{
+    public static IHostApplicationBuilder AddFeedHubCore(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<FeedHubOptions>()
+            .BindConfiguration(FeedHubOptions.Section)
+            .ValidateDataAnnotations()
+            .Validate(o => o.PublicBaseUrl.IsAbsoluteUri && o.PublicBaseUrl.Scheme is "http" or "https", "FeedHub:PublicBaseUrl must be an absolute http or https URL.")
+            .ValidateOnStart();
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddHostedService<StartupService>();
+        return builder;
+    }
+
+    public static IHostApplicationBuilder AddStorage(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<StorageOptions>()
+            .BindConfiguration(StorageOptions.Section)
+            .ValidateDataAnnotations()
+            .Validate(o => o.Provider == StorageProvider.Sqlite, "FeedHub:Storage:Provider: only Sqlite is available in this version.")
+            .ValidateOnStart();
+        builder.Services.AddSingleton<Database>(services =>
+        {
+            var options = services.GetRequiredService<IOptions<StorageOptions>>().Value;
+            var environment = services.GetRequiredService<IHostEnvironment>();
+            return new SqliteDatabase(options.ConnectionString, environment.ContentRootPath);
+        });
+        builder.Services.AddSingleton<Migrator>();
+        builder.Services.AddSingleton<SourceStore>();
+        builder.Services.AddSingleton<ItemStore>();
+        builder.Services.AddSingleton<FetchLogStore>();
+        builder.Services.AddSingleton<PollStore>();
+        return builder;
+    }
+
+    public static IHostApplicationBuilder AddParsing(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddSingleton<HtmlCleaner>();
+        builder.Services.AddSingleton<FeedParser>();
+        return builder;
+    }
+
+    public static IHostApplicationBuilder AddSources(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<SourcesOptions>()
+            .BindConfiguration(SourcesOptions.Section)
+            .ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<SourcesOptions>, SourcesOptionsValidator>();
+        return builder;
+    }
+
+    public static IHostApplicationBuilder AddPolling(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<PollingOptions>()
+            .BindConfiguration(PollingOptions.Section)
+            .ValidateDataAnnotations()
+            .Validate(o => PollSchedule.TryParse(o.DefaultSchedule, out _, out _), "FeedHub:Polling:DefaultSchedule is neither an interval nor a cron expression.")
+            .ValidateOnStart();
+
+        builder.Services.AddSingleton<HostLimiter>();
+        builder.Services.AddSingleton<PollScheduler>();
+        builder.Services.AddTransient<SourcePoller>();
+        builder.Services.AddHttpClient<FeedFetcher>(FeedFetcher.HttpClientName, (services, client) =>
+            {
+                var feedHub = services.GetRequiredService<IOptions<FeedHubOptions>>().Value;
+                var polling = services.GetRequiredService<IOptions<PollingOptions>>().Value;
+
+                // The fetcher enforces its own deadline over headers and body together.
+                client.Timeout = Timeout.InfiniteTimeSpan;
+                client.DefaultRequestHeaders.UserAgent.ParseAdd(polling.UserAgent is { Length: > 0 } agent ? agent : UserAgent.Default(feedHub.PublicBaseUrl));
+            })
+            .ConfigurePrimaryHttpMessageHandler(services =>
+            {
+                var polling = services.GetRequiredService<IOptions<PollingOptions>>().Value;
+                return new SocketsHttpHandler
+                {
+                    AutomaticDecompression = DecompressionMethods.All,
+                    AllowAutoRedirect = polling.MaxRedirects > 0,
+                    MaxAutomaticRedirections = Math.Max(1, polling.MaxRedirects),
+                    UseCookies = false,
+                    UseProxy = false,
+                    ConnectTimeout = polling.Timeout,
+                    PooledConnectionLifetime = TimeSpan.FromMinutes(5),
+                    ConnectCallback = NetworkGuard.ConnectCallback(polling.AllowPrivateNetworks),
+                };
+            })
+            .SetHandlerLifetime(Timeout.InfiniteTimeSpan);
+
+        var maxConcurrency = builder.Configuration.GetSection(PollingOptions.Section).Get<PollingOptions>()?.MaxConcurrency ?? new PollingOptions().MaxConcurrency;
+        builder.Services.AddQuartz(quartz =>
+        {
+            quartz.UseInMemoryStore();
+            quartz.UseDefaultThreadPool(maxConcurrency);
+        });
+        builder.Services.AddQuartzHostedService(o => o.WaitForJobsToComplete = false);
+        return builder;
+    }
+
+    public static IHostApplicationBuilder AddAdmin(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<AdminOptions>()
+            .BindConfiguration(AdminOptions.Section)
+            .Validate(o => o.ApiKey is null || o.ApiKey.Length >= AdminOptions.MinimumKeyLength,
+                $"FeedHub:Admin:ApiKey must be at least {AdminOptions.MinimumKeyLength} characters.")
+            .ValidateOnStart();
+        builder.Services.AddProblemDetails();
+        builder.Services.AddHealthChecks();
+        builder.Services.ConfigureHttpJsonOptions(json =>
+        {
+            json.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter());
+            json.SerializerOptions.Converters.Add(new UtcDateTimeOffsetConverter());
+        });
+        return builder;
+    }
+}

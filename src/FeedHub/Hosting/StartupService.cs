@@ -1,0 +1,77 @@
+using FeedHub.Polling;
+using FeedHub.Sources;
+using FeedHub.Storage;
+using Microsoft.Extensions.Options;
+
+namespace FeedHub.Hosting;
+
+/// <summary>
+/// Readies the store and the schedule before Quartz starts firing: migrate the schema, merge the
+/// declared sources into the store, give every active source its trigger. Polls themselves run
+/// later on Quartz's threads; start-up never waits for one.
+/// </summary>
+internal sealed partial class StartupService(
+    Migrator migrator,
+    SourceStore sources,
+    PollScheduler scheduler,
+    IOptions<SourcesOptions> sourcesOptions,
+    IOptions<PollingOptions> pollingOptions,
+    IHostEnvironment environment,
+    ILogger<StartupService> logger) : IHostedService
+{
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        await migrator.MigrateAsync(cancellationToken);
+
+        var declared = DeclaredSources.Build(sourcesOptions.Value, ReadOpml(), pollingOptions.Value.DefaultSchedule);
+        foreach (var problem in declared.Problems)
+        {
+            LogOpmlProblem(sourcesOptions.Value.SourcesOpml, problem);
+        }
+
+        var merge = await sources.MergeDeclaredAsync(declared.Sources, cancellationToken);
+        LogMerged(declared.Sources.Count, merge.Added, merge.Updated, merge.Retired);
+
+        foreach (var source in await sources.ListAsync(cancellationToken))
+        {
+            await scheduler.ScheduleAsync(source, cancellationToken);
+        }
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    /// <exception cref="InvalidOperationException">The OPML file exists but is not OPML: start-up stops rather than retire its sources.</exception>
+    private OpmlSubscriptions? ReadOpml()
+    {
+        if (string.IsNullOrWhiteSpace(sourcesOptions.Value.SourcesOpml))
+        {
+            return null;
+        }
+
+        var path = Path.GetFullPath(sourcesOptions.Value.SourcesOpml, environment.ContentRootPath);
+        if (!File.Exists(path))
+        {
+            LogOpmlMissing(path);
+            return null;
+        }
+
+        try
+        {
+            using var reader = File.OpenText(path);
+            return OpmlReader.Read(reader);
+        }
+        catch (FormatException e)
+        {
+            throw new InvalidOperationException($"FeedHub:SourcesOpml: {path} cannot be read: {e.Message}", e);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Skipped an outline of {OpmlFile}: {Problem}")]
+    private partial void LogOpmlProblem(string? opmlFile, string problem);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The sources file {OpmlFile} does not exist; only sources from configuration are declared")]
+    private partial void LogOpmlMissing(string opmlFile);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Declared sources: {Declared} ({Added} added, {Updated} updated, {Retired} retired)")]
+    private partial void LogMerged(int declared, int added, int updated, int retired);
+}

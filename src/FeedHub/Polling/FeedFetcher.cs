@@ -1,0 +1,137 @@
+using System.Buffers;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Sockets;
+using FeedHub.Model;
+using Microsoft.Extensions.Options;
+
+namespace FeedHub.Polling;
+
+/// <summary>
+/// One conditional GET of a feed: validators echoed exactly, a deadline on the whole exchange,
+/// and the body read to a cap counted after decompression. Never throws for what a server does;
+/// every way it can go wrong ends as a <see cref="FetchFailed"/> that says why.
+/// </summary>
+internal sealed class FeedFetcher(HttpClient client, HostLimiter hosts, IOptions<PollingOptions> options)
+{
+    public const string HttpClientName = "upstream";
+
+    private const string Accept =
+        "application/atom+xml, application/rss+xml, application/feed+json, application/json;q=0.9, "
+        + "application/xml;q=0.9, text/xml;q=0.9, application/rdf+xml;q=0.8, */*;q=0.5";
+
+    public async Task<FetchResult> FetchAsync(Uri url, PollState state, CancellationToken cancellationToken)
+    {
+        var settings = options.Value;
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(settings.Timeout);
+
+        try
+        {
+            using var slot = await hosts.EnterAsync(url.IdnHost, deadline.Token);
+            using var request = new HttpRequestMessage(HttpMethod.Get, url);
+            request.Headers.TryAddWithoutValidation("Accept", Accept);
+            if (state.ETag is not null)
+            {
+                request.Headers.TryAddWithoutValidation("If-None-Match", state.ETag);
+            }
+
+            if (state.LastModified is not null)
+            {
+                request.Headers.TryAddWithoutValidation("If-Modified-Since", state.LastModified);
+            }
+
+            using var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, deadline.Token);
+            var status = (int)response.StatusCode;
+            if (response.StatusCode == HttpStatusCode.NotModified)
+            {
+                return new NotModified();
+            }
+
+            if (!response.IsSuccessStatusCode)
+            {
+                return new FetchFailed(status, $"HTTP {status} {response.ReasonPhrase}".TrimEnd());
+            }
+
+            var body = await ReadCappedAsync(response.Content, settings.MaxBodyBytes, deadline.Token);
+            if (body is null)
+            {
+                return new FetchFailed(status, $"The body is larger than the {settings.MaxBodyBytes:N0}-byte cap.", settings.MaxBodyBytes);
+            }
+
+            return new FetchedDocument(
+                status,
+                body,
+                response.Content.Headers.ContentType?.ToString(),
+                response.RequestMessage?.RequestUri ?? url,
+                Header(response.Headers, "ETag"),
+                Header(response.Content.Headers, "Last-Modified"));
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            return new FetchFailed(null, $"Timed out after {settings.Timeout.TotalSeconds:0.#} s.");
+        }
+        catch (HttpRequestException e)
+        {
+            return new FetchFailed((int?)e.StatusCode, Describe(e));
+        }
+        catch (IOException e)
+        {
+            return new FetchFailed(null, $"The connection broke while reading: {e.Message}");
+        }
+        catch (InvalidDataException e)
+        {
+            return new FetchFailed(null, $"The body could not be decompressed: {e.Message}");
+        }
+    }
+
+    /// <summary>The body, or null when it would pass <paramref name="cap"/> bytes.</summary>
+    private static async Task<byte[]?> ReadCappedAsync(HttpContent content, long cap, CancellationToken cancellationToken)
+    {
+        // Content-Length counts encoded bytes: a cheap early refusal, not the real check.
+        if (content.Headers.ContentLength > cap && content.Headers.ContentEncoding.Count == 0)
+        {
+            return null;
+        }
+
+        await using var stream = await content.ReadAsStreamAsync(cancellationToken);
+        using var body = new MemoryStream();
+        var buffer = ArrayPool<byte>.Shared.Rent(64 * 1024);
+        try
+        {
+            int read;
+            while ((read = await stream.ReadAsync(buffer, cancellationToken)) > 0)
+            {
+                if (body.Length + read > cap)
+                {
+                    return null;
+                }
+
+                body.Write(buffer, 0, read);
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+
+        return body.ToArray();
+    }
+
+    private static string? Header(HttpHeaders headers, string name) =>
+        headers.TryGetValues(name, out var values) ? values.FirstOrDefault() : null;
+
+    private static string Describe(HttpRequestException e)
+    {
+        var root = e.InnerException;
+        return root switch
+        {
+            SocketException { SocketErrorCode: SocketError.HostNotFound or SocketError.NoData or SocketError.TryAgain } =>
+                $"The host name could not be resolved ({root.Message}).",
+            SocketException socket => $"Could not connect: {socket.Message} ({socket.SocketErrorCode}).",
+            HttpRequestException inner => Describe(inner),
+            null => e.Message,
+            _ => $"{e.Message} {root.Message}",
+        };
+    }
+}

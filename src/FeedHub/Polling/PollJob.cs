@@ -1,0 +1,25 @@
+using Quartz;
+
+namespace FeedHub.Polling;
+
+/// <summary>
+/// The Quartz job behind every source's trigger. One job per source (keyed by its id), and Quartz
+/// never runs two executions of one job at once, so a slow poll delays the next instead of overlapping it.
+/// </summary>
+[DisallowConcurrentExecution]
+internal sealed class PollJob(SourcePoller poller, PollScheduler scheduler) : IJob
+{
+    public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken = default)
+    {
+        var sourceId = context.JobDetail.Key.Name;
+        var outcome = await poller.PollAsync(sourceId, cancellationToken);
+        if (outcome is null)
+        {
+            // The source was deleted while its trigger was pending.
+            await scheduler.UnscheduleAsync(sourceId, cancellationToken);
+            return;
+        }
+
+        await scheduler.RescheduleAsync(sourceId, outcome.NextAttemptAt, cancellationToken);
+    }
+}

@@ -1,0 +1,97 @@
+using FeedHub.Model;
+using FeedHub.Sources;
+using Microsoft.Extensions.Logging;
+using Quartz;
+
+namespace FeedHub.Polling;
+
+/// <summary>
+/// Keeps Quartz's triggers in step with the sources: one durable job and one trigger per active
+/// source. The trigger's first fire is the source's next attempt (right away if it has never been
+/// polled, later while it backs off), and its schedule is the source's own cron expression or interval.
+/// </summary>
+internal sealed partial class PollScheduler(ISchedulerFactory schedulers, TimeProvider time, ILogger<PollScheduler> logger)
+{
+    public const string Group = "poll";
+
+    public static JobKey JobKeyOf(string sourceId) => new(sourceId, Group);
+
+    public static TriggerKey TriggerKeyOf(string sourceId) => new(sourceId, Group);
+
+    /// <summary>Schedules an active source, or removes the trigger of one that is paused or retired.</summary>
+    public async Task ScheduleAsync(Source source, CancellationToken cancellationToken)
+    {
+        if (source.Status != SourceStatus.Active)
+        {
+            await UnscheduleAsync(source.Id, cancellationToken);
+            return;
+        }
+
+        var now = time.GetUtcNow();
+        var firstFire = source.State.LastAttemptAt is null
+            ? now
+            : Later(now, source.State.NextAttemptAt ?? PollSchedule.Parse(source.Schedule).NextAfter(source.State.LastAttemptAt.Value));
+
+        var scheduler = await schedulers.GetScheduler(cancellationToken);
+        var job = JobBuilder.Create<PollJob>()
+            .WithIdentity(JobKeyOf(source.Id))
+            .WithDescription(source.Url)
+            .StoreDurably()
+            .Build();
+        await scheduler.AddJob(job, AddJobOptions.Replacing, cancellationToken);
+        await scheduler.ScheduleJob(Trigger(source.Id, source.Schedule, firstFire), ScheduleJobOptions.Replacing, cancellationToken);
+        LogScheduled(source.Id, source.Schedule, firstFire);
+    }
+
+    /// <summary>Moves a source's next fire to <paramref name="at"/>, keeping its schedule after that.</summary>
+    public async Task RescheduleAsync(string sourceId, DateTimeOffset at, CancellationToken cancellationToken)
+    {
+        var scheduler = await schedulers.GetScheduler(cancellationToken);
+        var job = await scheduler.GetJobDetail(JobKeyOf(sourceId), cancellationToken);
+        var current = await scheduler.GetTrigger(TriggerKeyOf(sourceId), cancellationToken);
+        if (job is null || current is null)
+        {
+            return;
+        }
+
+        var schedule = current.JobDataMap.GetString(ScheduleKey)!;
+        await scheduler.RescheduleJob(current.Key, Trigger(sourceId, schedule, Later(time.GetUtcNow(), at)), cancellationToken);
+    }
+
+    public async Task UnscheduleAsync(string sourceId, CancellationToken cancellationToken)
+    {
+        var scheduler = await schedulers.GetScheduler(cancellationToken);
+        await scheduler.DeleteJob(JobKeyOf(sourceId), cancellationToken);
+    }
+
+    /// <summary>When Quartz will next poll the source, or null when it is not scheduled.</summary>
+    public async Task<DateTimeOffset?> NextFireAsync(string sourceId, CancellationToken cancellationToken)
+    {
+        var scheduler = await schedulers.GetScheduler(cancellationToken);
+        var trigger = await scheduler.GetTrigger(TriggerKeyOf(sourceId), cancellationToken);
+        return trigger?.NextFireTimeUtc;
+    }
+
+    private const string ScheduleKey = "schedule";
+
+    private ITrigger Trigger(string sourceId, string scheduleText, DateTimeOffset startAt)
+    {
+        var schedule = PollSchedule.Parse(scheduleText);
+        var builder = TriggerBuilder.Create(time)
+            .WithIdentity(TriggerKeyOf(sourceId))
+            .ForJob(JobKeyOf(sourceId))
+            .UsingJobData(ScheduleKey, scheduleText)
+            .StartAt(startAt);
+
+        // After downtime or a busy spell, poll once now and carry on: never a burst of catch-up polls.
+        builder = schedule.Interval is { } interval
+            ? builder.WithSimpleSchedule(s => s.WithInterval(interval).RepeatForever().WithMisfireInstruction(SimpleTriggerMisfireInstruction.NowWithExistingCount))
+            : builder.WithSchedule(CronScheduleBuilder.Create(schedule.Cron!).InTimeZone(TimeZoneInfo.Utc).WithMisfireInstruction(CronTriggerMisfireInstruction.FireAndProceed));
+        return builder.Build();
+    }
+
+    private static DateTimeOffset Later(DateTimeOffset a, DateTimeOffset b) => a > b ? a : b;
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Scheduled {SourceId} ({Schedule}), first poll at {FirstPoll:o}")]
+    private partial void LogScheduled(string sourceId, string schedule, DateTimeOffset firstPoll);
+}

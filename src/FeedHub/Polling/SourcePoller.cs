@@ -1,0 +1,127 @@
+using FeedHub.Model;
+using FeedHub.Parsing;
+using FeedHub.Sources;
+using FeedHub.Storage;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace FeedHub.Polling;
+
+/// <summary>
+/// One poll of one source, start to end: fetch, parse, store, and decide when to come back.
+/// Whatever the upstream does, the poll ends in a fetch-log row; nothing it sends escapes as an exception.
+/// </summary>
+internal sealed partial class SourcePoller(
+    SourceStore sources,
+    PollStore polls,
+    FeedFetcher fetcher,
+    FeedParser parser,
+    TimeProvider time,
+    IOptions<PollingOptions> options,
+    ILogger<SourcePoller> logger)
+{
+    /// <returns>The poll's record, or null when the source is unknown.</returns>
+    public async Task<PollOutcome?> PollAsync(string sourceId, CancellationToken cancellationToken)
+    {
+        var source = await sources.GetAsync(sourceId, cancellationToken);
+        if (source is null)
+        {
+            return null;
+        }
+
+        var startedAt = time.GetUtcNow();
+        var started = time.GetTimestamp();
+        var result = await fetcher.FetchAsync(new Uri(source.Url), source.State, cancellationToken);
+
+        ParsedFeed? feed = null;
+        if (result is FetchedDocument document)
+        {
+            try
+            {
+                feed = parser.Parse(document.Body, document.ContentType, document.DocumentUrl);
+            }
+            catch (FeedParseException e)
+            {
+                result = new FetchFailed(document.Status, e.Message, document.Body.Length);
+            }
+        }
+
+        var finishedAt = time.GetUtcNow();
+        var failed = result is FetchFailed;
+        var streak = failed ? source.State.ErrorStreak + 1 : 0;
+        var next = NextAttempt(source, finishedAt, streak);
+
+        var state = source.State with
+        {
+            ETag = result is FetchedDocument fetched ? fetched.ETag : source.State.ETag,
+            LastModified = result is FetchedDocument fresh ? fresh.LastModified : source.State.LastModified,
+            LastAttemptAt = startedAt,
+            LastSuccessAt = failed ? source.State.LastSuccessAt : finishedAt,
+            LastHttpStatus = result.HttpStatus,
+            LastError = (result as FetchFailed)?.Error,
+            ErrorStreak = streak,
+            NextAttemptAt = next,
+        };
+
+        var record = await polls.RecordAsync(
+            new PollRecord(
+                new FetchRecord
+                {
+                    SourceId = source.Id,
+                    StartedAt = startedAt,
+                    Duration = time.GetElapsedTime(started),
+                    Outcome = result switch
+                    {
+                        NotModified => FetchOutcome.NotModified,
+                        FetchFailed => FetchOutcome.Failed,
+                        _ => FetchOutcome.Fetched,
+                    },
+                    HttpStatus = result.HttpStatus,
+                    Bytes = result switch
+                    {
+                        FetchedDocument d => d.Body.Length,
+                        FetchFailed f => f.Bytes,
+                        _ => 0,
+                    },
+                    Error = state.LastError,
+                },
+                state,
+                feed is null ? null : new ParsedFeedInfo(feed.Title, feed.SiteUrl),
+                feed?.Items ?? []),
+            cancellationToken);
+
+        if (failed)
+        {
+            LogFailed(source.Id, streak, record.Error, next);
+        }
+        else
+        {
+            LogPolled(source.Id, record.Outcome, record.ItemsNew, record.ItemsUpdated, next);
+        }
+
+        return new PollOutcome(record, next);
+    }
+
+    private DateTimeOffset NextAttempt(Source source, DateTimeOffset now, int errorStreak)
+    {
+        var schedule = PollSchedule.Parse(source.Schedule);
+        var regular = schedule.NextAfter(now);
+        if (errorStreak == 0)
+        {
+            return regular;
+        }
+
+        var interval = schedule.Interval ?? (regular - now);
+        var delay = Backoff.Delay(errorStreak, interval, options.Value.BackoffCap, Random.Shared.NextDouble());
+        return now + delay;
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Polled {SourceId}: {Outcome}, {ItemsNew} new, {ItemsUpdated} updated; next poll at {NextAttemptAt:o}")]
+    private partial void LogPolled(string sourceId, FetchOutcome outcome, int itemsNew, int itemsUpdated, DateTimeOffset nextAttemptAt);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Poll of {SourceId} failed ({ErrorStreak} in a row): {Error}; retrying at {NextAttemptAt:o}")]
+    private partial void LogFailed(string sourceId, int errorStreak, string? error, DateTimeOffset nextAttemptAt);
+}
+
+/// <summary>What a poll did, and when the source is due again.</summary>
+internal sealed record PollOutcome(FetchRecord Fetch, DateTimeOffset NextAttemptAt);

@@ -1,0 +1,99 @@
+using FeedHub.Model;
+
+namespace FeedHub.Sources;
+
+/// <summary>
+/// The sources an operator declared in files: <c>FeedHub:Sources</c> first, then the OPML outlines.
+/// A source declared in both (same id or same URL) is taken from configuration. OPML outlines that
+/// cannot be used are reported and skipped; the rest still load.
+/// </summary>
+public static class DeclaredSources
+{
+    public static DeclaredSourceList Build(SourcesOptions options, OpmlSubscriptions? opml, string defaultSchedule)
+    {
+        var sources = new List<Source>();
+        var problems = new List<string>();
+
+        foreach (var declared in options.Sources)
+        {
+            sources.Add(new Source
+            {
+                Id = declared.Id!,
+                Title = string.IsNullOrWhiteSpace(declared.Title) ? null : declared.Title.Trim(),
+                Url = SourceRules.ParseFeedUrl(declared.Url, out _)!.AbsoluteUri,
+                Schedule = string.IsNullOrWhiteSpace(declared.Schedule) ? defaultSchedule : declared.Schedule.Trim(),
+                Tags = Tags(declared.Tags),
+                License = declared.License,
+                Origin = SourceOrigin.Config,
+            });
+        }
+
+        foreach (var outline in opml?.Outlines ?? [])
+        {
+            var url = SourceRules.ParseFeedUrl(outline.XmlUrl, out _)!.AbsoluteUri;
+            if (sources.Any(s => s.Url == url))
+            {
+                continue;
+            }
+
+            var schedule = outline.Schedule ?? defaultSchedule;
+            if (!PollSchedule.TryParse(schedule, out _, out var scheduleError))
+            {
+                problems.Add($"line {outline.Line}: {scheduleError}");
+                continue;
+            }
+
+            string id;
+            if (outline.Id is not null)
+            {
+                if (!SourceRules.IsValidId(outline.Id))
+                {
+                    problems.Add($"line {outline.Line}: id '{outline.Id}' must be lowercase letters, digits and dashes.");
+                    continue;
+                }
+
+                if (sources.Any(s => s.Id == outline.Id))
+                {
+                    problems.Add($"line {outline.Line}: id '{outline.Id}' is already declared.");
+                    continue;
+                }
+
+                id = outline.Id;
+            }
+            else
+            {
+                id = UniqueId(SourceRules.Slug(outline.Title ?? new Uri(url).Host), sources);
+            }
+
+            sources.Add(new Source
+            {
+                Id = id,
+                Title = outline.Title,
+                Url = url,
+                Schedule = schedule,
+                Tags = Tags(outline.Tags),
+                License = outline.License ?? LicensePolicy.Full,
+                Origin = SourceOrigin.Opml,
+            });
+        }
+
+        return new DeclaredSourceList(sources, problems);
+    }
+
+    private static string UniqueId(string slug, List<Source> taken)
+    {
+        var stem = slug.Length == 0 ? "source" : slug;
+        var id = stem;
+        for (var n = 2; taken.Any(s => s.Id == id); n++)
+        {
+            id = $"{stem}-{n}";
+        }
+
+        return id;
+    }
+
+    private static List<string> Tags(IEnumerable<string> tags) =>
+        tags.Select(t => t.Trim()).Where(t => t.Length > 0).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
+}
+
+public sealed record DeclaredSourceList(IReadOnlyList<Source> Sources, IReadOnlyList<string> Problems);
