@@ -1,2 +1,0 @@
-namespace FeedHub.Tests;
-public sealed class Smoke { [Fact] public void Works() => Assert.True(true); }
