@@ -1,0 +1,88 @@
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+using FeedHub.Model;
+using FeedHub.Storage;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace FeedHub.IntegrationTests.Infrastructure;
+
+/// <summary>
+/// FeedHub itself, hosted in the test with its own content root (a temporary folder holding its SQLite
+/// file) and configuration given in memory. Restarting on the same content root is a real restart.
+/// </summary>
+public sealed class FeedHubApp : WebApplicationFactory<Program>
+{
+    public const string ApiKey = "test-key-0123456789abcdef";
+
+    private readonly Dictionary<string, string?> _settings;
+
+    public FeedHubApp(string? contentRoot = null, IDictionary<string, string?>? settings = null)
+    {
+        ContentRoot = contentRoot ?? Directory.CreateTempSubdirectory("feedhub-test-").FullName;
+        _settings = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase)
+        {
+            ["FeedHub:Storage:ConnectionString"] = "Data Source=data/feedhub.db",
+            ["FeedHub:SourcesOpml"] = "",
+            ["FeedHub:Polling:AllowPrivateNetworks"] = "true",
+            ["FeedHub:Polling:DefaultSchedule"] = "1h",
+            ["FeedHub:Admin:ApiKey"] = ApiKey,
+        };
+        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
+        {
+            _settings[key] = value;
+        }
+    }
+
+    public string ContentRoot { get; }
+
+    /// <summary>Declares sources in <c>FeedHub:Sources</c>, as an operator would in appsettings.json.</summary>
+    public static Dictionary<string, string?> Sources(params (string Id, Uri Url)[] sources)
+    {
+        var settings = new Dictionary<string, string?>();
+        for (var i = 0; i < sources.Length; i++)
+        {
+            settings[$"FeedHub:Sources:{i}:Id"] = sources[i].Id;
+            settings[$"FeedHub:Sources:{i}:Url"] = sources[i].Url.AbsoluteUri;
+        }
+
+        return settings;
+    }
+
+    public HttpClient Admin()
+    {
+        var client = CreateClient();
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", ApiKey);
+        return client;
+    }
+
+    public T Get<T>()
+        where T : notnull => Services.GetRequiredService<T>();
+
+    /// <summary>Waits until the source has at least <paramref name="count"/> fetches in its log.</summary>
+    public async Task<IReadOnlyList<FetchRecord>> WaitForFetchesAsync(string sourceId, int count = 1)
+    {
+        var log = Get<FetchLogStore>();
+        IReadOnlyList<FetchRecord> fetches = [];
+        await Eventually.TrueAsync(async () => (fetches = await log.ListAsync(sourceId, 100, CancellationToken.None)).Count >= count, $"{count} fetch(es) of {sourceId}");
+        return fetches;
+    }
+
+    public async Task<JsonElement> GetJsonAsync(string url)
+    {
+        using var client = Admin();
+        return await client.GetFromJsonAsync<JsonElement>(url);
+    }
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseContentRoot(ContentRoot);
+        builder.UseEnvironment("Testing");
+        foreach (var (key, value) in _settings)
+        {
+            builder.UseSetting(key, value);
+        }
+    }
+}

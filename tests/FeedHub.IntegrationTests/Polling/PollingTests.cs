@@ -1,0 +1,303 @@
+using System.IO.Compression;
+using System.Text;
+using FeedHub.IntegrationTests.Infrastructure;
+using FeedHub.Model;
+using FeedHub.Polling;
+using FeedHub.Storage;
+using Microsoft.AspNetCore.Http;
+
+namespace FeedHub.IntegrationTests.Polling;
+
+public sealed class PollingTests : IAsyncLifetime
+{
+    private TestUpstream _upstream = null!;
+
+    public async ValueTask InitializeAsync() => _upstream = await TestUpstream.StartAsync();
+
+    public async ValueTask DisposeAsync() => await _upstream.DisposeAsync();
+
+    private FeedHubApp Start(string path, IDictionary<string, string?>? extra = null)
+    {
+        var settings = FeedHubApp.Sources(("upstream", _upstream.Url(path)));
+        foreach (var (key, value) in extra ?? new Dictionary<string, string?>())
+        {
+            settings[key] = value;
+        }
+
+        var app = new FeedHubApp(settings: settings);
+        _ = app.Server; // start the host: migrations, sources, schedule
+        return app;
+    }
+
+    private static Task<PollOutcome?> PollNowAsync(FeedHubApp app) => app.Get<SourcePoller>().PollAsync("upstream", CancellationToken.None);
+
+    private static Task<IReadOnlyList<StoredItem>> ItemsAsync(FeedHubApp app) =>
+        app.Get<ItemStore>().QueryAsync(new ItemQuery("upstream", null, 500), CancellationToken.None);
+
+    [Fact]
+    public async Task NewSource_IsPolledAtStart_AndItsItemsAreStored()
+    {
+        _upstream.ServeFeed("feed.xml", Feeds.Numbered(5));
+        await using var app = Start("feed.xml");
+
+        var fetch = Assert.Single(await app.WaitForFetchesAsync("upstream"));
+
+        Assert.Equal(FetchOutcome.Fetched, fetch.Outcome);
+        Assert.Equal(200, fetch.HttpStatus);
+        Assert.Equal(5, fetch.ItemsNew);
+        Assert.True(fetch.Bytes > 0);
+        var items = await ItemsAsync(app);
+        Assert.Equal(5, items.Count);
+        Assert.Contains(items, i => i.Item.Link == _upstream.Url("posts/item-3").AbsoluteUri);
+
+        var source = await app.Get<SourceStore>().GetAsync("upstream", CancellationToken.None);
+        Assert.Equal("Upstream Test Feed", source!.FeedTitle);
+        Assert.Equal("\"v1\"", source.State.ETag);
+        Assert.Equal(0, source.State.ErrorStreak);
+        Assert.NotNull(source.State.LastSuccessAt);
+        Assert.True(source.State.NextAttemptAt > source.State.LastSuccessAt, "the next poll follows the schedule");
+    }
+
+    [Fact]
+    public async Task SecondPoll_SendsTheValidators_Gets304_AndStoresNothingNew()
+    {
+        _upstream.ServeFeed("feed.xml", Feeds.Numbered(3), etag: "W/\"abc-123\"", lastModified: "Tue, 24 Nov 2026 08:00:00 GMT");
+        await using var app = Start("feed.xml");
+        await app.WaitForFetchesAsync("upstream");
+
+        var outcome = await PollNowAsync(app);
+
+        Assert.Equal(FetchOutcome.NotModified, outcome!.Fetch.Outcome);
+        Assert.Equal(0, outcome.Fetch.ItemsNew);
+        var second = _upstream.RequestsTo("feed.xml")[1];
+        Assert.Equal("W/\"abc-123\"", second.Header("If-None-Match"));
+        Assert.Equal("Tue, 24 Nov 2026 08:00:00 GMT", second.Header("If-Modified-Since"));
+        Assert.Equal(3, (await ItemsAsync(app)).Count);
+    }
+
+    [Fact]
+    public async Task EditedItem_IsUpdatedInPlace_AndItsUpdatedMoves()
+    {
+        _upstream.ServeFeed("feed.xml", Feeds.Rss(("a", "Original title", "Body"), ("b", "Other", "Body")), etag: "\"1\"");
+        await using var app = Start("feed.xml");
+        await app.WaitForFetchesAsync("upstream");
+        var before = (await ItemsAsync(app)).Single(i => i.Item.Guid == "a");
+
+        _upstream.ServeFeed("feed.xml", Feeds.Rss(("a", "Corrected title", "Body"), ("b", "Other", "Body"), ("c", "New", "Body")), etag: "\"2\"");
+        var outcome = await PollNowAsync(app);
+
+        Assert.Equal(1, outcome!.Fetch.ItemsNew);
+        Assert.Equal(1, outcome.Fetch.ItemsUpdated);
+        var items = await ItemsAsync(app);
+        Assert.Equal(3, items.Count);
+        var after = items.Single(i => i.Item.Guid == "a");
+        Assert.Equal(before.Id, after.Id);
+        Assert.Equal("Corrected title", after.Item.Title);
+        Assert.True(after.Item.Updated > before.Item.Updated);
+        Assert.Equal(before.FirstSeenAt, after.FirstSeenAt);
+    }
+
+    [Fact]
+    public async Task DuplicateGuidsInOneDocument_MergeIntoOneItem()
+    {
+        _upstream.ServeFeed("feed.xml", Feeds.Rss(("same", "First", "1"), ("same", "Second", "2"), ("other", "Other", "3")));
+        await using var app = Start("feed.xml");
+
+        var fetch = Assert.Single(await app.WaitForFetchesAsync("upstream"));
+
+        Assert.Equal(3, fetch.ItemsSeen);
+        Assert.Equal(2, fetch.ItemsNew);
+        Assert.Equal(2, (await ItemsAsync(app)).Count);
+    }
+
+    [Fact]
+    public async Task BrokenBody_IsARecordedFetchError_AndTheHostKeepsServing()
+    {
+        _upstream.ServeFeed("feed.xml", "<rss version=\"2.0\"><channel><title>Cut off", etag: null, lastModified: null);
+        await using var app = Start("feed.xml");
+
+        var fetch = Assert.Single(await app.WaitForFetchesAsync("upstream"));
+
+        Assert.Equal(FetchOutcome.Failed, fetch.Outcome);
+        Assert.Equal(200, fetch.HttpStatus);
+        Assert.Contains("not well-formed XML", fetch.Error, StringComparison.Ordinal);
+        var source = await app.Get<SourceStore>().GetAsync("upstream", CancellationToken.None);
+        Assert.Equal(1, source!.State.ErrorStreak);
+        Assert.Equal(fetch.Error, source.State.LastError);
+
+        using var client = app.CreateClient();
+        Assert.Equal("Healthy", await client.GetStringAsync(new Uri("/healthz", UriKind.Relative), TestContext.Current.CancellationToken));
+    }
+
+    [Fact]
+    public async Task FailuresInARow_BackOff_AndRecoveryResetsTheStreak()
+    {
+        _upstream.Map("feed.xml", context =>
+        {
+            context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
+            return Task.CompletedTask;
+        });
+        await using var app = Start("feed.xml");
+        await app.WaitForFetchesAsync("upstream");
+
+        var second = await PollNowAsync(app);
+
+        Assert.Equal(503, second!.Fetch.HttpStatus);
+        Assert.Equal("HTTP 503 Service Unavailable", second.Fetch.Error);
+        var failing = await app.Get<SourceStore>().GetAsync("upstream", CancellationToken.None);
+        Assert.Equal(2, failing!.State.ErrorStreak);
+
+        // Two failures on a 1h schedule: the next attempt is about two hours away, not one.
+        Assert.True(second.NextAttemptAt > second.Fetch.StartedAt.AddMinutes(90), $"next attempt {second.NextAttemptAt:o}");
+
+        _upstream.ServeFeed("feed.xml", Feeds.Numbered(2));
+        var recovered = await PollNowAsync(app);
+
+        Assert.Equal(FetchOutcome.Fetched, recovered!.Fetch.Outcome);
+        var source = await app.Get<SourceStore>().GetAsync("upstream", CancellationToken.None);
+        Assert.Equal(0, source!.State.ErrorStreak);
+        Assert.Null(source.State.LastError);
+        Assert.Equal(2, (await ItemsAsync(app)).Count);
+    }
+
+    [Fact]
+    public async Task GzipBody_IsDecompressed()
+    {
+        var compressed = Gzip(Encoding.UTF8.GetBytes(Feeds.Numbered(4)));
+        _upstream.Map("feed.xml", async context =>
+        {
+            context.Response.ContentType = "application/rss+xml";
+            context.Response.Headers.ContentEncoding = "gzip";
+            await context.Response.Body.WriteAsync(compressed);
+        });
+        await using var app = Start("feed.xml");
+
+        var fetch = Assert.Single(await app.WaitForFetchesAsync("upstream"));
+
+        Assert.Equal(4, fetch.ItemsNew);
+        Assert.Contains("gzip", _upstream.RequestsTo("feed.xml")[0].Header("Accept-Encoding"), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task GzipBomb_IsCutOffAtTheCapAfterDecompression()
+    {
+        var bomb = Gzip(new byte[8 * 1024 * 1024]);
+        _upstream.Map("feed.xml", async context =>
+        {
+            context.Response.Headers.ContentEncoding = "gzip";
+            await context.Response.Body.WriteAsync(bomb);
+        });
+        await using var app = Start("feed.xml", new Dictionary<string, string?> { ["FeedHub:Polling:MaxBodyBytes"] = "1048576" });
+
+        var fetch = Assert.Single(await app.WaitForFetchesAsync("upstream"));
+
+        Assert.True(bomb.Length < 1048576, "the compressed body is under the cap");
+        Assert.Equal(FetchOutcome.Failed, fetch.Outcome);
+        Assert.Contains("larger than the 1,048,576-byte cap", fetch.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task SlowDripServer_IsCutOffByTheTotalDeadline()
+    {
+        _upstream.Map("feed.xml", async context =>
+        {
+            context.Response.ContentType = "application/rss+xml";
+            await context.Response.WriteAsync("<rss version=\"2.0\"><channel>", context.RequestAborted);
+            await context.Response.Body.FlushAsync(context.RequestAborted);
+            for (var i = 0; i < 100 && !context.RequestAborted.IsCancellationRequested; i++)
+            {
+                await Task.Delay(200, context.RequestAborted);
+                await context.Response.WriteAsync(" ", context.RequestAborted);
+                await context.Response.Body.FlushAsync(context.RequestAborted);
+            }
+        });
+        await using var app = Start("feed.xml", new Dictionary<string, string?> { ["FeedHub:Polling:Timeout"] = "00:00:01" });
+
+        var fetch = Assert.Single(await app.WaitForFetchesAsync("upstream"));
+
+        Assert.Equal(FetchOutcome.Failed, fetch.Outcome);
+        Assert.Equal("Timed out after 1 s.", fetch.Error);
+    }
+
+    [Fact]
+    public async Task Redirect_IsFollowed_AndRelativeLinksResolveAgainstTheFinalUrl()
+    {
+        _upstream.Map("old.xml", context =>
+        {
+            context.Response.Redirect("/moved/feed.xml");
+            return Task.CompletedTask;
+        });
+        _upstream.ServeFeed("moved/feed.xml", Feeds.Rss(("r", "Redirected", "Body")).Replace("/posts/r", "posts/r", StringComparison.Ordinal));
+        await using var app = Start("old.xml");
+
+        await app.WaitForFetchesAsync("upstream");
+
+        var item = Assert.Single(await ItemsAsync(app));
+        Assert.Equal(_upstream.Url("moved/posts/r").AbsoluteUri, item.Item.Link);
+    }
+
+    [Fact]
+    public async Task Requests_IdentifyFeedHub_AndSendNoCookies()
+    {
+        _upstream.Map("feed.xml", context =>
+        {
+            context.Response.Headers.SetCookie = "tracker=1; Path=/";
+            context.Response.ContentType = "application/rss+xml";
+            return context.Response.WriteAsync(Feeds.Numbered(1));
+        });
+        await using var app = Start("feed.xml", new Dictionary<string, string?> { ["FeedHub:PublicBaseUrl"] = "https://hub.example.org/" });
+        await app.WaitForFetchesAsync("upstream");
+
+        await PollNowAsync(app);
+
+        var requests = _upstream.RequestsTo("feed.xml");
+        Assert.Equal(2, requests.Count);
+        Assert.Matches(@"^FeedHub/\d+\.\d+\.\d+ \(\+https://hub\.example\.org\)$", requests[0].Header("User-Agent"));
+        Assert.Contains("application/atom+xml", requests[0].Header("Accept"), StringComparison.Ordinal);
+        Assert.All(requests, r => Assert.Null(r.Header("Cookie")));
+        Assert.All(requests, r => Assert.Null(r.Header("Referer")));
+    }
+
+    [Fact]
+    public async Task PrivateAddresses_AreRefused_UnlessAllowed()
+    {
+        _upstream.ServeFeed("feed.xml", Feeds.Numbered(1));
+        await using var app = Start("feed.xml", new Dictionary<string, string?> { ["FeedHub:Polling:AllowPrivateNetworks"] = "false" });
+
+        var fetch = Assert.Single(await app.WaitForFetchesAsync("upstream"));
+
+        Assert.Equal(FetchOutcome.Failed, fetch.Outcome);
+        Assert.Null(fetch.HttpStatus);
+        Assert.Contains("private, loopback or link-local", fetch.Error, StringComparison.Ordinal);
+        Assert.Empty(_upstream.RequestsTo("feed.xml"));
+    }
+
+    [Fact]
+    public async Task UnreachableHost_IsARecordedFetchError()
+    {
+        // A port that was just free: nothing listens there.
+        var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop();
+        var settings = FeedHubApp.Sources(("upstream", new Uri($"http://127.0.0.1:{port}/feed.xml")));
+        await using var app = new FeedHubApp(settings: settings);
+        _ = app.Server;
+
+        var fetch = Assert.Single(await app.WaitForFetchesAsync("upstream"));
+
+        Assert.Equal(FetchOutcome.Failed, fetch.Outcome);
+        Assert.Contains("Could not connect", fetch.Error, StringComparison.Ordinal);
+    }
+
+    private static byte[] Gzip(byte[] data)
+    {
+        using var output = new MemoryStream();
+        using (var gzip = new GZipStream(output, CompressionLevel.SmallestSize))
+        {
+            gzip.Write(data);
+        }
+
+        return output.ToArray();
+    }
+}
