@@ -96,7 +96,10 @@ internal static class FeedHubServiceCollectionExtensions
                     ConnectCallback = NetworkGuard.ConnectCallback(polling.AllowPrivateNetworks),
                 };
             })
-            .SetHandlerLifetime(Timeout.InfiniteTimeSpan);
+            .SetHandlerLifetime(Timeout.InfiniteTimeSpan)
+
+            // An unreachable upstream is routine, not an exception trace: the poller logs it in one line.
+            .RemoveAllLoggers();
 
         var maxConcurrency = builder.Configuration.GetSection(PollingOptions.Section).Get<PollingOptions>()?.MaxConcurrency ?? new PollingOptions().MaxConcurrency;
         builder.Services.AddQuartz(quartz =>
@@ -112,7 +115,7 @@ internal static class FeedHubServiceCollectionExtensions
     {
         builder.Services.AddOptions<AdminOptions>()
             .BindConfiguration(AdminOptions.Section)
-            .Validate(o => o.ApiKey is null || o.ApiKey.Length >= AdminOptions.MinimumKeyLength,
+            .Validate(o => string.IsNullOrEmpty(o.ApiKey) || o.ApiKey.Length >= AdminOptions.MinimumKeyLength,
                 $"FeedHub:Admin:ApiKey must be at least {AdminOptions.MinimumKeyLength} characters.")
             .ValidateOnStart();
         builder.Services.AddProblemDetails();

@@ -1,0 +1,175 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+using FeedHub.IntegrationTests.Infrastructure;
+
+namespace FeedHub.IntegrationTests.Admin;
+
+public sealed class AdminApiTests : IAsyncLifetime
+{
+    private TestUpstream _upstream = null!;
+    private FeedHubApp _app = null!;
+
+    public async ValueTask InitializeAsync()
+    {
+        _upstream = await TestUpstream.StartAsync();
+        _upstream.ServeFeed("a.xml", """
+            <?xml version="1.0"?>
+            <feed xmlns="http://www.w3.org/2005/Atom">
+              <title>Feed A</title><link href="https://a.example/"/><id>urn:a</id><updated>2026-11-25T00:00:00Z</updated>
+              <entry>
+                <id>urn:a:1</id><title>Newest</title><link href="https://a.example/1"/>
+                <published>2026-11-25T10:00:00+01:00</published><updated>2026-11-25T11:00:00+01:00</updated>
+                <author><name>Ann</name><email>ann@a.example</email><uri>https://a.example/ann</uri></author>
+                <category term="x"/><summary>Short</summary><content type="html">&lt;p&gt;Full&lt;/p&gt;</content>
+                <link rel="enclosure" href="https://a.example/1.mp3" type="audio/mpeg" length="42"/>
+              </entry>
+              <entry><id>urn:a:0</id><title>Older</title><link href="https://a.example/0"/><published>2026-11-20T10:00:00Z</published><updated>2026-11-20T10:00:00Z</updated></entry>
+            </feed>
+            """, contentType: "application/atom+xml");
+        _upstream.ServeFeed("b.xml", Feeds.Numbered(3));
+        _app = new FeedHubApp(settings: FeedHubApp.Sources(("a", _upstream.Url("a.xml")), ("b", _upstream.Url("b.xml"))));
+        _ = _app.Server;
+        await _app.WaitForFetchesAsync("a");
+        await _app.WaitForFetchesAsync("b");
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _app.DisposeAsync();
+        await _upstream.DisposeAsync();
+    }
+
+    private static CancellationToken Token => TestContext.Current.CancellationToken;
+
+    [Theory]
+    [InlineData("/api/items")]
+    [InlineData("/api/sources")]
+    [InlineData("/api/sources/a")]
+    [InlineData("/api/sources/a/fetches")]
+    public async Task WithoutAKey_EveryCallIsRefused(string url)
+    {
+        using var anonymous = _app.CreateClient();
+        using var wrong = _app.CreateClient();
+        wrong.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", "not-the-key-at-all-0000");
+
+        var none = await anonymous.GetAsync(new Uri(url, UriKind.Relative), Token);
+        var bad = await wrong.GetAsync(new Uri(url, UriKind.Relative), Token);
+
+        Assert.Equal(HttpStatusCode.Unauthorized, none.StatusCode);
+        Assert.Equal("Bearer", none.Headers.WwwAuthenticate.Single().Scheme);
+        Assert.Equal("application/problem+json", none.Content.Headers.ContentType?.MediaType);
+        Assert.Equal(HttpStatusCode.Unauthorized, bad.StatusCode);
+    }
+
+    [Fact]
+    public async Task WithNoKeyConfigured_TheAdminApiIsClosed()
+    {
+        await using var app = new FeedHubApp(settings: new Dictionary<string, string?> { ["FeedHub:Admin:ApiKey"] = null });
+        using var client = app.Admin();
+
+        var response = await client.GetAsync(new Uri("/api/items", UriKind.Relative), Token);
+
+        Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+        var problem = await response.Content.ReadFromJsonAsync<JsonElement>(Token);
+        Assert.Contains("FeedHub:Admin:ApiKey", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task TooShortAKey_StopsStart()
+    {
+        await using var app = new FeedHubApp(settings: new Dictionary<string, string?> { ["FeedHub:Admin:ApiKey"] = "short" });
+
+        var error = Assert.ThrowsAny<Exception>(() => app.Server);
+
+        Assert.Contains("FeedHub:Admin:ApiKey must be at least 16 characters", error.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Items_AreNewestFirst_InTheContractShape()
+    {
+        var items = (await _app.GetJsonAsync("/api/items?source=a")).GetProperty("items");
+
+        Assert.Equal(2, items.GetArrayLength());
+        var item = items[0];
+        Assert.Equal("a", item.GetProperty("sourceId").GetString());
+        Assert.Equal("urn:a:1", item.GetProperty("guid").GetString());
+        Assert.Equal("Newest", item.GetProperty("title").GetString());
+        Assert.Equal("https://a.example/1", item.GetProperty("link").GetString());
+        Assert.Equal("Short", item.GetProperty("summary").GetString());
+        Assert.Equal("<p>Full</p>", item.GetProperty("contentHtml").GetString());
+        Assert.Equal("2026-11-25T09:00:00Z", item.GetProperty("published").GetString());
+        Assert.Equal("2026-11-25T10:00:00Z", item.GetProperty("updated").GetString());
+        var author = item.GetProperty("authors")[0];
+        Assert.Equal(("Ann", "ann@a.example", "https://a.example/ann"), (author.GetProperty("name").GetString(), author.GetProperty("email").GetString(), author.GetProperty("uri").GetString()));
+        Assert.Equal("x", item.GetProperty("categories")[0].GetString());
+        var enclosure = item.GetProperty("enclosures")[0];
+        Assert.Equal(("https://a.example/1.mp3", "audio/mpeg", 42), (enclosure.GetProperty("url").GetString(), enclosure.GetProperty("type").GetString(), enclosure.GetProperty("length").GetInt32()));
+        Assert.True(item.GetProperty("id").GetInt64() > 0);
+        Assert.Equal("Older", items[1].GetProperty("title").GetString());
+    }
+
+    [Fact]
+    public async Task Items_FilterBySinceAndLimit()
+    {
+        var all = (await _app.GetJsonAsync("/api/items")).GetProperty("items");
+        var limited = (await _app.GetJsonAsync("/api/items?limit=2")).GetProperty("items");
+        var recent = (await _app.GetJsonAsync("/api/items?since=2026-11-24T00:00:00Z")).GetProperty("items");
+
+        Assert.Equal(5, all.GetArrayLength());
+        Assert.Equal(2, limited.GetArrayLength());
+        Assert.Equal(all[0].GetProperty("id").GetInt64(), limited[0].GetProperty("id").GetInt64());
+        Assert.All(recent.EnumerateArray(), i => Assert.NotEqual("Older", i.GetProperty("title").GetString()));
+        Assert.Equal(4, recent.GetArrayLength());
+    }
+
+    [Theory]
+    [InlineData("/api/items?limit=0", "limit")]
+    [InlineData("/api/items?limit=lots", "limit")]
+    [InlineData("/api/items?since=last-tuesday", "since")]
+    [InlineData("/api/items?source=nope", "source")]
+    [InlineData("/api/sources/a/fetches?limit=9999", "limit")]
+    public async Task BadQuery_IsAProblemNamingTheField(string url, string field)
+    {
+        using var client = _app.Admin();
+
+        var response = await client.GetAsync(new Uri(url, UriKind.Relative), Token);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var problem = await response.Content.ReadFromJsonAsync<JsonElement>(Token);
+        Assert.True(problem.GetProperty("errors").TryGetProperty(field, out _), problem.ToString());
+    }
+
+    [Fact]
+    public async Task Sources_ShowTheirState()
+    {
+        var sources = (await _app.GetJsonAsync("/api/sources")).GetProperty("sources");
+        var a = sources.EnumerateArray().Single(s => s.GetProperty("id").GetString() == "a");
+
+        Assert.Equal("Feed A", a.GetProperty("title").GetString());
+        Assert.Equal(_upstream.Url("a.xml").AbsoluteUri, a.GetProperty("url").GetString());
+        Assert.Equal("https://a.example/", a.GetProperty("siteUrl").GetString());
+        Assert.Equal("1h", a.GetProperty("schedule").GetString());
+        Assert.Equal("Full", a.GetProperty("license").GetString());
+        Assert.Equal("Active", a.GetProperty("status").GetString());
+        Assert.Equal(0, a.GetProperty("errorStreak").GetInt32());
+        Assert.Equal(JsonValueKind.Null, a.GetProperty("lastError").ValueKind);
+        Assert.True(a.GetProperty("nextPollAt").GetDateTimeOffset() > a.GetProperty("lastSuccessAt").GetDateTimeOffset());
+    }
+
+    [Fact]
+    public async Task Fetches_AreTheSourcesHistory_AndUnknownSourcesAre404()
+    {
+        var fetches = (await _app.GetJsonAsync("/api/sources/b/fetches")).GetProperty("fetches");
+        using var client = _app.Admin();
+        var missing = await client.GetAsync(new Uri("/api/sources/nope/fetches", UriKind.Relative), Token);
+
+        var fetch = Assert.Single(fetches.EnumerateArray());
+        Assert.Equal("Fetched", fetch.GetProperty("outcome").GetString());
+        Assert.Equal(200, fetch.GetProperty("httpStatus").GetInt32());
+        Assert.Equal(3, fetch.GetProperty("itemsNew").GetInt32());
+        Assert.True(fetch.GetProperty("bytes").GetInt64() > 0);
+        Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
+    }
+}

@@ -1,0 +1,125 @@
+using FeedHub.IntegrationTests.Infrastructure;
+using FeedHub.Model;
+using FeedHub.Polling;
+using FeedHub.Storage;
+
+namespace FeedHub.IntegrationTests.Sources;
+
+public sealed class DeclaredSourcesTests
+{
+    private const string Opml = """
+        <?xml version="1.0"?>
+        <opml version="2.0" xmlns:feedhub="urn:feedhub:opml:1">
+          <body>
+            <outline text="Tech">
+              <outline text="From OPML" xmlUrl="http://127.0.0.1:9/opml.xml" feedhub:id="from-opml" feedhub:schedule="0 0/5 * * * ?" feedhub:license="Excerpt"/>
+              <outline text="Duplicate of config" xmlUrl="http://127.0.0.1:9/config.xml"/>
+              <outline text="Broken" xmlUrl="not a url"/>
+            </outline>
+          </body>
+        </opml>
+        """;
+
+    private static Dictionary<string, string?> Settings(bool withConfigSource = true)
+    {
+        var settings = new Dictionary<string, string?> { ["FeedHub:SourcesOpml"] = "feeds/sources.opml" };
+        if (withConfigSource)
+        {
+            settings["FeedHub:Sources:0:Id"] = "from-config";
+            settings["FeedHub:Sources:0:Title"] = "Configured";
+            settings["FeedHub:Sources:0:Url"] = "http://127.0.0.1:9/config.xml";
+            settings["FeedHub:Sources:0:Schedule"] = "2h";
+            settings["FeedHub:Sources:0:Tags:0"] = "news";
+            settings["FeedHub:Sources:0:License"] = "LinkOnly";
+        }
+
+        return settings;
+    }
+
+    private static string ContentRootWithOpml()
+    {
+        var root = Directory.CreateTempSubdirectory("feedhub-test-").FullName;
+        Directory.CreateDirectory(Path.Combine(root, "feeds"));
+        File.WriteAllText(Path.Combine(root, "feeds", "sources.opml"), Opml);
+        return root;
+    }
+
+    [Fact]
+    public async Task Start_MergesConfigAndOpmlIntoTheStore_AndSchedulesEachSource()
+    {
+        await using var app = new FeedHubApp(ContentRootWithOpml(), Settings());
+        _ = app.Server;
+
+        var sources = (await app.Get<SourceStore>().ListAsync(CancellationToken.None)).ToDictionary(s => s.Id);
+
+        Assert.Equal(["from-config", "from-opml"], sources.Keys.Order());
+        var configured = sources["from-config"];
+        Assert.Equal(("Configured", "2h", LicensePolicy.LinkOnly, SourceOrigin.Config), (configured.Title, configured.Schedule, configured.License, configured.Origin));
+        Assert.Equal(["news"], configured.Tags);
+        var fromOpml = sources["from-opml"];
+        Assert.Equal(("0 0/5 * * * ?", LicensePolicy.Excerpt, SourceOrigin.Opml), (fromOpml.Schedule, fromOpml.License, fromOpml.Origin));
+        Assert.Equal(["Tech"], fromOpml.Tags);
+
+        var scheduler = app.Get<PollScheduler>();
+        foreach (var id in sources.Keys)
+        {
+            Assert.NotNull(await scheduler.NextFireAsync(id, CancellationToken.None));
+        }
+    }
+
+    [Fact]
+    public async Task Undeclared_IsRetiredWithItsHistory_AndRedeclaredComesBack()
+    {
+        var root = ContentRootWithOpml();
+        await using (var first = new FeedHubApp(root, Settings()))
+        {
+            _ = first.Server;
+            await first.WaitForFetchesAsync("from-config");
+        }
+
+        await using (var second = new FeedHubApp(root, Settings(withConfigSource: false)))
+        {
+            _ = second.Server;
+            var retired = await second.Get<SourceStore>().GetAsync("from-config", CancellationToken.None);
+            Assert.Equal(SourceStatus.Retired, retired!.Status);
+            Assert.Equal(SourceStore.NoLongerDeclared, retired.StatusReason);
+            Assert.Null(await second.Get<PollScheduler>().NextFireAsync("from-config", CancellationToken.None));
+            Assert.NotEmpty(await second.Get<FetchLogStore>().ListAsync("from-config", 10, CancellationToken.None));
+        }
+
+        await using var third = new FeedHubApp(root, Settings());
+        _ = third.Server;
+        var back = await third.Get<SourceStore>().GetAsync("from-config", CancellationToken.None);
+        Assert.Equal(SourceStatus.Active, back!.Status);
+        Assert.NotNull(back.State.LastAttemptAt);
+    }
+
+    [Fact]
+    public async Task InvalidSourceInConfig_StopsStartWithTheKeyAtFault()
+    {
+        var settings = new Dictionary<string, string?>
+        {
+            ["FeedHub:Sources:0:Id"] = "bad",
+            ["FeedHub:Sources:0:Url"] = "http://127.0.0.1:9/x.xml",
+            ["FeedHub:Sources:0:Schedule"] = "every so often",
+        };
+        await using var app = new FeedHubApp(settings: settings);
+
+        var error = Assert.ThrowsAny<Exception>(() => app.Server);
+
+        Assert.Contains("FeedHub:Sources:0:Schedule", error.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task MalformedOpml_StopsStartRatherThanRetireItsSources()
+    {
+        var root = Directory.CreateTempSubdirectory("feedhub-test-").FullName;
+        Directory.CreateDirectory(Path.Combine(root, "feeds"));
+        File.WriteAllText(Path.Combine(root, "feeds", "sources.opml"), "<opml><body><outline text=");
+        await using var app = new FeedHubApp(root, Settings());
+
+        var error = Assert.ThrowsAny<Exception>(() => app.Server);
+
+        Assert.Contains("sources.opml cannot be read", error.ToString(), StringComparison.Ordinal);
+    }
+}

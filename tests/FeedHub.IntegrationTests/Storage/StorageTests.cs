@@ -1,0 +1,66 @@
+using Dapper;
+using FeedHub.IntegrationTests.Infrastructure;
+using FeedHub.Model;
+using FeedHub.Polling;
+using FeedHub.Storage;
+using Microsoft.Data.Sqlite;
+
+namespace FeedHub.IntegrationTests.Storage;
+
+public sealed class StorageTests : IAsyncLifetime
+{
+    private TestUpstream _upstream = null!;
+
+    public async ValueTask InitializeAsync() => _upstream = await TestUpstream.StartAsync();
+
+    public async ValueTask DisposeAsync() => await _upstream.DisposeAsync();
+
+    [Fact]
+    public async Task Database_IsCreatedUnderTheContentRoot_WithWalAndTheSchemaVersion()
+    {
+        await using var app = new FeedHubApp();
+        _ = app.Server;
+
+        var file = Path.Combine(app.ContentRoot, "data", "feedhub.db");
+        Assert.True(File.Exists(file), $"{file} exists");
+        await using var connection = new SqliteConnection($"Data Source={file}");
+        Assert.Equal("wal", await connection.ExecuteScalarAsync<string>("PRAGMA journal_mode"));
+        Assert.Equal(
+            Migrator.Scripts("Sqlite").Select(s => s.Version),
+            await connection.QueryAsync<long>("SELECT version FROM schema_migrations ORDER BY version"));
+    }
+
+    [Fact]
+    public async Task Restart_KeepsItemsAndState_AndPollingAgainNeverDuplicates()
+    {
+        _upstream.ServeFeed("feed.xml", Feeds.Numbered(6), etag: null, lastModified: null);
+        var settings = FeedHubApp.Sources(("upstream", _upstream.Url("feed.xml")));
+        string contentRoot;
+        DateTimeOffset? firstSuccess;
+        await using (var first = new FeedHubApp(settings: settings))
+        {
+            _ = first.Server;
+            await first.WaitForFetchesAsync("upstream");
+            contentRoot = first.ContentRoot;
+            firstSuccess = (await first.Get<SourceStore>().GetAsync("upstream", CancellationToken.None))!.State.LastSuccessAt;
+        }
+
+        await using var second = new FeedHubApp(contentRoot, settings);
+        _ = second.Server;
+
+        // Already polled once: the restart schedules the next poll instead of polling at once.
+        var source = await second.Get<SourceStore>().GetAsync("upstream", CancellationToken.None);
+        Assert.Equal(firstSuccess, source!.State.LastSuccessAt);
+        Assert.True(await second.Get<PollScheduler>().NextFireAsync("upstream", CancellationToken.None) > DateTimeOffset.UtcNow.AddMinutes(50));
+
+        // The body has no validators, so this is a full 200: every item is seen again, none added.
+        var outcome = await second.Get<SourcePoller>().PollAsync("upstream", CancellationToken.None);
+        Assert.Equal(FetchOutcome.Fetched, outcome!.Fetch.Outcome);
+        Assert.Equal(6, outcome.Fetch.ItemsSeen);
+        Assert.Equal(0, outcome.Fetch.ItemsNew);
+        Assert.Equal(0, outcome.Fetch.ItemsUpdated);
+        var items = await second.Get<ItemStore>().QueryAsync(new ItemQuery("upstream", null, 100), CancellationToken.None);
+        Assert.Equal(6, items.Count);
+        Assert.Equal(2, (await second.Get<FetchLogStore>().ListAsync("upstream", 10, CancellationToken.None)).Count);
+    }
+}
