@@ -18,10 +18,13 @@ public sealed class FeedHubApp : WebApplicationFactory<Program>
     public const string ApiKey = "test-key-0123456789abcdef";
 
     private readonly Dictionary<string, string?> _settings;
+    private readonly TestDirectory? _ownDirectory;
 
+    /// <param name="contentRoot">A folder the caller owns (to restart on it), or null for one of the app's own, deleted with it.</param>
     public FeedHubApp(string? contentRoot = null, IDictionary<string, string?>? settings = null)
     {
-        ContentRoot = contentRoot ?? Directory.CreateTempSubdirectory("feedhub-test-").FullName;
+        _ownDirectory = contentRoot is null ? new TestDirectory() : null;
+        ContentRoot = contentRoot ?? _ownDirectory!.Path;
         _settings = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase)
         {
             ["FeedHub:Storage:ConnectionString"] = "Data Source=data/feedhub.db",
@@ -74,6 +77,12 @@ public sealed class FeedHubApp : WebApplicationFactory<Program>
     {
         using var client = Admin();
         return await client.GetFromJsonAsync<JsonElement>(url);
+    }
+
+    public override async ValueTask DisposeAsync()
+    {
+        await base.DisposeAsync();
+        _ownDirectory?.Dispose();
     }
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)

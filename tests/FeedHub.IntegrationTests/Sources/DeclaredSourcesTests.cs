@@ -36,18 +36,18 @@ public sealed class DeclaredSourcesTests
         return settings;
     }
 
-    private static string ContentRootWithOpml()
+    private static TestDirectory ContentRootWithOpml(string opml = Opml)
     {
-        var root = Directory.CreateTempSubdirectory("feedhub-test-").FullName;
-        Directory.CreateDirectory(Path.Combine(root, "feeds"));
-        File.WriteAllText(Path.Combine(root, "feeds", "sources.opml"), Opml);
+        var root = new TestDirectory();
+        root.Write("feeds/sources.opml", opml);
         return root;
     }
 
     [Fact]
     public async Task Start_MergesConfigAndOpmlIntoTheStore_AndSchedulesEachSource()
     {
-        await using var app = new FeedHubApp(ContentRootWithOpml(), Settings());
+        using var root = ContentRootWithOpml();
+        await using var app = new FeedHubApp(root.Path, Settings());
         _ = app.Server;
 
         var sources = (await app.Get<SourceStore>().ListAsync(CancellationToken.None)).ToDictionary(s => s.Id);
@@ -70,14 +70,14 @@ public sealed class DeclaredSourcesTests
     [Fact]
     public async Task Undeclared_IsRetiredWithItsHistory_AndRedeclaredComesBack()
     {
-        var root = ContentRootWithOpml();
-        await using (var first = new FeedHubApp(root, Settings()))
+        using var root = ContentRootWithOpml();
+        await using (var first = new FeedHubApp(root.Path, Settings()))
         {
             _ = first.Server;
             await first.WaitForFetchesAsync("from-config");
         }
 
-        await using (var second = new FeedHubApp(root, Settings(withConfigSource: false)))
+        await using (var second = new FeedHubApp(root.Path, Settings(withConfigSource: false)))
         {
             _ = second.Server;
             var retired = await second.Get<SourceStore>().GetAsync("from-config", CancellationToken.None);
@@ -87,7 +87,7 @@ public sealed class DeclaredSourcesTests
             Assert.NotEmpty(await second.Get<FetchLogStore>().ListAsync("from-config", 10, CancellationToken.None));
         }
 
-        await using var third = new FeedHubApp(root, Settings());
+        await using var third = new FeedHubApp(root.Path, Settings());
         _ = third.Server;
         var back = await third.Get<SourceStore>().GetAsync("from-config", CancellationToken.None);
         Assert.Equal(SourceStatus.Active, back!.Status);
@@ -113,10 +113,8 @@ public sealed class DeclaredSourcesTests
     [Fact]
     public async Task MalformedOpml_StopsStartRatherThanRetireItsSources()
     {
-        var root = Directory.CreateTempSubdirectory("feedhub-test-").FullName;
-        Directory.CreateDirectory(Path.Combine(root, "feeds"));
-        File.WriteAllText(Path.Combine(root, "feeds", "sources.opml"), "<opml><body><outline text=");
-        await using var app = new FeedHubApp(root, Settings());
+        using var root = ContentRootWithOpml("<opml><body><outline text=");
+        await using var app = new FeedHubApp(root.Path, Settings());
 
         var error = Assert.ThrowsAny<Exception>(() => app.Server);
 

@@ -35,17 +35,16 @@ public sealed class StorageTests : IAsyncLifetime
     {
         _upstream.ServeFeed("feed.xml", Feeds.Numbered(6), etag: null, lastModified: null);
         var settings = FeedHubApp.Sources(("upstream", _upstream.Url("feed.xml")));
-        string contentRoot;
+        using var contentRoot = new TestDirectory();
         DateTimeOffset? firstSuccess;
-        await using (var first = new FeedHubApp(settings: settings))
+        await using (var first = new FeedHubApp(contentRoot.Path, settings))
         {
             _ = first.Server;
             await first.WaitForFetchesAsync("upstream");
-            contentRoot = first.ContentRoot;
             firstSuccess = (await first.Get<SourceStore>().GetAsync("upstream", CancellationToken.None))!.State.LastSuccessAt;
         }
 
-        await using var second = new FeedHubApp(contentRoot, settings);
+        await using var second = new FeedHubApp(contentRoot.Path, settings);
         _ = second.Server;
 
         // Already polled once: the restart schedules the next poll instead of polling at once.
