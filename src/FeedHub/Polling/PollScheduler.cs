@@ -40,6 +40,15 @@ internal sealed partial class PollScheduler(ISchedulerFactory schedulers, TimePr
             .Build();
         await scheduler.AddJob(job, AddJobOptions.Replacing, cancellationToken);
         await scheduler.ScheduleJob(Trigger(source.Id, source.Schedule, firstFire), ScheduleJobOptions.Replacing, cancellationToken);
+
+        // A cron trigger's first fire is the first cron time after its start, which may be hours
+        // away; a source that is due now (never polled, or overdue after downtime) is polled once now.
+        // An interval trigger starting now already fires now.
+        if (firstFire <= now && PollSchedule.Parse(source.Schedule).Cron is not null)
+        {
+            await scheduler.TriggerJob(job.Key, cancellationToken: cancellationToken);
+        }
+
         LogScheduled(source.Id, source.Schedule, firstFire);
     }
 

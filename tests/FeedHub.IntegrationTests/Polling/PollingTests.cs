@@ -59,6 +59,21 @@ public sealed class PollingTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task NewSourceOnACronSchedule_IsPolledAtStart_NotAtItsFirstCronTime()
+    {
+        _upstream.ServeFeed("feed.xml", Feeds.Numbered(2));
+
+        // Once a year, at midnight on the first of January.
+        await using var app = Start("feed.xml", new Dictionary<string, string?> { ["FeedHub:Sources:0:Schedule"] = "0 0 0 1 1 ?" });
+
+        var fetch = Assert.Single(await app.WaitForFetchesAsync("upstream"));
+        Assert.Equal(2, fetch.ItemsNew);
+        var next = await app.Get<PollScheduler>().NextFireAsync("upstream", CancellationToken.None);
+        Assert.Equal(1, next!.Value.Month);
+        Assert.Equal(1, next.Value.Day);
+    }
+
+    [Fact]
     public async Task SecondPoll_SendsTheValidators_Gets304_AndStoresNothingNew()
     {
         _upstream.ServeFeed("feed.xml", Feeds.Numbered(3), etag: "W/\"abc-123\"", lastModified: "Tue, 24 Nov 2026 08:00:00 GMT");
