@@ -1,3 +1,4 @@
+using FeedHub.Storage;
 using Quartz;
 
 namespace FeedHub.Polling;
@@ -7,7 +8,7 @@ namespace FeedHub.Polling;
 /// never runs two executions of one job at once, so a slow poll delays the next instead of overlapping it.
 /// </summary>
 [DisallowConcurrentExecution]
-internal sealed class PollJob(SourcePoller poller, PollScheduler scheduler) : IJob
+internal sealed class PollJob(SourcePoller poller, PollScheduler scheduler, SourceStore sources) : IJob
 {
     public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken = default)
     {
@@ -20,6 +21,11 @@ internal sealed class PollJob(SourcePoller poller, PollScheduler scheduler) : IJ
             return;
         }
 
-        await scheduler.RescheduleAsync(sourceId, outcome.NextAttemptAt, cancellationToken);
+        // A cron trigger rounds the time up to its next cron fire; the store shows the real one.
+        var nextFire = await scheduler.RescheduleAsync(sourceId, outcome.NextAttemptAt, cancellationToken);
+        if (nextFire is { } actual && actual != outcome.NextAttemptAt)
+        {
+            await sources.SetNextAttemptAsync(sourceId, actual, cancellationToken);
+        }
     }
 }

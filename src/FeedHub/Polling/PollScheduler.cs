@@ -52,19 +52,19 @@ internal sealed partial class PollScheduler(ISchedulerFactory schedulers, TimePr
         LogScheduled(source.Id, source.Schedule, firstFire);
     }
 
-    /// <summary>Moves a source's next fire to <paramref name="at"/>, keeping its schedule after that.</summary>
-    public async Task RescheduleAsync(string sourceId, DateTimeOffset at, CancellationToken cancellationToken)
+    /// <summary>Moves a source's next fire to <paramref name="at"/> (or its schedule's first fire after it), keeping its schedule after that.</summary>
+    /// <returns>The next fire, or null when the source is not scheduled.</returns>
+    public async Task<DateTimeOffset?> RescheduleAsync(string sourceId, DateTimeOffset at, CancellationToken cancellationToken)
     {
         var scheduler = await schedulers.GetScheduler(cancellationToken);
-        var job = await scheduler.GetJobDetail(JobKeyOf(sourceId), cancellationToken);
         var current = await scheduler.GetTrigger(TriggerKeyOf(sourceId), cancellationToken);
-        if (job is null || current is null)
+        if (current is null)
         {
-            return;
+            return null;
         }
 
         var schedule = current.JobDataMap.GetString(ScheduleKey)!;
-        await scheduler.RescheduleJob(current.Key, Trigger(sourceId, schedule, Later(time.GetUtcNow(), at)), cancellationToken);
+        return await scheduler.RescheduleJob(current.Key, Trigger(sourceId, schedule, Later(time.GetUtcNow(), at)), cancellationToken);
     }
 
     public async Task UnscheduleAsync(string sourceId, CancellationToken cancellationToken)
