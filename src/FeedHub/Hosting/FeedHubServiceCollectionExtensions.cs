@@ -101,12 +101,13 @@ internal static class FeedHubServiceCollectionExtensions
             // An unreachable upstream is routine, not an exception trace: the poller logs it in one line.
             .RemoveAllLoggers();
 
-        var maxConcurrency = builder.Configuration.GetSection(PollingOptions.Section).Get<PollingOptions>()?.MaxConcurrency ?? new PollingOptions().MaxConcurrency;
         builder.Services.AddQuartz(quartz =>
         {
             quartz.UseInMemoryStore();
-            quartz.UseDefaultThreadPool(maxConcurrency);
+            quartz.UseDefaultThreadPool(_ => { });
         });
+        builder.Services.AddOptions<ThreadPoolOptions>()
+            .Configure<IOptions<PollingOptions>>((pool, polling) => pool.MaxConcurrency = polling.Value.MaxConcurrency);
         builder.Services.AddQuartzHostedService(o => o.WaitForJobsToComplete = false);
         return builder;
     }
