@@ -11,15 +11,42 @@ public static partial class FeedDecoder
 {
     static FeedDecoder() => Encoding.RegisterProvider(CodePagesEncodingProvider.Instance);
 
-    public static string Decode(ReadOnlySpan<byte> body, string? contentType)
+    /// <param name="repairs">Where to note what was wrong with the bytes (an unknown encoding name, invalid sequences).</param>
+    public static string Decode(ReadOnlySpan<byte> body, string? contentType, ICollection<string>? repairs = null)
     {
+        var httpCharset = CharsetOf(contentType);
+        var declared = DeclaredEncoding(body);
         var encoding = FromByteOrderMark(body, out var bomLength)
-            ?? Lookup(CharsetOf(contentType), body)
+            ?? Lookup(httpCharset, body)
             ?? SniffWideEncoding(body)
-            ?? Lookup(DeclaredEncoding(body), body)
-            ?? Encoding.UTF8;
-        return encoding.GetString(body[bomLength..]);
+            ?? Lookup(declared, body);
+        if (encoding is null)
+        {
+            encoding = Encoding.UTF8;
+            if ((httpCharset ?? declared) is { } unknown && Lookup(unknown, "<"u8) is null && !IsWideLabel(unknown))
+            {
+                repairs?.Add($"the encoding '{unknown}' is unknown, so the document was read as UTF-8");
+            }
+        }
+
+        var content = body[bomLength..];
+        var strict = (Encoding)encoding.Clone();
+        strict.DecoderFallback = DecoderFallback.ExceptionFallback;
+        try
+        {
+            return strict.GetString(content);
+        }
+        catch (DecoderFallbackException)
+        {
+            repairs?.Add($"byte sequences invalid in {encoding.WebName} were replaced");
+            return encoding.GetString(content);
+        }
     }
+
+    private static bool IsWideLabel(string name) =>
+        name.Trim('"', '\'', ' ').StartsWith("utf-16", StringComparison.OrdinalIgnoreCase)
+        || name.Trim('"', '\'', ' ').StartsWith("utf-32", StringComparison.OrdinalIgnoreCase)
+        || name.Trim('"', '\'', ' ').Equals("ucs-2", StringComparison.OrdinalIgnoreCase);
 
     /// <summary>The charset parameter of a Content-Type header, if any.</summary>
     public static string? CharsetOf(string? contentType)

@@ -1,61 +1,108 @@
 using System.Text.RegularExpressions;
 using System.Xml;
+using System.Xml.Linq;
 using CodeHollow.FeedReader;
-using CodeHollow.FeedReader.Parser;
 
 namespace FeedHub.Parsing;
 
 /// <summary>
-/// Bytes in, FeedHub's model out: decode, make the text safe for the XML parser, let
-/// CodeHollow.FeedReader find the feed's parts, then adapt them. Knows nothing of HTTP or the store.
+/// Bytes in, FeedHub's model out. Knows nothing of HTTP or the store.
+/// <list type="number">
+/// <item>Decode: byte order mark, HTTP charset, XML declaration, sniffing; Windows-1252 where Latin-1 is
+/// declared; C1 controls and double-encoded UTF-8 repaired.</item>
+/// <item>JSON Feed goes to CodeHollow.FeedReader. XML goes through a lenient pre-pass (no DTD is ever
+/// processed; HTML entities, stray ampersands, forbidden characters and a cut-off tail are repaired and
+/// recorded), then a strict XML parser.</item>
+/// <item>The format is recognised by its root and mapped element by element into FeedHub's model.</item>
+/// </list>
+/// Whatever the bytes, the result is a feed or a <see cref="FeedParseException"/> that says why.
 /// </summary>
 public sealed partial class FeedParser(HtmlCleaner cleaner)
 {
+    private static readonly XmlReaderSettings XmlSettings = new()
+    {
+        DtdProcessing = DtdProcessing.Prohibit,
+        XmlResolver = null,
+        IgnoreComments = true,
+        IgnoreProcessingInstructions = true,
+    };
+
     /// <param name="body">The document's bytes, as fetched.</param>
     /// <param name="contentType">The HTTP Content-Type, whose charset wins over the XML declaration.</param>
-    /// <param name="documentUrl">Where the document came from: the base for its relative URLs.</param>
+    /// <param name="documentUrl">The document's base URI (its URL after redirects, or its Content-Location).</param>
     /// <exception cref="FeedParseException">The bytes are not a feed FeedHub can read; the message says why.</exception>
     public ParsedFeed Parse(ReadOnlySpan<byte> body, string? contentType, Uri documentUrl)
     {
-        var text = FeedDecoder.Decode(body, contentType);
-        if (string.IsNullOrWhiteSpace(text))
+        var repairs = new List<string>();
+        var text = Mojibake.Repair(Windows1252.RemapControls(FeedDecoder.Decode(body, contentType, repairs)));
+        var start = text.AsSpan().TrimStart();
+        if (start.IsEmpty)
         {
             throw new FeedParseException("The document is empty.");
         }
 
-        // DTDs are never processed: no external entities, no entity expansion bombs.
-        text = DocumentType().Replace(text, string.Empty, 1);
+        var feed = start[0] is '{' or '[' ? ParseJson(text, documentUrl) : ParseXml(text, documentUrl, repairs);
+        return repairs.Count == 0 ? feed : feed with { Recovery = "Recovered from ill-formed input: " + string.Join("; ", repairs) + "." };
+    }
 
-        Feed feed;
+    private ParsedFeed ParseJson(string text, Uri documentUrl)
+    {
         try
         {
-            feed = FeedReader.ReadFromString(text);
+            return JsonFeedAdapter.Adapt(FeedReader.ReadFromString(text), documentUrl, cleaner);
+        }
+        catch (Exception e) when (e is not (OutOfMemoryException or OperationCanceledException))
+        {
+            // The library throws whatever its JSON reading runs into; to the poller it is one kind of failure.
+            throw new FeedParseException($"The document is not a JSON Feed FeedHub can read: {e.Message}", e);
+        }
+    }
+
+    private ParsedFeed ParseXml(string text, Uri documentUrl, List<string> repairs)
+    {
+        var prepared = XmlPrepass.Prepare(text, repairs);
+        XDocument document;
+        try
+        {
+            document = Load(prepared);
         }
         catch (XmlException e)
         {
-            throw new FeedParseException(LooksLikeHtml(text)
-                ? "The document is an HTML page, not a feed."
-                : $"The document is not well-formed XML: {e.Message}", e);
-        }
-        catch (FeedTypeNotSupportedException e)
-        {
-            throw new FeedParseException(LooksLikeHtml(text)
-                ? "The document is an HTML page, not a feed."
-                : $"The document is not a feed format FeedHub reads (RSS, Atom, JSON Feed): {e.Message}", e);
-        }
-        catch (Exception e) when (e is NullReferenceException or InvalidOperationException or FormatException or ArgumentException or System.Text.Json.JsonException)
-        {
-            // The library throws these on documents it half-recognises (RSS without <channel>, broken JSON).
-            throw new FeedParseException($"The document could not be read as a feed: {e.Message}", e);
+            var completed = XmlTail.Close(prepared);
+            if (completed is null || LooksLikeHtml(text))
+            {
+                throw new FeedParseException(LooksLikeHtml(text)
+                    ? "The document is an HTML page, not a feed."
+                    : $"The document is not well-formed XML: {e.Message}", e);
+            }
+
+            try
+            {
+                document = Load(completed);
+                repairs.Add($"the document was cut off ({e.Message})");
+            }
+            catch (XmlException)
+            {
+                throw new FeedParseException($"The document is not well-formed XML: {e.Message}", e);
+            }
         }
 
-        return CodeHollowAdapter.Adapt(feed, documentUrl, cleaner);
+        var root = document.Root!;
+        var shape = FeedShape.Of(root) ?? throw new FeedParseException(
+            root.Name.LocalName.Equals("html", StringComparison.OrdinalIgnoreCase)
+                ? "The document is an HTML page, not a feed."
+                : $"The document is not a feed format FeedHub reads (RSS, Atom, RSS 1.0, CDF, JSON Feed): its root is <{root.Name.LocalName}>.");
+
+        return new XmlFeedAdapter(cleaner, documentUrl).Adapt(shape);
+    }
+
+    private static XDocument Load(string text)
+    {
+        using var reader = XmlReader.Create(new StringReader(text), XmlSettings);
+        return XDocument.Load(reader, LoadOptions.PreserveWhitespace);
     }
 
     private static bool LooksLikeHtml(string text) => HtmlStart().IsMatch(text);
-
-    [GeneratedRegex(@"<!DOCTYPE[^\[>]*(\[[\s\S]*?\])?\s*>", RegexOptions.IgnoreCase)]
-    private static partial Regex DocumentType();
 
     [GeneratedRegex(@"^\s*(<!--[\s\S]*?-->\s*)*(<!DOCTYPE\s+html|<html[\s>])", RegexOptions.IgnoreCase)]
     private static partial Regex HtmlStart();

@@ -1,14 +1,18 @@
-using System.Net;
 using System.Text.RegularExpressions;
+using AngleSharp.Html.Parser;
 
 namespace FeedHub.Parsing;
 
 /// <summary>Plain text out of the markup feeds put where text belongs (titles, names).</summary>
 public static partial class FeedText
 {
+    // Parsing is cheap next to building a parser; each thread keeps one.
+    [ThreadStatic]
+    private static HtmlParser? t_parser;
+
     /// <summary>
-    /// Drops anything shaped like a tag, decodes entities and folds whitespace. A lone "&lt;"
-    /// that starts no tag ("x &lt; y") is text and stays.
+    /// The text an HTML fragment shows, as a browser parses it: tags dropped (even with "&lt;" inside
+    /// their attributes), entities decoded, whitespace folded. A "&lt;" that opens no tag ("x &lt; y") is text.
     /// </summary>
     public static string? PlainText(string? html)
     {
@@ -17,12 +21,13 @@ public static partial class FeedText
             return null;
         }
 
-        var text = WebUtility.HtmlDecode(Tag().Replace(html, string.Empty));
-        text = Whitespace().Replace(text, " ").Trim();
-        return text.Length == 0 ? null : text;
+        var text = html.AsSpan().IndexOfAny('<', '&') < 0
+            ? html
+            : (t_parser ??= new HtmlParser()).ParseDocument("<body>" + html).Body?.TextContent ?? string.Empty;
+        return Fold(text);
     }
 
-    /// <summary>Folds the whitespace of text that is already plain.</summary>
+    /// <summary>Folds the whitespace of text that is already plain; null when nothing is left.</summary>
     public static string? Fold(string? text)
     {
         if (string.IsNullOrWhiteSpace(text))
@@ -32,9 +37,6 @@ public static partial class FeedText
 
         return Whitespace().Replace(text, " ").Trim();
     }
-
-    [GeneratedRegex(@"<(?:/?[A-Za-z][A-Za-z0-9:-]*(?:\s[^<>]*)?/?|!--[\s\S]*?--)>")]
-    private static partial Regex Tag();
 
     [GeneratedRegex(@"\s+")]
     private static partial Regex Whitespace();

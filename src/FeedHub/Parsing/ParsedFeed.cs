@@ -3,6 +3,27 @@ using FeedHub.Model;
 namespace FeedHub.Parsing;
 
 /// <summary>A feed document as FeedHub's model sees it, whatever its format.</summary>
-/// <param name="Title">The feed's own title, plain text.</param>
-/// <param name="SiteUrl">The feed's home page, absolute.</param>
-public sealed record ParsedFeed(string? Title, string? SiteUrl, IReadOnlyList<Item> Items);
+public sealed record ParsedFeed
+{
+    /// <summary>The feed's own title, plain text.</summary>
+    public string? Title { get; init; }
+
+    /// <summary>The feed's home page, absolute.</summary>
+    public string? SiteUrl { get; init; }
+
+    /// <summary>The feed's description (RSS) or subtitle (Atom), sanitized HTML.</summary>
+    public string? Subtitle { get; init; }
+
+    /// <summary>The feed's own id (Atom), absolute where it is a relative reference.</summary>
+    public string? Id { get; init; }
+
+    public DateTimeOffset? Updated { get; init; }
+
+    public IReadOnlyList<Item> Items { get; init; } = [];
+
+    /// <summary>
+    /// Why the document was ill-formed, when FeedHub had to repair it to read it; null for a
+    /// well-formed document.
+    /// </summary>
+    public string? Recovery { get; init; }
+}

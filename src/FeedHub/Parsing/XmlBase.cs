@@ -36,6 +36,13 @@ public static class XmlBase
             return null;
         }
 
-        return absolute.Scheme is "javascript" or "vbscript" or "data" ? null : absolute.AbsoluteUri;
+        if (absolute.Scheme is "javascript" or "vbscript" or "data")
+        {
+            return null;
+        }
+
+        // An absolute URL is kept as the publisher wrote it (Uri would lowercase its host, among other things).
+        var trimmed = reference.Trim();
+        return Uri.IsWellFormedUriString(trimmed, UriKind.Absolute) && trimmed.Contains("://", StringComparison.Ordinal) ? trimmed : absolute.AbsoluteUri;
     }
 }

@@ -3,6 +3,7 @@ using FeedHub.IntegrationTests.Infrastructure;
 using FeedHub.Model;
 using FeedHub.Polling;
 using FeedHub.Storage;
+using FeedHub.Testing;
 
 namespace FeedHub.IntegrationTests.Corpus;
 
@@ -15,7 +16,7 @@ public sealed class RealFeedsTests
     [Fact]
     public async Task EveryWellFormedFeed_IngestsWithItsItemCount_AndDuplicateGuidsMerge()
     {
-        var corpus = CorpusFolder("real");
+        var corpus = TestCorpus.Folder("real");
         var index = File.ReadAllLines(Path.Combine(corpus, "INDEX.tsv"))
             .Select(line => line.Split('\t'))
             .Select(f => (File: f[0], Count: int.Parse(f[4], System.Globalization.CultureInfo.InvariantCulture), WellFormed: f[6] == "ok"))
@@ -82,22 +83,4 @@ public sealed class RealFeedsTests
         element.Elements().FirstOrDefault(c => c.Name.LocalName == localName)?.Value.Trim() is { Length: > 0 } value ? value : null;
 
     private static string Id(string file) => FeedHub.Sources.SourceRules.Slug(Path.GetFileNameWithoutExtension(file));
-
-    /// <summary>The shared corpus beside the repository, or a skip that says where it was looked for.</summary>
-    internal static string CorpusFolder(string name)
-    {
-        var directory = new DirectoryInfo(AppContext.BaseDirectory);
-        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "FeedHub.sln")))
-        {
-            directory = directory.Parent;
-        }
-
-        var folder = directory is null ? null : Path.GetFullPath(Path.Combine(directory.FullName, "..", "shared", "corpus", name));
-        if (folder is null || !Directory.Exists(folder))
-        {
-            Assert.Skip($"The shared corpus is not at {folder ?? "../shared/corpus"}; corpus tests need it beside the repository.");
-        }
-
-        return folder;
-    }
 }

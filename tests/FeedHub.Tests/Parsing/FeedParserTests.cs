@@ -205,11 +205,11 @@ public sealed class FeedParserTests
 
     [Theory]
     [InlineData("", "The document is empty.")]
-    [InlineData("<rss version=\"2.0\"><channel><title>cut off", "not well-formed XML")]
+    [InlineData("<rss version=\"2.0\"><channel><title>One</channel></rss>", "not well-formed XML")]
     [InlineData("<!DOCTYPE html><html><head><title>Home</title></head><body>Welcome</body></html>", "HTML page, not a feed")]
     [InlineData("<html><body><p>Unclosed<br></body></html>", "HTML page, not a feed")]
     [InlineData("<svg xmlns=\"http://www.w3.org/2000/svg\"/>", "not a feed format")]
-    [InlineData("{\"not\": \"a feed\"", "not a feed format")]
+    [InlineData("{\"not\": \"a feed\"", "not a JSON Feed")]
     public void Unreadable_ThrowsFeedParseExceptionThatSaysWhy(string body, string reason)
     {
         var error = Assert.Throws<FeedParseException>(() => Fixture.Parser.Parse(Encoding.UTF8.GetBytes(body), null, new Uri("https://x.example/")));

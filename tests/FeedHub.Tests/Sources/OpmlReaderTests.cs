@@ -1,5 +1,6 @@
 using FeedHub.Model;
 using FeedHub.Sources;
+using FeedHub.Testing;
 
 namespace FeedHub.Tests.Sources;
 
@@ -74,7 +75,7 @@ public sealed class OpmlReaderTests
     [Fact]
     public void ShippedSourcesFile_DeclaresTechCrunchAndIsClean()
     {
-        var path = Path.Combine(RepositoryRoot(), "feeds", "sources.opml");
+        var path = Path.Combine(TestCorpus.RepositoryRoot(), "feeds", "sources.opml");
         using var reader = File.OpenText(path);
 
         var result = OpmlReader.Read(reader);
@@ -82,16 +83,5 @@ public sealed class OpmlReaderTests
         Assert.Empty(result.Problems);
         Assert.Contains(result.Outlines, o => o.XmlUrl == "https://techcrunch.com/feed/" && o.Id == "techcrunch");
         Assert.All(result.Outlines, o => Assert.True(PollSchedule.TryParse(o.Schedule, out _, out _), o.Schedule));
-    }
-
-    internal static string RepositoryRoot()
-    {
-        var directory = new DirectoryInfo(AppContext.BaseDirectory);
-        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "FeedHub.sln")))
-        {
-            directory = directory.Parent;
-        }
-
-        return directory?.FullName ?? throw new InvalidOperationException("FeedHub.sln not found above the test binaries.");
     }
 }

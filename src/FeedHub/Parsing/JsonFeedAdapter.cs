@@ -1,0 +1,45 @@
+using System.Net;
+using CodeHollow.FeedReader;
+using CodeHollow.FeedReader.Feeds;
+using FeedHub.Model;
+
+namespace FeedHub.Parsing;
+
+/// <summary>Maps a JSON Feed, as CodeHollow.FeedReader reads it, into FeedHub's model.</summary>
+internal static class JsonFeedAdapter
+{
+    public static ParsedFeed Adapt(Feed feed, Uri documentUrl, HtmlCleaner cleaner)
+    {
+        var json = feed.SpecificFeed as JsonFeed;
+        return new ParsedFeed
+        {
+            Title = FeedText.Fold(feed.Title),
+            SiteUrl = XmlBase.Resolve(documentUrl, json?.HomePageUrl ?? feed.Link),
+            Subtitle = json?.Description is { } description ? WebUtility.HtmlEncode(description) : null,
+            Id = json?.FeedUrl,
+            Items = feed.Items.Select(i => i.SpecificItem is JsonFeedItem item ? FromItem(item, documentUrl, cleaner) : null).OfType<Item>().ToList(),
+        };
+    }
+
+    private static Item FromItem(JsonFeedItem json, Uri documentUrl, HtmlCleaner cleaner)
+    {
+        var contentHtml = json.ContentHtml ?? (json.ContentText is { } text ? WebUtility.HtmlEncode(text) : null);
+        return new Item
+        {
+            Guid = FeedText.Fold(json.Id),
+            Title = FeedText.Fold(json.Title),
+            Link = XmlBase.Resolve(documentUrl, json.Url ?? json.ExternalUrl),
+            Summary = json.Summary is { } summary ? WebUtility.HtmlEncode(summary) : null,
+            ContentHtml = cleaner.Clean(contentHtml, documentUrl),
+            Authors = (json.Authors ?? []).Select(a => new ItemAuthor(FeedText.Fold(a.Name), null, XmlBase.Resolve(documentUrl, a.Url))).ToList(),
+            Categories = (json.Tags ?? []).Select(FeedText.Fold).OfType<string>().Distinct(StringComparer.Ordinal).ToList(),
+            Published = FeedDates.Parse(json.DatePublishedString),
+            Updated = FeedDates.Parse(json.DateModifiedString),
+            Enclosures = (json.Attachments ?? [])
+                .Select(a => (Attachment: a, Url: XmlBase.Resolve(documentUrl, a.Url)))
+                .Where(a => a.Url is not null)
+                .Select(a => new ItemEnclosure(a.Url!, a.Attachment.MimeType, a.Attachment.SizeInBytes))
+                .ToList(),
+        };
+    }
+}

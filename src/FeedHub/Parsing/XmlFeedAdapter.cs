@@ -1,0 +1,233 @@
+using System.Globalization;
+using System.Xml.Linq;
+using FeedHub.Model;
+using static FeedHub.Parsing.FeedNamespaces;
+
+namespace FeedHub.Parsing;
+
+/// <summary>
+/// Maps the elements of an RSS, RSS 1.0, Atom or CDF document into FeedHub's model, with the
+/// fallbacks feed readers apply (<c>dc:title</c>, <c>dc:description</c>, iTunes and Media RSS titles
+/// and summaries, the permalink guid as link, <c>rdf:about</c> as id, <c>xhtml:body</c>), relative
+/// references resolved against the document and every <c>xml:base</c>, and all HTML sanitized.
+/// </summary>
+internal sealed class XmlFeedAdapter(HtmlCleaner cleaner, Uri documentUrl)
+{
+    public ParsedFeed Adapt(FeedShape shape)
+    {
+        var feed = shape.Feed;
+        var feedBase = XmlBase.For(feed, documentUrl);
+        var atom = shape.Format is FeedFormat.Atom or FeedFormat.Atom03;
+        var feedAuthors = atom ? AtomAuthors(feed) : [];
+
+        return shape.Format switch
+        {
+            FeedFormat.Cdf => new ParsedFeed
+            {
+                Title = FeedText.PlainText(Child(feed, "TITLE")?.Value),
+                SiteUrl = XmlBase.Resolve(feedBase, (string?)feed.Attribute("HREF")),
+                Subtitle = cleaner.Clean(Child(feed, "ABSTRACT")?.Value, feedBase),
+                Updated = FeedDates.Parse((string?)feed.Attribute("LASTMOD")),
+                Items = shape.Items.Select(FromCdf).ToList(),
+            },
+            _ when atom => new ParsedFeed
+            {
+                Title = AtomText.Plain(Child(feed, "title")),
+                SiteUrl = AlternateLink(feed),
+                Subtitle = cleaner.Clean(AtomText.Html(Child(feed, "subtitle") ?? Child(feed, "tagline")), feedBase),
+                Id = AtomId(feed),
+                Updated = FeedDates.Parse(Child(feed, "updated")?.Value ?? Child(feed, "modified")?.Value),
+                Items = shape.Items.Select(e => FromAtom(e, feedAuthors)).ToList(),
+            },
+            _ => new ParsedFeed
+            {
+                Title = FeedText.PlainText(Child(feed, "title")?.Value ?? feed.Element(Dc + "title")?.Value),
+                SiteUrl = XmlBase.Resolve(feedBase, Child(feed, "link")?.Value),
+                Subtitle = cleaner.Clean(
+                    Markup(Child(feed, "description")) ?? feed.Element(Dc + "description")?.Value
+                        ?? Itunes(feed, "subtitle")?.Value ?? Itunes(feed, "summary")?.Value,
+                    feedBase),
+                Updated = FeedDates.Parse(
+                    Child(feed, "lastBuildDate")?.Value ?? feed.Element(Dc + "date")?.Value
+                        ?? feed.Element(DcTerms + "modified")?.Value ?? feed.Element(Atom + "updated")?.Value),
+                Items = shape.Items.Select(FromRss).ToList(),
+            },
+        };
+    }
+
+    private Item FromRss(XElement item)
+    {
+        var itemBase = XmlBase.For(item, documentUrl);
+        var guidElement = Child(item, "guid");
+        var guid = FeedText.Fold(guidElement?.Value) ?? FeedText.Fold((string?)item.Attribute(Rdf + "about"));
+
+        // A guid is the item's permalink unless it says otherwise (RSS 2.0: isPermaLink defaults to true).
+        var guidIsPermalink = guidElement is not null && !string.Equals((string?)guidElement.Attribute("isPermaLink"), "false", StringComparison.OrdinalIgnoreCase);
+        var link = XmlBase.Resolve(itemBase, Child(item, "link")?.Value)
+            ?? AlternateLink(item, Atom)
+            ?? (guidIsPermalink && guid is not null && Uri.TryCreate(guid, UriKind.Absolute, out var permalink) && permalink.Scheme is "http" or "https" ? guid : null);
+
+        // Some feeds carry both a summary and a description: then the description is the full text.
+        var summaryElement = Child(item, "summary");
+        var description = Markup(Child(item, "description"));
+        var summary = summaryElement is not null
+            ? Markup(summaryElement)
+            : description ?? item.Element(Dc + "description")?.Value ?? Itunes(item, "summary")?.Value ?? Itunes(item, "subtitle")?.Value;
+        var content = item.Element(Content + "encoded")?.Value
+            ?? Markup(item.Element(Xhtml + "body")) ?? Markup(Child(item, "body")) ?? Markup(Child(item, "fullitem"))
+            ?? (summaryElement is not null ? description : null);
+
+        return new Item
+        {
+            Guid = guid,
+            Title = FeedText.PlainText(Child(item, "title")?.Value ?? item.Element(Dc + "title")?.Value ?? MediaTitle(item)),
+            Link = link,
+            Summary = cleaner.Clean(summary, itemBase),
+            ContentHtml = cleaner.Clean(content, itemBase),
+            Authors = RssAuthors(item),
+            Categories = Distinct(item.Elements().Where(e => e.Name.LocalName == "category" && e.Name.Namespace == item.Name.Namespace).Select(c => c.Value)
+                .Concat(item.Elements(Dc + "subject").Select(s => s.Value))),
+            Published = FeedDates.Parse(
+                Child(item, "pubDate")?.Value ?? item.Element(Dc + "date")?.Value
+                    ?? item.Element(DcTerms + "issued")?.Value ?? item.Element(DcTerms + "created")?.Value),
+            Updated = FeedDates.Parse(item.Element(Atom + "updated")?.Value ?? item.Element(DcTerms + "modified")?.Value),
+            Enclosures = item.Elements().Where(e => e.Name.LocalName == "enclosure")
+                .Select(e => Enclosure(itemBase, (string?)e.Attribute("url"), (string?)e.Attribute("type"), (string?)e.Attribute("length")))
+                .OfType<ItemEnclosure>()
+                .ToList(),
+        };
+    }
+
+    private Item FromAtom(XElement entry, IReadOnlyList<ItemAuthor> feedAuthors)
+    {
+        var content = Child(entry, "content");
+        var authors = AtomAuthors(entry);
+        return new Item
+        {
+            Guid = AtomId(entry),
+            Title = AtomText.Plain(Child(entry, "title")),
+            Link = AlternateLink(entry),
+            Summary = cleaner.Clean(AtomText.Html(Child(entry, "summary")), XmlBase.For(Child(entry, "summary") ?? entry, documentUrl)),
+
+            // Content given by reference (src) is not fetched: the entry has no inline content.
+            ContentHtml = content?.Attribute("src") is null ? cleaner.Clean(AtomText.Html(content), XmlBase.For(content ?? entry, documentUrl)) : null,
+            Authors = authors.Count > 0 ? authors : feedAuthors,
+            Categories = Distinct(entry.Elements().Where(e => e.Name.LocalName == "category")
+                .Select(c => (string?)c.Attribute("term") ?? (string?)c.Attribute("label") ?? c.Value)
+                .Concat(entry.Elements(Dc + "subject").Select(s => s.Value))
+                .OfType<string>()),
+            Published = FeedDates.Parse(Child(entry, "published")?.Value ?? Child(entry, "issued")?.Value ?? Child(entry, "created")?.Value),
+            Updated = FeedDates.Parse(Child(entry, "updated")?.Value ?? Child(entry, "modified")?.Value),
+            Enclosures = entry.Elements().Where(e => e.Name.LocalName == "link" && (string?)e.Attribute("rel") == "enclosure")
+                .Select(e => Enclosure(XmlBase.For(e, documentUrl), (string?)e.Attribute("href"), (string?)e.Attribute("type"), (string?)e.Attribute("length")))
+                .OfType<ItemEnclosure>()
+                .ToList(),
+        };
+    }
+
+    private Item FromCdf(XElement item)
+    {
+        var itemBase = XmlBase.For(item, documentUrl);
+        return new Item
+        {
+            Title = FeedText.PlainText(Child(item, "TITLE")?.Value),
+            Link = XmlBase.Resolve(itemBase, (string?)item.Attribute("HREF")),
+            Summary = cleaner.Clean(Child(item, "ABSTRACT")?.Value, itemBase),
+            Updated = FeedDates.Parse((string?)item.Attribute("LASTMOD")),
+        };
+    }
+
+    /// <summary>An Atom id as written, except a relative path (which Atom forbids, but publishers write), resolved as feed readers do.</summary>
+    private string? AtomId(XElement parent)
+    {
+        var id = Child(parent, "id");
+        var value = FeedText.Fold(id?.Value);
+
+        // Ids are opaque strings; only an unmistakable path reference ("/2026/11/post") is resolved.
+        return value is ['/', not '/', ..] ? XmlBase.Resolve(XmlBase.For(id, documentUrl), value) ?? value : value;
+    }
+
+    /// <summary>The alternate HTML link (a link without rel is alternate), else the first alternate link.</summary>
+    private string? AlternateLink(XElement parent, XNamespace? atomNamespace = null)
+    {
+        var alternates = parent.Elements()
+            .Where(e => e.Name.LocalName == "link" && (atomNamespace is null || e.Name.Namespace == atomNamespace))
+            .Where(e => ((string?)e.Attribute("rel") ?? "alternate") == "alternate")
+            .Select(e => (Type: (string?)e.Attribute("type"), Href: XmlBase.Resolve(XmlBase.For(e, documentUrl), (string?)e.Attribute("href"))))
+            .Where(l => l.Href is not null)
+            .ToList();
+        return alternates.FirstOrDefault(l => l.Type is null || l.Type.Contains("html", StringComparison.OrdinalIgnoreCase)).Href
+            ?? alternates.FirstOrDefault().Href;
+    }
+
+    private List<ItemAuthor> AtomAuthors(XElement parent) =>
+        parent.Elements().Where(e => e.Name.LocalName == "author" && e.Name.Namespace == parent.Name.Namespace)
+            .Select(a => new ItemAuthor(
+                FeedText.Fold(Child(a, "name")?.Value),
+                FeedText.Fold(Child(a, "email")?.Value),
+                (Child(a, "uri") ?? Child(a, "url")) is { } uri ? XmlBase.Resolve(XmlBase.For(uri, documentUrl), uri.Value) : null))
+            .Where(a => a.Name is not null || a.Email is not null)
+            .ToList();
+
+    /// <summary>RSS <c>author</c> is "email (Name)" by the spec and a bare name in practice; <c>dc:creator</c> is a name.</summary>
+    private static List<ItemAuthor> RssAuthors(XElement item)
+    {
+        var authors = new List<ItemAuthor>();
+        foreach (var value in item.Elements().Where(e => e.Name.LocalName == "author" && e.Name.Namespace == item.Name.Namespace).Select(a => FeedText.Fold(a.Value)).OfType<string>())
+        {
+            var open = value.IndexOf('(', StringComparison.Ordinal);
+            var close = value.LastIndexOf(')');
+            var hasEmail = value.Contains('@', StringComparison.Ordinal);
+            if (hasEmail && open > 0 && close > open)
+            {
+                authors.Add(new ItemAuthor(FeedText.Fold(value[(open + 1)..close]), value[..open].Trim(), null));
+            }
+            else if (hasEmail && !value.Contains(' ', StringComparison.Ordinal))
+            {
+                authors.Add(new ItemAuthor(null, value, null));
+            }
+            else
+            {
+                authors.Add(new ItemAuthor(value, null, null));
+            }
+        }
+
+        authors.AddRange(item.Elements(Dc + "creator").Concat(item.Elements().Where(e => IsItunes(e, "author")))
+            .Select(c => FeedText.Fold(c.Value))
+            .OfType<string>()
+            .Where(name => authors.All(a => a.Name != name))
+            .Distinct()
+            .Select(name => new ItemAuthor(name, null, null)));
+        return authors;
+    }
+
+    /// <summary>An iTunes element; publishers write its namespace in more than one case ("DTDs/Podcast").</summary>
+    private static XElement? Itunes(XElement parent, string localName) => parent.Elements().FirstOrDefault(e => IsItunes(e, localName));
+
+    private static bool IsItunes(XElement element, string localName) =>
+        element.Name.LocalName == localName && string.Equals(element.Name.NamespaceName, FeedNamespaces.Itunes.NamespaceName, StringComparison.OrdinalIgnoreCase);
+
+    private static string? MediaTitle(XElement item) =>
+        (item.Element(Media + "title") ?? item.Element(Media + "content")?.Element(Media + "title")
+            ?? item.Element(Media + "group")?.Element(Media + "title"))?.Value;
+
+    /// <summary>The element's text, or its markup when a publisher put HTML in it without escaping it.</summary>
+    private static string? Markup(XElement? element) =>
+        element is null ? null : element.HasElements ? AtomText.Inner(element, unwrapDiv: false) : element.Value;
+
+    /// <summary>The child with this local name in the parent's own namespace (so dc:title never passes for title).</summary>
+    private static XElement? Child(XElement parent, string localName) =>
+        parent.Element(parent.Name.Namespace + localName)
+        ?? (parent.Name.Namespace == XNamespace.None ? null : parent.Element(localName));
+
+    private static ItemEnclosure? Enclosure(Uri baseUri, string? url, string? type, string? length) =>
+        XmlBase.Resolve(baseUri, url) is { } absolute
+            ? new ItemEnclosure(absolute, string.IsNullOrWhiteSpace(type) ? null : type.Trim(), ParseLength(length))
+            : null;
+
+    private static List<string> Distinct(IEnumerable<string> values) =>
+        values.Select(FeedText.Fold).OfType<string>().Distinct(StringComparer.Ordinal).ToList();
+
+    private static long? ParseLength(string? value) =>
+        long.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var length) && length >= 0 ? length : null;
+}

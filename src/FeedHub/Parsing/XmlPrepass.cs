@@ -1,0 +1,257 @@
+using System.Globalization;
+using System.Net;
+using System.Text;
+using System.Text.RegularExpressions;
+
+namespace FeedHub.Parsing;
+
+/// <summary>
+/// A lenient pass over feed text before any XML parser sees it. It walks the markup (skipping
+/// comments, CDATA and processing instructions, which are left untouched) and:
+/// <list type="bullet">
+/// <item>removes the DOCTYPE, so no XML parser ever processes a DTD, after taking the simple internal
+/// entities it declares (<c>&lt;!ENTITY id "text"&gt;</c>) and expanding them itself, bounded;</item>
+/// <item>turns HTML named entities (<c>&amp;aacute;</c>, <c>&amp;nbsp;</c>), which XML does not know, into numeric references;</item>
+/// <item>escapes a stray <c>&amp;</c>, fixes <c>&amp;#X41;</c>, and drops characters XML forbids;</item>
+/// <item>reads references to Windows-1252 code points (<c>&amp;#146;</c>) as the characters publishers meant.</item>
+/// </list>
+/// Each repair of ill-formed input is recorded, so the document can be flagged as recovered.
+/// </summary>
+internal static partial class XmlPrepass
+{
+    private const int MaxEntityExpansion = 64 * 1024;
+
+    private static readonly HashSet<string> XmlEntities = ["amp", "lt", "gt", "quot", "apos"];
+
+    public static string Prepare(string text, List<string> repairs)
+    {
+        if (!NeedsPass(text))
+        {
+            return text;
+        }
+
+        var output = new StringBuilder(text.Length + 64);
+        var entities = new Dictionary<string, string>(StringComparer.Ordinal);
+        var expanded = 0;
+        var rootSeen = false;
+        var i = 0;
+        while (i < text.Length)
+        {
+            var c = text[i];
+            if (c == '<')
+            {
+                if (Starts(text, i, "<!--"))
+                {
+                    i = CopyThrough(text, i, "-->", output);
+                }
+                else if (Starts(text, i, "<![CDATA["))
+                {
+                    i = CopyThrough(text, i, "]]>", output);
+                }
+                else if (Starts(text, i, "<?"))
+                {
+                    i = CopyThrough(text, i, "?>", output);
+                }
+                else if (!rootSeen && Starts(text, i, "<!DOCTYPE"))
+                {
+                    i = SkipDocumentType(text, i, entities);
+                }
+                else
+                {
+                    rootSeen |= i + 1 < text.Length && char.IsLetter(text[i + 1]);
+                    i = CopyTag(text, i, output, entities, repairs, ref expanded);
+                }
+            }
+            else if (c == '&')
+            {
+                i = Reference(text, i, output, entities, repairs, ref expanded);
+            }
+            else
+            {
+                i = CopyCharacter(text, i, output, repairs);
+            }
+        }
+
+        return output.ToString();
+    }
+
+    private static bool NeedsPass(string text)
+    {
+        if (text.Contains('&', StringComparison.Ordinal) || text.Contains("<!DOCTYPE", StringComparison.OrdinalIgnoreCase))
+        {
+            return true;
+        }
+
+        foreach (var c in text)
+        {
+            if (!IsXmlCharacter(c) && !char.IsSurrogate(c))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static bool Starts(string text, int at, string prefix) =>
+        string.CompareOrdinal(text, at, prefix, 0, prefix.Length) == 0
+        || (prefix == "<!DOCTYPE" && text.AsSpan(at).StartsWith(prefix, StringComparison.OrdinalIgnoreCase));
+
+    private static int CopyThrough(string text, int at, string end, StringBuilder output)
+    {
+        var close = text.IndexOf(end, at, StringComparison.Ordinal);
+        var stop = close < 0 ? text.Length : close + end.Length;
+        output.Append(text, at, stop - at);
+        return stop;
+    }
+
+    /// <summary>An element tag, copied with its attribute values' references checked like text.</summary>
+    private static int CopyTag(string text, int at, StringBuilder output, Dictionary<string, string> entities, List<string> repairs, ref int expanded)
+    {
+        char? quote = null;
+        var i = at;
+        while (i < text.Length)
+        {
+            var c = text[i];
+            if (quote is null && c == '>')
+            {
+                output.Append(c);
+                return i + 1;
+            }
+
+            if (c is '"' or '\'')
+            {
+                quote = quote == c ? null : quote ?? c;
+            }
+
+            if (c == '&' && quote is not null)
+            {
+                i = Reference(text, i, output, entities, repairs, ref expanded);
+                continue;
+            }
+
+            i = CopyCharacter(text, i, output, repairs);
+        }
+
+        return i;
+    }
+
+    private static int CopyCharacter(string text, int at, StringBuilder output, List<string> repairs)
+    {
+        var c = text[at];
+        if (char.IsHighSurrogate(c) && at + 1 < text.Length && char.IsLowSurrogate(text[at + 1]))
+        {
+            output.Append(c).Append(text[at + 1]);
+            return at + 2;
+        }
+
+        if (IsXmlCharacter(c))
+        {
+            output.Append(c);
+        }
+        else
+        {
+            Note(repairs, "characters not allowed in XML were removed");
+        }
+
+        return at + 1;
+    }
+
+    private static int Reference(string text, int at, StringBuilder output, Dictionary<string, string> entities, List<string> repairs, ref int expanded)
+    {
+        var match = ReferenceSyntax().Match(text, at, Math.Min(40, text.Length - at));
+        if (!match.Success)
+        {
+            Note(repairs, "an unescaped '&' was escaped");
+            output.Append("&amp;");
+            return at + 1;
+        }
+
+        var end = at + match.Length;
+        if (match.Groups["dec"].Success || match.Groups["hex"].Success)
+        {
+            var hex = match.Groups["hex"].Success;
+            if (hex && text[at + 2] == 'X')
+            {
+                Note(repairs, "an uppercase hexadecimal character reference was corrected");
+            }
+
+            var digits = hex ? match.Groups["hex"].Value : match.Groups["dec"].Value;
+            var valid = int.TryParse(digits, hex ? NumberStyles.AllowHexSpecifier : NumberStyles.None, CultureInfo.InvariantCulture, out var code);
+            code = valid ? Windows1252.Remap(code) : -1;
+            if (code < 0 || code > 0x10FFFF || (code <= 0xFFFF && !IsXmlCharacter((char)code)))
+            {
+                Note(repairs, "a reference to a character not allowed in XML was removed");
+                return end;
+            }
+
+            output.Append("&#x").Append(code.ToString("X", CultureInfo.InvariantCulture)).Append(';');
+            return end;
+        }
+
+        var name = match.Groups["name"].Value;
+        if (XmlEntities.Contains(name))
+        {
+            output.Append(text, at, match.Length);
+        }
+        else if (entities.TryGetValue(name, out var value) && (expanded += value.Length) <= MaxEntityExpansion)
+        {
+            output.Append(value);
+        }
+        else if (WebUtility.HtmlDecode(match.Value) is { } decoded && decoded != match.Value)
+        {
+            Note(repairs, $"the HTML entity &{name}; is not defined in XML");
+            foreach (var rune in decoded.EnumerateRunes())
+            {
+                output.Append("&#x").Append(rune.Value.ToString("X", CultureInfo.InvariantCulture)).Append(';');
+            }
+        }
+        else
+        {
+            Note(repairs, $"the undefined entity &{name}; was kept as text");
+            output.Append("&amp;").Append(name).Append(';');
+        }
+
+        return end;
+    }
+
+    /// <summary>Skips a DOCTYPE, keeping the literal values of the general entities its internal subset declares.</summary>
+    private static int SkipDocumentType(string text, int at, Dictionary<string, string> entities)
+    {
+        var open = text.IndexOf('[', at);
+        var close = text.IndexOf('>', at);
+        if (open >= 0 && (close < 0 || open < close))
+        {
+            var subsetEnd = text.IndexOf(']', open);
+            if (subsetEnd >= 0)
+            {
+                foreach (Match declaration in EntityDeclaration().Matches(text[open..subsetEnd]))
+                {
+                    entities.TryAdd(declaration.Groups["name"].Value, declaration.Groups["value"].Value);
+                }
+
+                close = text.IndexOf('>', subsetEnd);
+            }
+        }
+
+        return close < 0 ? text.Length : close + 1;
+    }
+
+    /// <summary>A UTF-16 unit XML 1.0 allows on its own (surrogates are allowed only in pairs).</summary>
+    public static bool IsXmlCharacter(char c) =>
+        c is '\t' or '\n' or '\r' or (>= '\u0020' and <= '\uD7FF') or (>= '\uE000' and <= '\uFFFD');
+
+    private static void Note(List<string> repairs, string repair)
+    {
+        if (!repairs.Contains(repair))
+        {
+            repairs.Add(repair);
+        }
+    }
+
+    [GeneratedRegex(@"\G&(?:#(?<dec>[0-9]{1,7})|#[xX](?<hex>[0-9a-fA-F]{1,6})|(?<name>[A-Za-z_][A-Za-z0-9._-]{0,31}));")]
+    private static partial Regex ReferenceSyntax();
+
+    [GeneratedRegex("""<!ENTITY\s+(?<name>[A-Za-z_][A-Za-z0-9._-]*)\s+(?:"(?<value>[^"<&%]*)"|'(?<value>[^'<&%]*)')\s*>""")]
+    private static partial Regex EntityDeclaration();
+}
