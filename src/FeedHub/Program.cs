@@ -12,6 +12,7 @@ builder.AddFeedHubCore()
 var app = builder.Build();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
+app.UseAdminAuthentication();
 app.MapHealthChecks("/healthz");
 app.MapAdminApi();
 app.Run();

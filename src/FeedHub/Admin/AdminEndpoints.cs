@@ -11,9 +11,13 @@ internal static class AdminEndpoints
     public const int DefaultLimit = 50;
     public const int MaxLimit = 500;
 
+    /// <summary>Puts the key check in front of everything under <c>/api</c>, matched or not.</summary>
+    public static IApplicationBuilder UseAdminAuthentication(this IApplicationBuilder app) =>
+        app.UseWhen(context => context.Request.Path.StartsWithSegments("/api"), api => api.UseMiddleware<ApiKeyMiddleware>());
+
     public static IEndpointRouteBuilder MapAdminApi(this IEndpointRouteBuilder endpoints)
     {
-        var api = endpoints.MapGroup("/api").AddEndpointFilter<ApiKeyFilter>();
+        var api = endpoints.MapGroup("/api");
         api.MapGet("/sources", ListSources);
         api.MapGet("/sources/{id}", GetSource);
         api.MapGet("/sources/{id}/fetches", ListFetches);

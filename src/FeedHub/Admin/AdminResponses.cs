@@ -37,7 +37,7 @@ internal sealed record SourceResponse(
         source.State.LastHttpStatus,
         source.State.LastError,
         source.State.ErrorStreak,
-        nextPollAt ?? source.State.NextAttemptAt);
+        source.Status == SourceStatus.Active ? nextPollAt ?? source.State.NextAttemptAt : null);
 }
 
 internal sealed record ItemResponse(
@@ -85,7 +85,8 @@ internal sealed record FetchResponse(
     int ItemsSeen,
     int ItemsNew,
     int ItemsUpdated,
-    string? Error)
+    string? Error,
+    string? Recovery)
 {
     public static FetchResponse From(FetchRecord fetch) => new(
         fetch.Id,
@@ -97,7 +98,8 @@ internal sealed record FetchResponse(
         fetch.ItemsSeen,
         fetch.ItemsNew,
         fetch.ItemsUpdated,
-        fetch.Error);
+        fetch.Error,
+        fetch.Recovery);
 }
 
 internal sealed record ItemsPage(IReadOnlyList<ItemResponse> Items);

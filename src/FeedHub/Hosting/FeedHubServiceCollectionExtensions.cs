@@ -30,6 +30,7 @@ internal static class FeedHubServiceCollectionExtensions
             .BindConfiguration(StorageOptions.Section)
             .ValidateDataAnnotations()
             .Validate(o => o.Provider == StorageProvider.Sqlite, "FeedHub:Storage:Provider: only Sqlite is available in this version.")
+            .Validate(o => !SqliteDatabase.IsInMemory(o.ConnectionString), "FeedHub:Storage:ConnectionString: an in-memory SQLite database would lose every item; give a file.")
             .ValidateOnStart();
         builder.Services.AddSingleton<Database>(services =>
         {

@@ -17,19 +17,22 @@ internal sealed partial class StartupService(
     IOptions<SourcesOptions> sourcesOptions,
     IOptions<PollingOptions> pollingOptions,
     IHostEnvironment environment,
+    TimeProvider time,
     ILogger<StartupService> logger) : IHostedService
 {
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         await migrator.MigrateAsync(cancellationToken);
 
-        var declared = DeclaredSources.Build(sourcesOptions.Value, ReadOpml(), pollingOptions.Value.DefaultSchedule);
+        var opml = ReadOpml(out var opmlMissing);
+        var declared = DeclaredSources.Build(sourcesOptions.Value, opml, pollingOptions.Value.DefaultSchedule, time.GetUtcNow());
         foreach (var problem in declared.Problems)
         {
             LogOpmlProblem(sourcesOptions.Value.SourcesOpml, problem);
         }
 
-        var merge = await sources.MergeDeclaredAsync(declared.Sources, cancellationToken);
+        // A sources file that has gone missing is not a decision to drop its sources.
+        var merge = await sources.MergeDeclaredAsync(declared.Sources, retireOpmlSources: !opmlMissing, cancellationToken);
         LogMerged(declared.Sources.Count, merge.Added, merge.Updated, merge.Retired);
 
         foreach (var source in await sources.ListAsync(cancellationToken))
@@ -41,8 +44,9 @@ internal sealed partial class StartupService(
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
     /// <exception cref="InvalidOperationException">The OPML file exists but is not OPML: start-up stops rather than retire its sources.</exception>
-    private OpmlSubscriptions? ReadOpml()
+    private OpmlSubscriptions? ReadOpml(out bool missing)
     {
+        missing = false;
         if (string.IsNullOrWhiteSpace(sourcesOptions.Value.SourcesOpml))
         {
             return null;
@@ -52,6 +56,7 @@ internal sealed partial class StartupService(
         if (!File.Exists(path))
         {
             LogOpmlMissing(path);
+            missing = true;
             return null;
         }
 
@@ -69,7 +74,7 @@ internal sealed partial class StartupService(
     [LoggerMessage(Level = LogLevel.Warning, Message = "Skipped an outline of {OpmlFile}: {Problem}")]
     private partial void LogOpmlProblem(string? opmlFile, string problem);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "The sources file {OpmlFile} does not exist; only sources from configuration are declared")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The sources file {OpmlFile} does not exist; the sources it declared are kept as they are")]
     private partial void LogOpmlMissing(string opmlFile);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Declared sources: {Declared} ({Added} added, {Updated} updated, {Retired} retired)")]

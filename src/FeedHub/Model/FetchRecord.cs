@@ -26,6 +26,9 @@ public sealed record FetchRecord
 
     /// <summary>What went wrong, in words an operator can act on.</summary>
     public string? Error { get; init; }
+
+    /// <summary>What FeedHub had to repair to read an ill-formed document that it did read.</summary>
+    public string? Recovery { get; init; }
 }
 
 public enum FetchOutcome

@@ -1,4 +1,3 @@
-using System.Text.RegularExpressions;
 using System.Xml;
 using System.Xml.Linq;
 using CodeHollow.FeedReader;
@@ -17,8 +16,10 @@ namespace FeedHub.Parsing;
 /// </list>
 /// Whatever the bytes, the result is a feed or a <see cref="FeedParseException"/> that says why.
 /// </summary>
-public sealed partial class FeedParser(HtmlCleaner cleaner)
+public sealed class FeedParser(HtmlCleaner cleaner)
 {
+    private const string HtmlPage = "The document is an HTML page, not a feed.";
+
     private static readonly XmlReaderSettings XmlSettings = new()
     {
         DtdProcessing = DtdProcessing.Prohibit,
@@ -41,7 +42,17 @@ public sealed partial class FeedParser(HtmlCleaner cleaner)
             throw new FeedParseException("The document is empty.");
         }
 
-        var feed = start[0] is '{' or '[' ? ParseJson(text, documentUrl) : ParseXml(text, documentUrl, repairs);
+        ParsedFeed feed;
+        try
+        {
+            feed = start[0] is '{' or '[' ? ParseJson(text, documentUrl) : ParseXml(text, documentUrl, repairs);
+        }
+        catch (Exception e) when (e is not (FeedParseException or OutOfMemoryException))
+        {
+            // No input may crash a poll: a fault of FeedHub's own reading is still the document's failure.
+            throw new FeedParseException($"The document could not be read: {e.GetType().Name}: {e.Message}", e);
+        }
+
         return repairs.Count == 0 ? feed : feed with { Recovery = "Recovered from ill-formed input: " + string.Join("; ", repairs) + "." };
     }
 
@@ -68,13 +79,12 @@ public sealed partial class FeedParser(HtmlCleaner cleaner)
         }
         catch (XmlException e)
         {
-            var completed = XmlTail.Close(prepared);
-            if (completed is null || LooksLikeHtml(text))
+            if (LooksLikeHtml(text))
             {
-                throw new FeedParseException(LooksLikeHtml(text)
-                    ? "The document is an HTML page, not a feed."
-                    : $"The document is not well-formed XML: {e.Message}", e);
+                throw new FeedParseException(HtmlPage, e);
             }
+
+            var completed = XmlTail.Close(prepared) ?? throw new FeedParseException($"The document is not well-formed XML: {e.Message}", e);
 
             try
             {
@@ -90,7 +100,7 @@ public sealed partial class FeedParser(HtmlCleaner cleaner)
         var root = document.Root!;
         var shape = FeedShape.Of(root) ?? throw new FeedParseException(
             root.Name.LocalName.Equals("html", StringComparison.OrdinalIgnoreCase)
-                ? "The document is an HTML page, not a feed."
+                ? HtmlPage
                 : $"The document is not a feed format FeedHub reads (RSS, Atom, RSS 1.0, CDF, JSON Feed): its root is <{root.Name.LocalName}>.");
 
         return new XmlFeedAdapter(cleaner, documentUrl).Adapt(shape);
@@ -102,8 +112,23 @@ public sealed partial class FeedParser(HtmlCleaner cleaner)
         return XDocument.Load(reader, LoadOptions.PreserveWhitespace);
     }
 
-    private static bool LooksLikeHtml(string text) => HtmlStart().IsMatch(text);
+    /// <summary>Whether the text starts, after comments and whitespace, like an HTML page.</summary>
+    private static bool LooksLikeHtml(string text)
+    {
+        var rest = text.AsSpan().TrimStart();
+        while (rest.StartsWith("<!--"))
+        {
+            var end = rest.IndexOf("-->");
+            if (end < 0)
+            {
+                return false;
+            }
 
-    [GeneratedRegex(@"^\s*(<!--[\s\S]*?-->\s*)*(<!DOCTYPE\s+html|<html[\s>])", RegexOptions.IgnoreCase)]
-    private static partial Regex HtmlStart();
+            rest = rest[(end + 3)..].TrimStart();
+        }
+
+        return rest.StartsWith("<!DOCTYPE html", StringComparison.OrdinalIgnoreCase)
+            || rest.StartsWith("<html>", StringComparison.OrdinalIgnoreCase)
+            || rest.StartsWith("<html ", StringComparison.OrdinalIgnoreCase);
+    }
 }

@@ -23,12 +23,14 @@ internal sealed class FeedFetcher(HttpClient client, HostLimiter hosts, IOptions
     public async Task<FetchResult> FetchAsync(Uri url, PollState state, CancellationToken cancellationToken)
     {
         var settings = options.Value;
+
+        // Waiting for a turn at a busy host is not the host's slowness: the deadline starts after.
+        using var slot = await hosts.EnterAsync(url.IdnHost, cancellationToken);
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         deadline.CancelAfter(settings.Timeout);
 
         try
         {
-            using var slot = await hosts.EnterAsync(url.IdnHost, deadline.Token);
             using var request = new HttpRequestMessage(HttpMethod.Get, url);
             request.Headers.TryAddWithoutValidation("Accept", Accept);
             if (state.ETag is not null)
@@ -59,11 +61,12 @@ internal sealed class FeedFetcher(HttpClient client, HostLimiter hosts, IOptions
                 return new FetchFailed(status, $"The body is larger than the {settings.MaxBodyBytes:N0}-byte cap.", settings.MaxBodyBytes);
             }
 
+            var finalUrl = response.RequestMessage?.RequestUri ?? url;
             return new FetchedDocument(
                 status,
                 body,
                 response.Content.Headers.ContentType?.ToString(),
-                response.RequestMessage?.RequestUri ?? url,
+                response.Content.Headers.ContentLocation is { } location && Uri.TryCreate(finalUrl, location, out var based) ? based : finalUrl,
                 Header(response.Headers, "ETag"),
                 Header(response.Content.Headers, "Last-Modified"));
         }

@@ -28,6 +28,13 @@ internal sealed partial class PollScheduler(ISchedulerFactory schedulers, TimePr
         }
 
         var now = time.GetUtcNow();
+        if (!PollSchedule.Parse(source.Schedule).FiresAfter(now))
+        {
+            LogNeverFires(source.Id, source.Schedule);
+            await UnscheduleAsync(source.Id, cancellationToken);
+            return;
+        }
+
         var firstFire = source.State.LastAttemptAt is null
             ? now
             : Later(now, source.State.NextAttemptAt ?? PollSchedule.Parse(source.Schedule).NextAfter(source.State.LastAttemptAt.Value));
@@ -100,6 +107,9 @@ internal sealed partial class PollScheduler(ISchedulerFactory schedulers, TimePr
     }
 
     private static DateTimeOffset Later(DateTimeOffset a, DateTimeOffset b) => a > b ? a : b;
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The schedule '{Schedule}' of {SourceId} never fires again; the source is not polled")]
+    private partial void LogNeverFires(string sourceId, string schedule);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Scheduled {SourceId} ({Schedule}), first poll at {FirstPoll:o}")]
     private partial void LogScheduled(string sourceId, string schedule, DateTimeOffset firstPoll);

@@ -34,60 +34,56 @@ internal sealed partial class SourcePoller(
         var result = await fetcher.FetchAsync(new Uri(source.Url), source.State, cancellationToken);
 
         ParsedFeed? feed = null;
-        if (result is FetchedDocument document)
+        if (result is FetchedDocument fetched)
         {
             try
             {
-                feed = parser.Parse(document.Body, document.ContentType, document.DocumentUrl);
+                feed = parser.Parse(fetched.Body, fetched.ContentType, fetched.DocumentUrl);
             }
             catch (FeedParseException e)
             {
-                result = new FetchFailed(document.Status, e.Message, document.Body.Length);
+                result = new FetchFailed(fetched.HttpStatus, e.Message, fetched.Body.Length);
             }
         }
 
         var finishedAt = time.GetUtcNow();
-        var failed = result is FetchFailed;
+        var document = result as FetchedDocument;
+        var error = (result as FetchFailed)?.Error;
+        var failed = error is not null;
         var streak = failed ? source.State.ErrorStreak + 1 : 0;
         var next = NextAttempt(source, finishedAt, streak);
 
+        // Validators come from the last 200 only: a 304 or a failure keeps the previous ones.
         var state = source.State with
         {
-            ETag = result is FetchedDocument fetched ? fetched.ETag : source.State.ETag,
-            LastModified = result is FetchedDocument fresh ? fresh.LastModified : source.State.LastModified,
+            ETag = document is null ? source.State.ETag : document.ETag,
+            LastModified = document is null ? source.State.LastModified : document.LastModified,
             LastAttemptAt = startedAt,
             LastSuccessAt = failed ? source.State.LastSuccessAt : finishedAt,
             LastHttpStatus = result.HttpStatus,
-            LastError = (result as FetchFailed)?.Error,
+            LastError = error,
             ErrorStreak = streak,
             NextAttemptAt = next,
         };
 
+        var fetch = new FetchRecord
+        {
+            SourceId = source.Id,
+            StartedAt = startedAt,
+            Duration = time.GetElapsedTime(started),
+            Outcome = result switch
+            {
+                NotModified => FetchOutcome.NotModified,
+                FetchFailed => FetchOutcome.Failed,
+                _ => FetchOutcome.Fetched,
+            },
+            HttpStatus = result.HttpStatus,
+            Bytes = document?.Body.Length ?? (result as FetchFailed)?.Bytes ?? 0,
+            Error = error,
+            Recovery = feed?.Recovery,
+        };
         var record = await polls.RecordAsync(
-            new PollRecord(
-                new FetchRecord
-                {
-                    SourceId = source.Id,
-                    StartedAt = startedAt,
-                    Duration = time.GetElapsedTime(started),
-                    Outcome = result switch
-                    {
-                        NotModified => FetchOutcome.NotModified,
-                        FetchFailed => FetchOutcome.Failed,
-                        _ => FetchOutcome.Fetched,
-                    },
-                    HttpStatus = result.HttpStatus,
-                    Bytes = result switch
-                    {
-                        FetchedDocument d => d.Body.Length,
-                        FetchFailed f => f.Bytes,
-                        _ => 0,
-                    },
-                    Error = state.LastError,
-                },
-                state,
-                feed is null ? null : new ParsedFeedInfo(feed.Title, feed.SiteUrl),
-                feed?.Items ?? []),
+            new PollRecord(fetch, state, feed is null ? null : new ParsedFeedInfo(feed.Title, feed.SiteUrl), feed?.Items ?? []),
             cancellationToken);
 
         if (failed)
@@ -111,7 +107,8 @@ internal sealed partial class SourcePoller(
             return regular;
         }
 
-        var interval = schedule.Interval ?? (regular - now);
+        // A cron schedule's period is the gap between two of its fires, wherever the failure falls.
+        var interval = schedule.Interval ?? (schedule.NextAfter(regular) - regular);
         var delay = Backoff.Delay(errorStreak, interval, options.Value.BackoffCap, Random.Shared.NextDouble());
         return now + delay;
     }

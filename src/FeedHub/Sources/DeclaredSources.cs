@@ -9,10 +9,11 @@ namespace FeedHub.Sources;
 /// </summary>
 public static class DeclaredSources
 {
-    public static DeclaredSourceList Build(SourcesOptions options, OpmlSubscriptions? opml, string defaultSchedule)
+    /// <param name="now">Schedules that never fire after this are refused.</param>
+    public static DeclaredSourceList Build(SourcesOptions options, OpmlSubscriptions? opml, string defaultSchedule, DateTimeOffset now)
     {
         var sources = new List<Source>();
-        var problems = new List<string>();
+        var problems = new List<string>(opml?.Problems ?? []);
 
         foreach (var declared in options.Sources)
         {
@@ -37,9 +38,9 @@ public static class DeclaredSources
             }
 
             var schedule = outline.Schedule ?? defaultSchedule;
-            if (!PollSchedule.TryParse(schedule, out _, out var scheduleError))
+            if (!PollSchedule.TryParse(schedule, out var parsed, out var scheduleError) || !parsed.FiresAfter(now))
             {
-                problems.Add($"line {outline.Line}: {scheduleError}");
+                problems.Add($"line {outline.Line}: {scheduleError ?? $"'{schedule}' never fires again."}");
                 continue;
             }
 
@@ -62,7 +63,8 @@ public static class DeclaredSources
             }
             else
             {
-                id = UniqueId(SourceRules.Slug(outline.Title ?? new Uri(url).Host), sources);
+                // From the URL, not the title: renaming an outline must not make it a new source.
+                id = UniqueId(SourceRules.IdFromUrl(new Uri(url)), sources);
             }
 
             sources.Add(new Source

@@ -52,6 +52,7 @@ public sealed partial record PollSchedule
 
         if (CronExpression.TryParse(text, out var cron) || CronExpression.TryParse(text, CronFormat.Unix, out cron))
         {
+
             schedule = new PollSchedule(text, null, cron.WithTimeZone(TimeZoneInfo.Utc));
             error = null;
             return true;
@@ -60,6 +61,9 @@ public sealed partial record PollSchedule
         error = $"'{text}' is neither an interval (30m, 1h30m, 00:45:00) nor a cron expression (0 0/15 * * * ? or */15 * * * *).";
         return false;
     }
+
+    /// <summary>Whether the schedule fires at all after <paramref name="now"/>: a cron year field can put every fire in the past.</summary>
+    public bool FiresAfter(DateTimeOffset now) => NextAfter(now) != DateTimeOffset.MaxValue;
 
     /// <summary>The first time after <paramref name="after"/> this schedule fires.</summary>
     public DateTimeOffset NextAfter(DateTimeOffset after) =>

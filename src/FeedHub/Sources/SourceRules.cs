@@ -27,6 +27,14 @@ public static partial class SourceRules
         return uri;
     }
 
+    /// <summary>An id for a feed URL: "https://www.example.com/news/feed/" becomes "example-com-news-feed".</summary>
+    public static string IdFromUrl(Uri url)
+    {
+        var host = url.IdnHost.StartsWith("www.", StringComparison.OrdinalIgnoreCase) ? url.IdnHost[4..] : url.IdnHost;
+        var slug = Slug(host + url.AbsolutePath);
+        return slug.Length == 0 ? "source" : slug;
+    }
+
     /// <summary>A lowercase slug for an id: "TechCrunch AI" becomes "techcrunch-ai".</summary>
     public static string Slug(string text)
     {

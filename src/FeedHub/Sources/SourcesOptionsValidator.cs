@@ -3,7 +3,7 @@ using Microsoft.Extensions.Options;
 namespace FeedHub.Sources;
 
 /// <summary>Refuses to start on a source declaration in configuration that could never be polled.</summary>
-internal sealed class SourcesOptionsValidator : IValidateOptions<SourcesOptions>
+internal sealed class SourcesOptionsValidator(TimeProvider time) : IValidateOptions<SourcesOptions>
 {
     public ValidateOptionsResult Validate(string? name, SourcesOptions options)
     {
@@ -27,9 +27,16 @@ internal sealed class SourcesOptionsValidator : IValidateOptions<SourcesOptions>
                 failures.Add($"{key}:Url: {urlError}");
             }
 
-            if (!string.IsNullOrWhiteSpace(source.Schedule) && !PollSchedule.TryParse(source.Schedule, out _, out var scheduleError))
+            if (!string.IsNullOrWhiteSpace(source.Schedule))
             {
-                failures.Add($"{key}:Schedule: {scheduleError}");
+                if (!PollSchedule.TryParse(source.Schedule, out var schedule, out var scheduleError))
+                {
+                    failures.Add($"{key}:Schedule: {scheduleError}");
+                }
+                else if (!schedule.FiresAfter(time.GetUtcNow()))
+                {
+                    failures.Add($"{key}:Schedule: '{source.Schedule}' never fires again.");
+                }
             }
 
             if (!Enum.IsDefined(source.License))

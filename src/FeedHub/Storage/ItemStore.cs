@@ -16,7 +16,7 @@ internal sealed class ItemStore(Database database)
                    published, updated, first_seen_at
             FROM items
             WHERE (@SourceId IS NULL OR source_id = @SourceId)
-              AND (@Since IS NULL OR sort_at >= @Since)
+              AND (@Since IS NULL OR first_seen_at >= @Since)
             ORDER BY sort_at DESC, id DESC
             LIMIT @Limit
             """,
@@ -67,7 +67,9 @@ internal sealed class ItemStore(Database database)
             else if (existing.ContentHash != hash)
             {
                 // Upstreams often edit without touching their own date; the edit still has to show.
-                var movedUpdated = item.Updated is { } upstream && upstream > existing.Updated ? upstream : now;
+                var movedUpdated = item.Updated is { } upstream && upstream > existing.Updated
+                    ? upstream
+                    : now > existing.Updated ? now : existing.Updated.AddTicks(1);
                 await connection.ExecuteAsync(new CommandDefinition(
                     """
                     UPDATE items
@@ -164,5 +166,6 @@ internal sealed class ItemStore(Database database)
     }
 }
 
-/// <summary>Which items to read: newest first, optionally from one source and since a time.</summary>
+/// <summary>Which items to read: newest first, optionally from one source and stored since a time.</summary>
+/// <param name="Since">Items FeedHub first stored at or after this time, whatever date they carry, so a client that polls with its last check misses nothing.</param>
 internal sealed record ItemQuery(string? SourceId, DateTimeOffset? Since, int Limit);

@@ -33,11 +33,13 @@ internal sealed class SourceStore(Database database, TimeProvider time)
 
     /// <summary>
     /// Makes the store agree with the sources declared in configuration and OPML: new ones are added,
-    /// changed ones updated (keeping their poll state unless their URL moved), and declared sources
-    /// that are no longer declared are retired, keeping their items. Sources added through the API are
-    /// left alone unless a declaration claims their id.
+    /// changed ones updated, and declared sources that are no longer declared are retired, keeping their
+    /// items. A changed schedule takes effect at once; a changed URL is a new feed, polled at once with
+    /// none of the old one's validators or errors. Sources added through the API are left alone unless
+    /// a declaration claims their id.
     /// </summary>
-    public async Task<DeclaredSourcesMerge> MergeDeclaredAsync(IReadOnlyCollection<Source> declared, CancellationToken cancellationToken)
+    /// <param name="retireOpmlSources">False when the OPML file could not be read: its sources are then kept.</param>
+    public async Task<DeclaredSourcesMerge> MergeDeclaredAsync(IReadOnlyCollection<Source> declared, bool retireOpmlSources, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
         await using var connection = await database.OpenAsync(cancellationToken);
@@ -72,15 +74,21 @@ internal sealed class SourceStore(Database database, TimeProvider time)
                 continue;
             }
 
-            // Validators belong to the URL they came from; a moved source starts afresh.
             await connection.ExecuteAsync(new CommandDefinition(
                 """
                 UPDATE sources
-                SET title = @Title, url = @Url, schedule = @Schedule, tags = @Tags, license = @License, origin = @Origin,
-                    status = CASE WHEN @revived THEN 'Active' ELSE status END,
+                SET status = CASE WHEN @revived THEN 'Active' ELSE status END,
                     status_reason = CASE WHEN @revived THEN NULL ELSE status_reason END,
+                    next_attempt_at = CASE WHEN url = @Url AND schedule = @Schedule THEN next_attempt_at END,
                     etag = CASE WHEN url = @Url THEN etag END,
                     last_modified = CASE WHEN url = @Url THEN last_modified END,
+                    last_attempt_at = CASE WHEN url = @Url THEN last_attempt_at END,
+                    last_http_status = CASE WHEN url = @Url THEN last_http_status END,
+                    last_error = CASE WHEN url = @Url THEN last_error END,
+                    error_streak = CASE WHEN url = @Url THEN error_streak ELSE 0 END,
+                    feed_title = CASE WHEN url = @Url THEN feed_title END,
+                    site_url = CASE WHEN url = @Url THEN site_url END,
+                    title = @Title, url = @Url, schedule = @Schedule, tags = @Tags, license = @License, origin = @Origin,
                     updated_at = @now
                 WHERE id = @Id
                 """,
@@ -92,7 +100,8 @@ internal sealed class SourceStore(Database database, TimeProvider time)
 
         var declaredIds = declared.Select(s => s.Id).ToHashSet(StringComparer.Ordinal);
         foreach (var stale in existing.Values.Where(r =>
-                     r.Origin != nameof(SourceOrigin.Api) && r.Status != nameof(SourceStatus.Retired) && !declaredIds.Contains(r.Id)))
+                     (r.Origin == nameof(SourceOrigin.Config) || (r.Origin == nameof(SourceOrigin.Opml) && retireOpmlSources))
+                     && r.Status != nameof(SourceStatus.Retired) && !declaredIds.Contains(r.Id)))
         {
             await connection.ExecuteAsync(new CommandDefinition(
                 "UPDATE sources SET status = 'Retired', status_reason = @reason, updated_at = @now WHERE id = @id",

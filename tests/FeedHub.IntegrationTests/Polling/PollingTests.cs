@@ -130,9 +130,22 @@ public sealed class PollingTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task CutOffBody_IsRead_AndTheRepairIsRecorded()
+    {
+        _upstream.ServeFeed("feed.xml", Feeds.Numbered(2)[..^"</channel></rss>".Length], etag: null, lastModified: null);
+        await using var app = Start("feed.xml");
+
+        var fetch = Assert.Single(await app.WaitForFetchesAsync("upstream"));
+
+        Assert.Equal(FetchOutcome.Fetched, fetch.Outcome);
+        Assert.Equal(2, fetch.ItemsNew);
+        Assert.StartsWith("Recovered from ill-formed input: the document was cut off", fetch.Recovery, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task BrokenBody_IsARecordedFetchError_AndTheHostKeepsServing()
     {
-        _upstream.ServeFeed("feed.xml", "<rss version=\"2.0\"><channel><title>Cut off", etag: null, lastModified: null);
+        _upstream.ServeFeed("feed.xml", "<rss version=\"2.0\"><channel><title>Broken</channel></rss>", etag: null, lastModified: null);
         await using var app = Start("feed.xml");
 
         var fetch = Assert.Single(await app.WaitForFetchesAsync("upstream"));
@@ -179,14 +192,17 @@ public sealed class PollingTests : IAsyncLifetime
         Assert.Equal(2, (await ItemsAsync(app)).Count);
     }
 
-    [Fact]
-    public async Task GzipBody_IsDecompressed()
+    [Theory]
+    [InlineData("gzip")]
+    [InlineData("br")]
+    [InlineData("deflate")]
+    public async Task CompressedBody_IsDecompressed(string encoding)
     {
-        var compressed = Gzip(Encoding.UTF8.GetBytes(Feeds.Numbered(4)));
+        var compressed = Compress(Encoding.UTF8.GetBytes(Feeds.Numbered(4)), encoding);
         _upstream.Map("feed.xml", async context =>
         {
             context.Response.ContentType = "application/rss+xml";
-            context.Response.Headers.ContentEncoding = "gzip";
+            context.Response.Headers.ContentEncoding = encoding;
             await context.Response.Body.WriteAsync(compressed);
         });
         await using var app = Start("feed.xml");
@@ -194,13 +210,13 @@ public sealed class PollingTests : IAsyncLifetime
         var fetch = Assert.Single(await app.WaitForFetchesAsync("upstream"));
 
         Assert.Equal(4, fetch.ItemsNew);
-        Assert.Contains("gzip", _upstream.RequestsTo("feed.xml")[0].Header("Accept-Encoding"), StringComparison.Ordinal);
+        Assert.Contains(encoding, _upstream.RequestsTo("feed.xml")[0].Header("Accept-Encoding"), StringComparison.Ordinal);
     }
 
     [Fact]
     public async Task GzipBomb_IsCutOffAtTheCapAfterDecompression()
     {
-        var bomb = Gzip(new byte[8 * 1024 * 1024]);
+        var bomb = Compress(new byte[8 * 1024 * 1024], "gzip");
         _upstream.Map("feed.xml", async context =>
         {
             context.Response.Headers.ContentEncoding = "gzip";
@@ -309,12 +325,17 @@ public sealed class PollingTests : IAsyncLifetime
         Assert.Contains("Could not connect", fetch.Error, StringComparison.Ordinal);
     }
 
-    private static byte[] Gzip(byte[] data)
+    private static byte[] Compress(byte[] data, string encoding)
     {
         using var output = new MemoryStream();
-        using (var gzip = new GZipStream(output, CompressionLevel.SmallestSize))
+        using (Stream compressor = encoding switch
         {
-            gzip.Write(data);
+            "gzip" => new GZipStream(output, CompressionLevel.SmallestSize),
+            "br" => new BrotliStream(output, CompressionLevel.SmallestSize),
+            _ => new ZLibStream(output, CompressionLevel.SmallestSize),
+        })
+        {
+            compressor.Write(data);
         }
 
         return output.ToArray();

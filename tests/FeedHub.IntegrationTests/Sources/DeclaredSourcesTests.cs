@@ -84,6 +84,9 @@ public sealed class DeclaredSourcesTests
             Assert.Equal(SourceStatus.Retired, retired!.Status);
             Assert.Equal(SourceStore.NoLongerDeclared, retired.StatusReason);
             Assert.Null(await second.Get<PollScheduler>().NextFireAsync("from-config", CancellationToken.None));
+            var shown = await second.GetJsonAsync("/api/sources/from-config");
+            Assert.Equal("Retired", shown.GetProperty("status").GetString());
+            Assert.Equal(System.Text.Json.JsonValueKind.Null, shown.GetProperty("nextPollAt").ValueKind);
             Assert.NotEmpty(await second.Get<FetchLogStore>().ListAsync("from-config", 10, CancellationToken.None));
         }
 
@@ -92,6 +95,64 @@ public sealed class DeclaredSourcesTests
         var back = await third.Get<SourceStore>().GetAsync("from-config", CancellationToken.None);
         Assert.Equal(SourceStatus.Active, back!.Status);
         Assert.NotNull(back.State.LastAttemptAt);
+    }
+
+    [Fact]
+    public async Task ChangedSchedule_TakesEffectAtRestart_AndAMovedUrlStartsAfresh()
+    {
+        using var root = ContentRootWithOpml();
+        var settings = Settings();
+        settings["FeedHub:Sources:0:Schedule"] = "1d";
+        await using (var first = new FeedHubApp(root.Path, settings))
+        {
+            _ = first.Server;
+            var fetch = (await first.WaitForFetchesAsync("from-config"))[0];
+            Assert.Equal(FetchOutcome.Failed, fetch.Outcome);
+        }
+
+        settings["FeedHub:Sources:0:Schedule"] = "5m";
+        await using (var second = new FeedHubApp(root.Path, settings))
+        {
+            _ = second.Server;
+            var next = await second.Get<PollScheduler>().NextFireAsync("from-config", CancellationToken.None);
+            Assert.True(next < DateTimeOffset.UtcNow.AddMinutes(6), $"a 5m schedule polls within 5 minutes, not a day (next {next:o})");
+        }
+
+        settings["FeedHub:Sources:0:Url"] = "http://127.0.0.1:9/moved.xml";
+        await using var third = new FeedHubApp(root.Path, settings);
+        _ = third.Server;
+        await third.WaitForFetchesAsync("from-config", count: 2);
+        var moved = await third.Get<SourceStore>().GetAsync("from-config", CancellationToken.None);
+        Assert.Equal("http://127.0.0.1:9/moved.xml", moved!.Url);
+        Assert.Equal(1, moved.State.ErrorStreak);
+    }
+
+    [Fact]
+    public async Task MissingOpmlFile_KeepsItsSources()
+    {
+        using var root = ContentRootWithOpml();
+        await using (var first = new FeedHubApp(root.Path, Settings()))
+        {
+            _ = first.Server;
+        }
+
+        File.Delete(Path.Combine(root.Path, "feeds", "sources.opml"));
+        await using var second = new FeedHubApp(root.Path, Settings());
+        _ = second.Server;
+
+        var fromOpml = await second.Get<SourceStore>().GetAsync("from-opml", CancellationToken.None);
+        Assert.Equal(SourceStatus.Active, fromOpml!.Status);
+        Assert.NotNull(await second.Get<PollScheduler>().NextFireAsync("from-opml", CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task InMemoryDatabase_IsRefusedAtStart()
+    {
+        await using var app = new FeedHubApp(settings: new Dictionary<string, string?> { ["FeedHub:Storage:ConnectionString"] = "Data Source=:memory:" });
+
+        var error = Assert.ThrowsAny<Exception>(() => app.Server);
+
+        Assert.Contains("in-memory SQLite database would lose every item", error.ToString(), StringComparison.Ordinal);
     }
 
     [Fact]

@@ -1,10 +1,13 @@
 using FeedHub.Model;
 using FeedHub.Sources;
+using Microsoft.Extensions.Time.Testing;
 
 namespace FeedHub.Tests.Sources;
 
 public sealed class DeclaredSourcesTests
 {
+    private static readonly DateTimeOffset Now = new(2026, 11, 27, 12, 0, 0, TimeSpan.Zero);
+
     private static OpmlOutline Outline(string url, string? id = null, string? title = null, string? schedule = null) =>
         new(1, id, title, url, null, schedule, ["Tag"], null);
 
@@ -17,7 +20,7 @@ public sealed class DeclaredSourcesTests
         };
         var opml = new OpmlSubscriptions([Outline("https://techcrunch.com/feed/", id: "techcrunch"), Outline("https://example.com/rss", title: "Example News")], []);
 
-        var result = DeclaredSources.Build(options, opml, "30m");
+        var result = DeclaredSources.Build(options, opml, "30m", Now);
 
         Assert.Empty(result.Problems);
         Assert.Collection(
@@ -31,29 +34,31 @@ public sealed class DeclaredSourcesTests
             },
             s =>
             {
-                Assert.Equal("example-news", s.Id);
+                Assert.Equal("example-com-rss", s.Id);
                 Assert.Equal(SourceOrigin.Opml, s.Origin);
                 Assert.Equal(["Tag"], s.Tags);
             });
     }
 
     [Fact]
-    public void Build_DerivesUniqueIdsAndReportsBadOutlines()
+    public void Build_DerivesStableUniqueIdsFromUrls_AndReportsBadOutlines()
     {
         var opml = new OpmlSubscriptions(
             [
-                Outline("https://a.example.com/rss", title: "Same Name"),
-                Outline("https://b.example.com/rss", title: "Same Name"),
-                Outline("https://c.example.com/rss"),
+                Outline("https://www.example.com/news/feed/", title: "Renaming me changes nothing"),
+                Outline("https://example.com/news/feed", title: "Same slug, other URL"),
                 Outline("https://d.example.com/rss", id: "Not Valid"),
                 Outline("https://e.example.com/rss", schedule: "whenever"),
+                Outline("https://f.example.com/rss", schedule: "0 0 0 1 1 ? 2020"),
             ],
-            []);
+            ["line 9: 'ftp://x' is not an absolute http or https URL."]);
 
-        var result = DeclaredSources.Build(new SourcesOptions(), opml, "1h");
+        var result = DeclaredSources.Build(new SourcesOptions(), opml, "1h", Now);
 
-        Assert.Equal(["same-name", "same-name-2", "c-example-com"], result.Sources.Select(s => s.Id));
-        Assert.Equal(2, result.Problems.Count);
+        Assert.Equal(["example-com-news-feed", "example-com-news-feed-2"], result.Sources.Select(s => s.Id));
+        Assert.Equal(4, result.Problems.Count);
+        Assert.Contains(result.Problems, p => p.StartsWith("line 9: ", StringComparison.Ordinal));
+        Assert.Contains(result.Problems, p => p.Contains("never fires again", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -65,14 +70,16 @@ public sealed class DeclaredSourcesTests
             [
                 new SourceOptions { Id = "ok", Url = "https://ok.example.com/" },
                 new SourceOptions { Id = "ok", Url = "notaurl", Schedule = "sometimes" },
+                new SourceOptions { Id = "past", Url = "https://past.example.com/", Schedule = "0 0 0 1 1 ? 2020" },
             ],
         };
 
-        var result = new SourcesOptionsValidator().Validate(null, options);
+        var result = new SourcesOptionsValidator(new FakeTimeProvider(Now)).Validate(null, options);
 
         Assert.True(result.Failed);
         Assert.Contains(result.Failures!, f => f.StartsWith("FeedHub:Sources:1:Id", StringComparison.Ordinal));
         Assert.Contains(result.Failures!, f => f.StartsWith("FeedHub:Sources:1:Url", StringComparison.Ordinal));
         Assert.Contains(result.Failures!, f => f.StartsWith("FeedHub:Sources:1:Schedule", StringComparison.Ordinal));
+        Assert.Contains(result.Failures!, f => f == "FeedHub:Sources:2:Schedule: '0 0 0 1 1 ? 2020' never fires again.");
     }
 }

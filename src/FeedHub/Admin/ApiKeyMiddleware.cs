@@ -1,0 +1,55 @@
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.Extensions.Options;
+
+namespace FeedHub.Admin;
+
+/// <summary>
+/// Admits a request under <c>/api</c> only with <c>Authorization: Bearer &lt;FeedHub:Admin:ApiKey&gt;</c>,
+/// before routing, so no admin endpoint (nor a wrong path or method) answers anything else without it.
+/// Keys are compared in constant time, as hashes so their lengths do not leak either; with no key
+/// configured, the admin API is closed.
+/// </summary>
+internal sealed class ApiKeyMiddleware(RequestDelegate next, IOptionsMonitor<AdminOptions> options, IProblemDetailsService problems)
+{
+    public async Task InvokeAsync(HttpContext context)
+    {
+        var configured = options.CurrentValue.ApiKey;
+        if (string.IsNullOrEmpty(configured))
+        {
+            await RefuseAsync(context, StatusCodes.Status403Forbidden, "The admin API is disabled", "Set FeedHub:Admin:ApiKey to enable it.");
+            return;
+        }
+
+        var header = context.Request.Headers.Authorization.ToString();
+        const string scheme = "Bearer ";
+        var presented = header.StartsWith(scheme, StringComparison.OrdinalIgnoreCase) ? header[scheme.Length..].Trim() : null;
+        if (presented is null || !Matches(presented, configured))
+        {
+            context.Response.Headers.WWWAuthenticate = "Bearer realm=\"FeedHub admin\"";
+            await RefuseAsync(
+                context,
+                StatusCodes.Status401Unauthorized,
+                presented is null ? "An API key is required" : "The API key is not valid",
+                "Send Authorization: Bearer <FeedHub:Admin:ApiKey>.");
+            return;
+        }
+
+        await next(context);
+    }
+
+    private async Task RefuseAsync(HttpContext context, int status, string title, string detail)
+    {
+        context.Response.StatusCode = status;
+        await problems.WriteAsync(new ProblemDetailsContext
+        {
+            HttpContext = context,
+            ProblemDetails = { Status = status, Title = title, Detail = detail },
+        });
+    }
+
+    private static bool Matches(string presented, string configured) =>
+        CryptographicOperations.FixedTimeEquals(
+            SHA256.HashData(Encoding.UTF8.GetBytes(presented)),
+            SHA256.HashData(Encoding.UTF8.GetBytes(configured)));
+}
