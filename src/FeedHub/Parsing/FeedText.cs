@@ -1,3 +1,4 @@
+using System.Net;
 using System.Text.RegularExpressions;
 using AngleSharp.Html.Parser;
 
@@ -21,11 +22,14 @@ public static partial class FeedText
             return null;
         }
 
-        var text = html.AsSpan().IndexOfAny('<', '&') < 0
-            ? html
+        var text = html.AsSpan().IndexOfAny('<', '&') < 0 ? html
+            : HtmlCleaner.NestingDepth(html) > HtmlCleaner.MaxDepth ? StripTags(html)
             : (t_parser ??= new HtmlParser()).ParseDocument("<body>" + html).Body?.TextContent ?? string.Empty;
         return Fold(text);
     }
+
+    /// <summary>Text with anything shaped like a tag removed: a cheap reading of markup too hostile to parse.</summary>
+    public static string StripTags(string html) => WebUtility.HtmlDecode(Tag().Replace(html, " "));
 
     /// <summary>Folds the whitespace of text that is already plain; null when nothing is left.</summary>
     public static string? Fold(string? text)
@@ -37,6 +41,9 @@ public static partial class FeedText
 
         return Whitespace().Replace(text, " ").Trim();
     }
+
+    [GeneratedRegex(@"</?[A-Za-z][^<>]*>")]
+    private static partial Regex Tag();
 
     [GeneratedRegex(@"\s+")]
     private static partial Regex Whitespace();

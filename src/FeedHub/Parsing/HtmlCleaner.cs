@@ -1,15 +1,31 @@
+using System.Net;
+using System.Text;
 using Ganss.Xss;
 
 namespace FeedHub.Parsing;
 
 /// <summary>
-/// Upstream HTML goes through an allow-list before FeedHub keeps it: scripts, event handlers and
-/// active content go, and relative URLs become absolute against the item's base.
+/// Upstream HTML goes through an allow-list before FeedHub keeps it: scripts, event handlers, active
+/// content, forms and page-covering styles go, and relative URLs become absolute against the item's base.
 /// </summary>
 public sealed class HtmlCleaner
 {
+    /// <summary>
+    /// Deeper than this (browsers stop at 512), an HTML parser's work grows with the square of the
+    /// depth: such markup is hostile, and only its text is kept.
+    /// </summary>
+    internal const int MaxDepth = 256;
+
+    private static readonly string[] FormTags = ["form", "input", "button", "select", "textarea", "option", "optgroup", "fieldset", "legend", "label", "datalist", "output"];
+
+    private static readonly HashSet<string> UnclosedTags = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr",
+        "p", "li", "dt", "dd", "tr", "td", "th", "option",
+    };
+
     // HtmlSanitizer is safe to share once configured; building one is not cheap.
-    private readonly HtmlSanitizer _sanitizer = new();
+    private readonly HtmlSanitizer _sanitizer = CreateSanitizer();
 
     public string? Clean(string? html, Uri baseUri)
     {
@@ -18,7 +34,59 @@ public sealed class HtmlCleaner
             return null;
         }
 
-        var clean = _sanitizer.Sanitize(html, baseUri.AbsoluteUri).Trim();
+        var clean = (NestingDepth(html) > MaxDepth ? WebUtility.HtmlEncode(FeedText.StripTags(html)) : _sanitizer.Sanitize(html, baseUri.AbsoluteUri)).Trim();
         return clean.Length == 0 ? null : clean;
+    }
+
+    private static HtmlSanitizer CreateSanitizer()
+    {
+        var sanitizer = new HtmlSanitizer();
+
+        // Republished content must not ask readers for passwords or cover the page it is shown in.
+        foreach (var tag in FormTags)
+        {
+            sanitizer.AllowedTags.Remove(tag);
+        }
+
+        sanitizer.AllowedAttributes.Remove("action");
+        sanitizer.AllowedAttributes.Remove("formaction");
+        sanitizer.AllowedAttributes.Remove("method");
+        sanitizer.AllowedCssProperties.Remove("position");
+        sanitizer.AllowedCssProperties.Remove("z-index");
+        return sanitizer;
+    }
+
+    /// <summary>The deepest nesting of elements that need closing, estimated from the tags alone.</summary>
+    internal static int NestingDepth(string html)
+    {
+        int depth = 0, deepest = 0;
+        var name = new StringBuilder();
+        for (var i = html.IndexOf('<', StringComparison.Ordinal); i >= 0 && i < html.Length - 1; i = html.IndexOf('<', i + 1))
+        {
+            var closing = html[i + 1] == '/';
+            var start = closing ? i + 2 : i + 1;
+            name.Clear();
+            for (var j = start; j < html.Length && char.IsAsciiLetterOrDigit(html[j]); j++)
+            {
+                name.Append(html[j]);
+            }
+
+            if (name.Length == 0 || !char.IsAsciiLetter(name[0]) || UnclosedTags.Contains(name.ToString()))
+            {
+                continue;
+            }
+
+            var end = html.IndexOf('>', start);
+            if (closing)
+            {
+                depth = Math.Max(0, depth - 1);
+            }
+            else if (end < 0 || html[end - 1] != '/')
+            {
+                deepest = Math.Max(deepest, ++depth);
+            }
+        }
+
+        return deepest;
     }
 }

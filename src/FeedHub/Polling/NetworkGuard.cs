@@ -67,13 +67,19 @@ internal static class NetworkGuard
             return false;
         }
 
-        // NAT64 (64:ff9b::/96) embeds an IPv4 address, which decides.
+        // NAT64 (64:ff9b::/96) and 6to4 (2002::/16) embed an IPv4 address, which decides.
         var bytes = address.GetAddressBytes();
         if (bytes is [0x00, 0x64, 0xff, 0x9b, 0, 0, 0, 0, 0, 0, 0, 0, ..])
         {
             return IsPublic(new IPAddress(bytes[12..]));
         }
 
-        return true;
+        if (bytes is [0x20, 0x02, ..])
+        {
+            return IsPublic(new IPAddress(bytes[2..6]));
+        }
+
+        // Teredo (2001::/32) hides its client's address; a feed is never served from one.
+        return bytes is not [0x20, 0x01, 0x00, 0x00, ..];
     }
 }

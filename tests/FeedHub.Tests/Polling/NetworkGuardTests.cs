@@ -19,6 +19,8 @@ public sealed class NetworkGuardTests
     [InlineData("fd00::1")]
     [InlineData("::ffff:127.0.0.1")]
     [InlineData("64:ff9b::a00:1")]
+    [InlineData("2002:7f00:1::1")]
+    [InlineData("2001:0:4136:e378:8000:63bf:3fff:fdd2")]
     public void IsPublic_RefusesInternalAddresses(string address)
     {
         Assert.False(NetworkGuard.IsPublic(IPAddress.Parse(address)));
@@ -30,6 +32,7 @@ public sealed class NetworkGuardTests
     [InlineData("172.32.0.1")]
     [InlineData("2606:4700::1111")]
     [InlineData("::ffff:8.8.8.8")]
+    [InlineData("2002:808:808::1")]
     public void IsPublic_AllowsPublicAddresses(string address)
     {
         Assert.True(NetworkGuard.IsPublic(IPAddress.Parse(address)));
