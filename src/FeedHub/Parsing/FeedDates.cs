@@ -4,8 +4,9 @@ using System.Text.RegularExpressions;
 namespace FeedHub.Parsing;
 
 /// <summary>
-/// Reads the dates feeds carry (RFC 822 and its many variants, RFC 3339, ISO 8601) as UTC.
-/// A date without a zone is taken as UTC, never as the server's local time.
+/// Reads the dates feeds carry (RFC 822 with its zone names and common malformations, W3CDTF, RFC 3339,
+/// ISO 8601, German, French and Spanish month names) as UTC. A date without a zone is taken as UTC,
+/// never as the server's local time; a date that cannot be read is null, never "now".
 /// </summary>
 public static partial class FeedDates
 {
@@ -32,8 +33,28 @@ public static partial class FeedDates
         "yyyy-MM-dd'T'HH:mmK",
         "yyyy-MM-dd HH:mm:ss.FFFFFFFK",
         "yyyy-MM-dd",
+        "yyyy-MM",
+        "yyyy",
         "yyyyMMdd'T'HHmmss.FFFFFFFK",
+        "yyyyMMdd",
     ];
+
+    // Month names of the languages publishers most often date in besides English (German, French, Spanish).
+    private static readonly Dictionary<string, string> Months = new(StringComparer.OrdinalIgnoreCase)
+    {
+        ["januar"] = "Jan", ["jänner"] = "Jan", ["janvier"] = "Jan", ["janv"] = "Jan", ["enero"] = "Jan", ["ene"] = "Jan",
+        ["februar"] = "Feb", ["février"] = "Feb", ["fevrier"] = "Feb", ["févr"] = "Feb", ["fevr"] = "Feb", ["febrero"] = "Feb",
+        ["märz"] = "Mar", ["mär"] = "Mar", ["mrz"] = "Mar", ["mars"] = "Mar", ["marzo"] = "Mar",
+        ["avril"] = "Apr", ["avr"] = "Apr", ["abril"] = "Apr", ["abr"] = "Apr",
+        ["mai"] = "May", ["mayo"] = "May",
+        ["juni"] = "Jun", ["juin"] = "Jun", ["junio"] = "Jun",
+        ["juli"] = "Jul", ["juillet"] = "Jul", ["juil"] = "Jul", ["julio"] = "Jul",
+        ["août"] = "Aug", ["aout"] = "Aug", ["agosto"] = "Aug", ["ago"] = "Aug",
+        ["septembre"] = "Sep", ["sept"] = "Sep", ["septiembre"] = "Sep", ["setiembre"] = "Sep",
+        ["oktober"] = "Oct", ["okt"] = "Oct", ["octobre"] = "Oct", ["octubre"] = "Oct",
+        ["noviembre"] = "Nov",
+        ["dezember"] = "Dec", ["dez"] = "Dec", ["décembre"] = "Dec", ["decembre"] = "Dec", ["déc"] = "Dec", ["diciembre"] = "Dec", ["dic"] = "Dec",
+    };
 
     public static DateTimeOffset? Parse(string? text)
     {
@@ -48,8 +69,9 @@ public static partial class FeedDates
             return iso.ToUniversalTime();
         }
 
-        // A wrong weekday makes .NET refuse the whole date; feed readers ignore the weekday.
+        // A wrong weekday makes .NET refuse the whole date; feed readers ignore the weekday, in any language.
         value = Weekday().Replace(value, string.Empty);
+        value = Word().Replace(value, m => Months.TryGetValue(m.Groups[1].Value, out var month) ? month : m.Value);
         value = NamedZone().Replace(value, m => ZoneOffsets.TryGetValue(m.Groups[1].Value, out var offset) ? " " + offset : m.Value);
         value = CompactOffset().Replace(value, "$1$2:$3");
 
@@ -58,8 +80,11 @@ public static partial class FeedDates
             : null;
     }
 
-    [GeneratedRegex(@"^(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)[a-z]*\.?,?\s*", RegexOptions.IgnoreCase)]
+    [GeneratedRegex(@"^(?:(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)[a-z]*\.?,?|\p{L}+\.?,)\s*", RegexOptions.IgnoreCase)]
     private static partial Regex Weekday();
+
+    [GeneratedRegex(@"(\p{L}{3,})\.?")]
+    private static partial Regex Word();
 
     [GeneratedRegex(@"\s+([A-Za-z]{1,4})$")]
     private static partial Regex NamedZone();

@@ -1,4 +1,5 @@
 using System.Data.Common;
+using Dapper;
 
 namespace FeedHub.Storage;
 
@@ -8,6 +9,9 @@ namespace FeedHub.Storage;
 /// </summary>
 internal abstract class Database
 {
+    // Columns are snake_case, properties PascalCase, for every engine.
+    static Database() => DefaultTypeMap.MatchNamesWithUnderscores = true;
+
     public abstract SqlDialect Dialect { get; }
 
     public abstract Task<DbConnection> OpenAsync(CancellationToken cancellationToken);

@@ -14,10 +14,9 @@ internal sealed partial class Migrator(Database database, TimeProvider time, ILo
     {
         await using var connection = await database.OpenAsync(cancellationToken);
 
-        // WAL lets the feed endpoints read while a poll writes; the setting lives in the file.
-        if (database.Dialect is SqliteDialect)
+        if (database.Dialect.PrepareDatabase is { } prepare)
         {
-            await connection.ExecuteAsync("PRAGMA journal_mode = WAL");
+            await connection.ExecuteAsync(new CommandDefinition(prepare, cancellationToken: cancellationToken));
         }
 
         await connection.ExecuteAsync(new CommandDefinition(

@@ -10,11 +10,8 @@ internal sealed class SqliteDatabase : Database
 {
     private readonly string _connectionString;
 
-    static SqliteDatabase()
-    {
-        DefaultTypeMap.MatchNamesWithUnderscores = true;
-        SqlMapper.AddTypeHandler(new UtcTextHandler());
-    }
+    // SQLite has no time type; how times are kept in it is this engine's business alone.
+    static SqliteDatabase() => SqlMapper.AddTypeHandler(new UtcTextHandler());
 
     /// <param name="connectionString">As configured; a relative data source is taken from <paramref name="contentRoot"/>.</param>
     public SqliteDatabase(string connectionString, string contentRoot)

@@ -25,7 +25,28 @@ public sealed class FeedHubApp : WebApplicationFactory<Program>
     {
         _ownDirectory = contentRoot is null ? new TestDirectory() : null;
         ContentRoot = contentRoot ?? _ownDirectory!.Path;
-        _settings = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase)
+        _settings = WithDefaults(settings);
+    }
+
+    public string ContentRoot { get; }
+
+    /// <summary>
+    /// Starts FeedHub as its entry point does, from host arguments, expecting start-up to be refused;
+    /// returns why. (The WebApplicationFactory reports a failed start less reliably.)
+    /// </summary>
+    public static async Task<Exception> StartFailureAsync(IDictionary<string, string?> settings, string? contentRoot = null)
+    {
+        using var ownDirectory = contentRoot is null ? new TestDirectory() : null;
+        var args = new List<string> { "--contentRoot", contentRoot ?? ownDirectory!.Path, "--urls", "http://127.0.0.1:0" };
+        args.AddRange(WithDefaults(settings).Select(s => $"--{s.Key}={s.Value}"));
+        await using var host = FeedHub.Hosting.FeedHubApplication.Build([.. args]);
+        return await Assert.ThrowsAnyAsync<Exception>(() => host.StartAsync(TestContext.Current.CancellationToken));
+    }
+
+    /// <summary>What every test app runs with: its own SQLite file, no OPML, loopback upstreams allowed, an admin key.</summary>
+    private static Dictionary<string, string?> WithDefaults(IDictionary<string, string?>? settings)
+    {
+        var merged = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase)
         {
             ["FeedHub:Storage:ConnectionString"] = "Data Source=data/feedhub.db",
             ["FeedHub:SourcesOpml"] = "",
@@ -35,11 +56,11 @@ public sealed class FeedHubApp : WebApplicationFactory<Program>
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {
-            _settings[key] = value;
+            merged[key] = value;
         }
-    }
 
-    public string ContentRoot { get; }
+        return merged;
+    }
 
     /// <summary>Declares sources in <c>FeedHub:Sources</c>, as an operator would in appsettings.json.</summary>
     public static Dictionary<string, string?> Sources(params (string Id, Uri Url)[] sources)

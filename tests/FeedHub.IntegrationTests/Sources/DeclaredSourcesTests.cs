@@ -148,9 +148,7 @@ public sealed class DeclaredSourcesTests
     [Fact]
     public async Task InMemoryDatabase_IsRefusedAtStart()
     {
-        await using var app = new FeedHubApp(settings: new Dictionary<string, string?> { ["FeedHub:Storage:ConnectionString"] = "Data Source=:memory:" });
-
-        var error = Assert.ThrowsAny<Exception>(() => app.Server);
+        var error = await FeedHubApp.StartFailureAsync(new Dictionary<string, string?> { ["FeedHub:Storage:ConnectionString"] = "Data Source=:memory:" });
 
         Assert.Contains("in-memory SQLite database would lose every item", error.ToString(), StringComparison.Ordinal);
     }
@@ -164,9 +162,7 @@ public sealed class DeclaredSourcesTests
             ["FeedHub:Sources:0:Url"] = "http://127.0.0.1:9/x.xml",
             ["FeedHub:Sources:0:Schedule"] = "every so often",
         };
-        await using var app = new FeedHubApp(settings: settings);
-
-        var error = Assert.ThrowsAny<Exception>(() => app.Server);
+        var error = await FeedHubApp.StartFailureAsync(settings);
 
         Assert.Contains("FeedHub:Sources:0:Schedule", error.ToString(), StringComparison.Ordinal);
     }
@@ -175,9 +171,8 @@ public sealed class DeclaredSourcesTests
     public async Task MalformedOpml_StopsStartRatherThanRetireItsSources()
     {
         using var root = ContentRootWithOpml("<opml><body><outline text=");
-        await using var app = new FeedHubApp(root.Path, Settings());
 
-        var error = Assert.ThrowsAny<Exception>(() => app.Server);
+        var error = await FeedHubApp.StartFailureAsync(Settings(), root.Path);
 
         Assert.Contains("sources.opml cannot be read", error.ToString(), StringComparison.Ordinal);
     }
