@@ -86,7 +86,7 @@ internal sealed record FetchResponse(
     int ItemsNew,
     int ItemsUpdated,
     string? Error,
-    string? Recovery)
+    string? Notes)
 {
     public static FetchResponse From(FetchRecord fetch) => new(
         fetch.Id,
@@ -99,7 +99,7 @@ internal sealed record FetchResponse(
         fetch.ItemsNew,
         fetch.ItemsUpdated,
         fetch.Error,
-        fetch.Recovery);
+        fetch.Notes);
 }
 
 internal sealed record ItemsPage(IReadOnlyList<ItemResponse> Items);

@@ -27,8 +27,8 @@ public sealed record FetchRecord
     /// <summary>What went wrong, in words an operator can act on.</summary>
     public string? Error { get; init; }
 
-    /// <summary>What FeedHub had to repair to read an ill-formed document that it did read.</summary>
-    public string? Recovery { get; init; }
+    /// <summary>What FeedHub had to repair, or could not read, in a document it did read (ill-formed markup, unreadable dates).</summary>
+    public string? Notes { get; init; }
 }
 
 public enum FetchOutcome

@@ -21,6 +21,9 @@ public sealed record ParsedFeed
 
     public IReadOnlyList<Item> Items { get; init; } = [];
 
+    /// <summary>Dates the document gives that could not be read; those fields are left empty, never set to "now".</summary>
+    public IReadOnlyList<string> UnreadableDates { get; init; } = [];
+
     /// <summary>
     /// Why the document was ill-formed, when FeedHub had to repair it to read it; null for a
     /// well-formed document.

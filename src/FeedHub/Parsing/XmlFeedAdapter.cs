@@ -13,7 +13,11 @@ namespace FeedHub.Parsing;
 /// </summary>
 internal sealed class XmlFeedAdapter(HtmlCleaner cleaner, Uri documentUrl)
 {
-    public ParsedFeed Adapt(FeedShape shape)
+    private readonly List<string> _unreadableDates = [];
+
+    public ParsedFeed Adapt(FeedShape shape) => Read(shape) with { UnreadableDates = _unreadableDates };
+
+    private ParsedFeed Read(FeedShape shape)
     {
         var feed = shape.Feed;
         var feedBase = XmlBase.For(feed, documentUrl);
@@ -27,7 +31,7 @@ internal sealed class XmlFeedAdapter(HtmlCleaner cleaner, Uri documentUrl)
                 Title = FeedText.PlainText(Child(feed, "TITLE")?.Value),
                 SiteUrl = XmlBase.Resolve(feedBase, (string?)feed.Attribute("HREF")),
                 Subtitle = cleaner.Clean(Child(feed, "ABSTRACT")?.Value, feedBase),
-                Updated = FeedDates.Parse((string?)feed.Attribute("LASTMOD")),
+                Updated = Date((string?)feed.Attribute("LASTMOD")),
                 Items = shape.Items.Select(FromCdf).ToList(),
             },
             _ when atom => new ParsedFeed
@@ -36,7 +40,7 @@ internal sealed class XmlFeedAdapter(HtmlCleaner cleaner, Uri documentUrl)
                 SiteUrl = AlternateLink(feed),
                 Subtitle = cleaner.Clean(AtomText.Html(Child(feed, "subtitle") ?? Child(feed, "tagline")), feedBase),
                 Id = AtomId(feed),
-                Updated = FeedDates.Parse(Child(feed, "updated")?.Value ?? Child(feed, "modified")?.Value),
+                Updated = Date(Child(feed, "updated")?.Value ?? Child(feed, "modified")?.Value),
                 Items = shape.Items.Select(e => FromAtom(e, feedAuthors)).ToList(),
             },
             _ => new ParsedFeed
@@ -47,7 +51,7 @@ internal sealed class XmlFeedAdapter(HtmlCleaner cleaner, Uri documentUrl)
                     Markup(Child(feed, "description")) ?? feed.Element(Dc + "description")?.Value
                         ?? Itunes(feed, "subtitle")?.Value ?? Itunes(feed, "summary")?.Value,
                     feedBase),
-                Updated = FeedDates.Parse(
+                Updated = Date(
                     Child(feed, "lastBuildDate")?.Value ?? feed.Element(Dc + "date")?.Value
                         ?? feed.Element(DcTerms + "modified")?.Value ?? feed.Element(Atom + "updated")?.Value),
                 Items = shape.Items.Select(FromRss).ToList(),
@@ -87,10 +91,10 @@ internal sealed class XmlFeedAdapter(HtmlCleaner cleaner, Uri documentUrl)
             Authors = RssAuthors(item),
             Categories = Distinct(item.Elements().Where(e => e.Name.LocalName == "category" && e.Name.Namespace == item.Name.Namespace).Select(c => c.Value)
                 .Concat(item.Elements(Dc + "subject").Select(s => s.Value))),
-            Published = FeedDates.Parse(
+            Published = Date(
                 Child(item, "pubDate")?.Value ?? item.Element(Dc + "date")?.Value
                     ?? item.Element(DcTerms + "issued")?.Value ?? item.Element(DcTerms + "created")?.Value),
-            Updated = FeedDates.Parse(item.Element(Atom + "updated")?.Value ?? item.Element(DcTerms + "modified")?.Value),
+            Updated = Date(item.Element(Atom + "updated")?.Value ?? item.Element(DcTerms + "modified")?.Value),
             Enclosures = item.Elements().Where(e => e.Name.LocalName == "enclosure")
                 .Select(e => Enclosure(itemBase, (string?)e.Attribute("url"), (string?)e.Attribute("type"), (string?)e.Attribute("length")))
                 .OfType<ItemEnclosure>()
@@ -116,8 +120,8 @@ internal sealed class XmlFeedAdapter(HtmlCleaner cleaner, Uri documentUrl)
                 .Select(c => (string?)c.Attribute("term") ?? (string?)c.Attribute("label") ?? c.Value)
                 .Concat(entry.Elements(Dc + "subject").Select(s => s.Value))
                 .OfType<string>()),
-            Published = FeedDates.Parse(Child(entry, "published")?.Value ?? Child(entry, "issued")?.Value ?? Child(entry, "created")?.Value),
-            Updated = FeedDates.Parse(Child(entry, "updated")?.Value ?? Child(entry, "modified")?.Value),
+            Published = Date(Child(entry, "published")?.Value ?? Child(entry, "issued")?.Value ?? Child(entry, "created")?.Value),
+            Updated = Date(Child(entry, "updated")?.Value ?? Child(entry, "modified")?.Value),
             Enclosures = entry.Elements().Where(e => e.Name.LocalName == "link" && (string?)e.Attribute("rel") == "enclosure")
                 .Select(e => Enclosure(XmlBase.For(e, documentUrl), (string?)e.Attribute("href"), (string?)e.Attribute("type"), (string?)e.Attribute("length")))
                 .OfType<ItemEnclosure>()
@@ -133,8 +137,20 @@ internal sealed class XmlFeedAdapter(HtmlCleaner cleaner, Uri documentUrl)
             Title = FeedText.PlainText(Child(item, "TITLE")?.Value),
             Link = XmlBase.Resolve(itemBase, (string?)item.Attribute("HREF")),
             Summary = cleaner.Clean(Child(item, "ABSTRACT")?.Value, itemBase),
-            Updated = FeedDates.Parse((string?)item.Attribute("LASTMOD")),
+            Updated = Date((string?)item.Attribute("LASTMOD")),
         };
+    }
+
+    /// <summary>A date, or null; a date that is there but cannot be read is noted.</summary>
+    private DateTimeOffset? Date(string? text)
+    {
+        var date = FeedDates.Parse(text);
+        if (date is null && !string.IsNullOrWhiteSpace(text) && !_unreadableDates.Contains(text.Trim()))
+        {
+            _unreadableDates.Add(text.Trim());
+        }
+
+        return date;
     }
 
     /// <summary>An Atom id as written, except a relative path (which Atom forbids, but publishers write), resolved as feed readers do.</summary>

@@ -80,7 +80,7 @@ internal sealed partial class SourcePoller(
             HttpStatus = result.HttpStatus,
             Bytes = document?.Body.Length ?? (result as FetchFailed)?.Bytes ?? 0,
             Error = error,
-            Recovery = feed?.Recovery,
+            Notes = feed is null ? null : Notes(feed),
         };
         var record = await polls.RecordAsync(
             new PollRecord(fetch, state, feed is null ? null : new ParsedFeedInfo(feed.Title, feed.SiteUrl), feed?.Items ?? []),
@@ -96,6 +96,14 @@ internal sealed partial class SourcePoller(
         }
 
         return new PollOutcome(record, next);
+    }
+
+    private static string? Notes(ParsedFeed feed)
+    {
+        var dates = feed.UnreadableDates.Count == 0
+            ? null
+            : $"Dates that could not be read were left empty: {string.Join(", ", feed.UnreadableDates.Take(5).Select(d => $"'{d}'"))}.";
+        return feed.Recovery is null ? dates : dates is null ? feed.Recovery : $"{feed.Recovery} {dates}";
     }
 
     private DateTimeOffset NextAttempt(Source source, DateTimeOffset now, int errorStreak)

@@ -11,7 +11,7 @@ internal sealed class FetchLogStore(Database database)
         await using var connection = await database.OpenAsync(cancellationToken);
         var rows = await connection.QueryAsync<FetchRow>(new CommandDefinition(
             """
-            SELECT id, source_id, started_at, duration_ms, outcome, http_status, bytes, items_seen, items_new, items_updated, error, recovery
+            SELECT id, source_id, started_at, duration_ms, outcome, http_status, bytes, items_seen, items_new, items_updated, error, notes
             FROM fetches
             WHERE source_id = @sourceId
             ORDER BY id DESC
@@ -25,8 +25,8 @@ internal sealed class FetchLogStore(Database database)
     internal static Task AppendAsync(DbConnection connection, DbTransaction transaction, FetchRecord record, CancellationToken cancellationToken) =>
         connection.ExecuteAsync(new CommandDefinition(
             """
-            INSERT INTO fetches (source_id, started_at, duration_ms, outcome, http_status, bytes, items_seen, items_new, items_updated, error, recovery)
-            VALUES (@SourceId, @StartedAt, @DurationMs, @Outcome, @HttpStatus, @Bytes, @ItemsSeen, @ItemsNew, @ItemsUpdated, @Error, @Recovery)
+            INSERT INTO fetches (source_id, started_at, duration_ms, outcome, http_status, bytes, items_seen, items_new, items_updated, error, notes)
+            VALUES (@SourceId, @StartedAt, @DurationMs, @Outcome, @HttpStatus, @Bytes, @ItemsSeen, @ItemsNew, @ItemsUpdated, @Error, @Notes)
             """,
             new
             {
@@ -40,7 +40,7 @@ internal sealed class FetchLogStore(Database database)
                 record.ItemsNew,
                 record.ItemsUpdated,
                 record.Error,
-                record.Recovery,
+                record.Notes,
             },
             transaction,
             cancellationToken: cancellationToken));
@@ -58,7 +58,7 @@ internal sealed class FetchLogStore(Database database)
         public long ItemsNew { get; init; }
         public long ItemsUpdated { get; init; }
         public string? Error { get; init; }
-        public string? Recovery { get; init; }
+        public string? Notes { get; init; }
 
         public FetchRecord ToRecord() => new()
         {
@@ -73,7 +73,7 @@ internal sealed class FetchLogStore(Database database)
             ItemsNew = (int)ItemsNew,
             ItemsUpdated = (int)ItemsUpdated,
             Error = Error,
-            Recovery = Recovery,
+            Notes = Notes,
         };
     }
 }

@@ -139,7 +139,7 @@ public sealed class PollingTests : IAsyncLifetime
 
         Assert.Equal(FetchOutcome.Fetched, fetch.Outcome);
         Assert.Equal(2, fetch.ItemsNew);
-        Assert.StartsWith("Recovered from ill-formed input: the document was cut off", fetch.Recovery, StringComparison.Ordinal);
+        Assert.StartsWith("Recovered from ill-formed input: the document was cut off", fetch.Notes, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -1,0 +1,41 @@
+using FeedHub.Parsing;
+
+namespace FeedHub.Tests.Parsing;
+
+public sealed class FeedDatesTests
+{
+    [Theory]
+    [InlineData("Tue, 24 Nov 2026 09:30:00 +0100", "2026-11-24T08:30:00Z")]
+    [InlineData("Tue, 24 Nov 2026 09:30:00 +01:00", "2026-11-24T08:30:00Z")]
+    [InlineData("24 Nov 2026 09:30 EST", "2026-11-24T14:30:00Z")]
+    [InlineData("Tue, 24 Nov 2026 09:30:00 UT", "2026-11-24T09:30:00Z")]
+    [InlineData("Tuesday, 24-Nov-26 09:30:00 GMT", "2026-11-24T09:30:00Z")]
+    [InlineData("2026-11-24T09:30:00.123456Z", "2026-11-24T09:30:00.123456Z")]
+    [InlineData("2026-11-24T09:30+05:30", "2026-11-24T04:00:00Z")]
+    [InlineData("2026-11-24 09:30:00", "2026-11-24T09:30:00Z")]
+    [InlineData("2026-11-24", "2026-11-24T00:00:00Z")]
+    [InlineData("2026-11", "2026-11-01T00:00:00Z")]
+    [InlineData("2026", "2026-01-01T00:00:00Z")]
+    [InlineData("20261124T093000Z", "2026-11-24T09:30:00Z")]
+    [InlineData("Di, 24 Okt 2026 09:30:00 +0200", "2026-10-24T07:30:00Z")]
+    [InlineData("24. März 2026 09:30", "2026-03-24T09:30:00Z")]
+    [InlineData("mar., 24 févr. 2026 09:30:00 +0100", "2026-02-24T08:30:00Z")]
+    [InlineData("24 dic 2026 09:30:00 GMT", "2026-12-24T09:30:00Z")]
+    public void Parse_ReadsWhatFeedsSend_AsUtc(string text, string expected)
+    {
+        var parsed = FeedDates.Parse(text);
+
+        Assert.Equal(DateTimeOffset.Parse(expected, System.Globalization.CultureInfo.InvariantCulture), parsed);
+        Assert.Equal(TimeSpan.Zero, parsed!.Value.Offset);
+    }
+
+    [Theory]
+    [InlineData(null)]
+    [InlineData("")]
+    [InlineData("soon")]
+    [InlineData("32 Nov 2026")]
+    public void Parse_ReturnsNullRatherThanGuessing(string? text)
+    {
+        Assert.Null(FeedDates.Parse(text));
+    }
+}
