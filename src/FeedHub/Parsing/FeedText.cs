@@ -22,14 +22,17 @@ public static partial class FeedText
             return null;
         }
 
-        var text = html.AsSpan().IndexOfAny('<', '&') < 0 ? html
+        var text = !html.Contains('<', StringComparison.Ordinal) ? DecodeEntities(html)
             : HtmlCleaner.NestingDepth(html) > HtmlCleaner.MaxDepth ? StripTags(html)
             : (t_parser ??= new HtmlParser()).ParseDocument("<body>" + html).Body?.TextContent ?? string.Empty;
         return Fold(text);
     }
 
+    /// <summary>HTML character references decoded as HTML5 does, "&amp;#146;" included (it means ’, not a control character).</summary>
+    public static string DecodeEntities(string html) => Windows1252.RemapControls(WebUtility.HtmlDecode(html));
+
     /// <summary>Text with anything shaped like a tag removed: a cheap reading of markup too hostile to parse.</summary>
-    public static string StripTags(string html) => WebUtility.HtmlDecode(Tag().Replace(html, " "));
+    public static string StripTags(string html) => DecodeEntities(Tag().Replace(html, " "));
 
     /// <summary>Folds the whitespace of text that is already plain; null when nothing is left.</summary>
     public static string? Fold(string? text)

@@ -6,7 +6,7 @@ namespace FeedHub.Parsing;
 
 /// <summary>
 /// Upstream HTML goes through an allow-list before FeedHub keeps it: scripts, event handlers, active
-/// content, forms and page-covering styles go, and relative URLs become absolute against the item's base.
+/// content, forms and inline styles go, and relative URLs become absolute against the item's base.
 /// </summary>
 public sealed class HtmlCleaner
 {
@@ -34,7 +34,18 @@ public sealed class HtmlCleaner
             return null;
         }
 
-        var clean = (NestingDepth(html) > MaxDepth ? WebUtility.HtmlEncode(FeedText.StripTags(html)) : _sanitizer.Sanitize(html, baseUri.AbsoluteUri)).Trim();
+        string clean;
+        if (!html.Contains('<', StringComparison.Ordinal))
+        {
+            // Text without markup needs no parser: only its entities are normalised.
+            clean = html.Contains('&', StringComparison.Ordinal) ? WebUtility.HtmlEncode(FeedText.DecodeEntities(html)) : html;
+        }
+        else
+        {
+            clean = NestingDepth(html) > MaxDepth ? WebUtility.HtmlEncode(FeedText.StripTags(html)) : _sanitizer.Sanitize(html, baseUri.AbsoluteUri);
+        }
+
+        clean = clean.Trim();
         return clean.Length == 0 ? null : clean;
     }
 
@@ -51,8 +62,10 @@ public sealed class HtmlCleaner
         sanitizer.AllowedAttributes.Remove("action");
         sanitizer.AllowedAttributes.Remove("formaction");
         sanitizer.AllowedAttributes.Remove("method");
-        sanitizer.AllowedCssProperties.Remove("position");
-        sanitizer.AllowedCssProperties.Remove("z-index");
+
+        // Inline styles go, as in Miniflux: republished content takes the look of the page showing it,
+        // no style can cover that page, and no CSS parser runs for every item.
+        sanitizer.AllowedAttributes.Remove("style");
         return sanitizer;
     }
 

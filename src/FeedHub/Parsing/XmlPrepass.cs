@@ -75,22 +75,51 @@ internal static partial class XmlPrepass
         return output.ToString();
     }
 
+    /// <summary>
+    /// Whether anything needs repairing: most feeds hold only XML's own references and no DTD, and
+    /// are handed on untouched without being rebuilt.
+    /// </summary>
     private static bool NeedsPass(string text)
     {
-        if (text.Contains('&', StringComparison.Ordinal) || text.Contains("<!DOCTYPE", StringComparison.OrdinalIgnoreCase))
+        if (text.Contains("<!DOCTYPE", StringComparison.OrdinalIgnoreCase))
         {
             return true;
         }
 
-        foreach (var c in text)
+        for (var i = 0; i < text.Length; i++)
         {
-            if (!IsXmlCharacter(c) && !char.IsSurrogate(c))
+            var c = text[i];
+            if (c == '&' ? !IsPlainXmlReference(text, i) : !IsXmlCharacter(c) && !char.IsSurrogate(c))
             {
                 return true;
             }
         }
 
         return false;
+    }
+
+    /// <summary>A reference any XML parser reads as intended: one of XML's five entities, or a decimal or hex reference outside the C1 range.</summary>
+    private static bool IsPlainXmlReference(string text, int at)
+    {
+        var match = ReferenceSyntax().Match(text, at, Math.Min(40, text.Length - at));
+        if (!match.Success)
+        {
+            return false;
+        }
+
+        if (match.Groups["name"].Success)
+        {
+            return XmlEntities.Contains(match.Groups["name"].Value);
+        }
+
+        var hex = match.Groups["hex"].Success;
+        if ((hex && text[at + 2] == 'X')
+            || !int.TryParse(hex ? match.Groups["hex"].Value : match.Groups["dec"].Value, hex ? NumberStyles.AllowHexSpecifier : NumberStyles.None, CultureInfo.InvariantCulture, out var code))
+        {
+            return false;
+        }
+
+        return code is 0x9 or 0xA or 0xD or (>= 0x20 and < 0x7F) or (>= 0xA0 and < 0xD800) or (>= 0xE000 and <= 0xFFFD) or (>= 0x10000 and <= 0x10FFFF);
     }
 
     private static bool Starts(string text, int at, string prefix) =>

