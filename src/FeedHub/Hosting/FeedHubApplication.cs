@@ -1,4 +1,5 @@
 using FeedHub.Admin;
+using FeedHub.Publishing;
 
 namespace FeedHub.Hosting;
 
@@ -14,13 +15,17 @@ public static class FeedHubApplication
             .AddParsing()
             .AddSources()
             .AddPolling()
+            .AddArticles()
+            .AddPublishing()
             .AddAdmin();
 
         var app = builder.Build();
+        app.UseResponseCompression();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseAdminAuthentication();
         app.MapHealthChecks("/healthz");
+        app.MapFeeds();
         app.MapAdminApi();
         return app;
     }

@@ -1,5 +1,8 @@
 using System.Net;
 using FeedHub.Admin;
+using FeedHub.Articles;
+using FeedHub.Publishing;
+using Microsoft.AspNetCore.ResponseCompression;
 using FeedHub.Parsing;
 using FeedHub.Polling;
 using FeedHub.Sources;
@@ -110,6 +113,34 @@ internal static class FeedHubServiceCollectionExtensions
         builder.Services.AddOptions<ThreadPoolOptions>()
             .Configure<IOptions<PollingOptions>>((pool, polling) => pool.MaxConcurrency = polling.Value.MaxConcurrency);
         builder.Services.AddQuartzHostedService(o => o.WaitForJobsToComplete = false);
+        return builder;
+    }
+
+    public static IHostApplicationBuilder AddArticles(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<ArticlesOptions>().BindConfiguration(ArticlesOptions.Section);
+        builder.Services.AddSingleton<ArticleLibrary>();
+        return builder;
+    }
+
+    public static IHostApplicationBuilder AddPublishing(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<ChannelsOptions>()
+            .BindConfiguration(ChannelsOptions.Section)
+            .Validate(o => o.Channels.Select(c => c.Id).Distinct().Count() == o.Channels.Count, "FeedHub:Channels: two channels have the same Id.")
+            .Validate(o => o.Channels.All(c => c.Articles || c.IncludesItems), "FeedHub:Channels: every channel must include Articles, Sources or Tags.")
+            .Validate(
+                o => o.Channels.All(c => System.ComponentModel.DataAnnotations.Validator.TryValidateObject(c, new(c), null, validateAllProperties: true)),
+                "FeedHub:Channels: each channel needs an Id (lowercase letters, digits, dashes), a Title and a Limit from 1 to 1000.")
+            .ValidateOnStart();
+        builder.Services.AddSingleton<ChannelReader>();
+        builder.Services.AddSingleton<FeedDocumentCache>();
+        builder.Services.AddResponseCompression(compression =>
+        {
+            compression.Providers.Add<BrotliCompressionProvider>();
+            compression.Providers.Add<GzipCompressionProvider>();
+            compression.MimeTypes = [.. ResponseCompressionDefaults.MimeTypes, "application/atom+xml", "application/rss+xml", "application/feed+json"];
+        });
         return builder;
     }
 

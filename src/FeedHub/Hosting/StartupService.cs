@@ -1,3 +1,4 @@
+using FeedHub.Articles;
 using FeedHub.Polling;
 using FeedHub.Sources;
 using FeedHub.Storage;
@@ -14,6 +15,7 @@ internal sealed partial class StartupService(
     Migrator migrator,
     SourceStore sources,
     PollScheduler scheduler,
+    ArticleLibrary articles,
     IOptions<SourcesOptions> sourcesOptions,
     IOptions<PollingOptions> pollingOptions,
     IHostEnvironment environment,
@@ -23,6 +25,7 @@ internal sealed partial class StartupService(
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         await migrator.MigrateAsync(cancellationToken);
+        articles.Start();
 
         var opml = ReadOpml(out var opmlMissing);
         var declared = DeclaredSources.Build(sourcesOptions.Value, opml, pollingOptions.Value.DefaultSchedule, time.GetUtcNow());

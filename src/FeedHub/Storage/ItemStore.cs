@@ -25,6 +25,29 @@ internal sealed class ItemStore(Database database)
         return rows.Select(r => r.ToStoredItem()).ToList();
     }
 
+    /// <summary>The newest items of any of these sources, newest first.</summary>
+    public async Task<IReadOnlyList<StoredItem>> NewestOfSourcesAsync(IReadOnlyCollection<string> sourceIds, int limit, CancellationToken cancellationToken)
+    {
+        if (sourceIds.Count == 0)
+        {
+            return [];
+        }
+
+        await using var connection = await database.OpenAsync(cancellationToken);
+        var rows = await connection.QueryAsync<ItemRow>(new CommandDefinition(
+            """
+            SELECT id, source_id, guid, title, link, summary, content_html, authors, categories, enclosures,
+                   published, updated, first_seen_at
+            FROM items
+            WHERE source_id IN @sourceIds
+            ORDER BY sort_at DESC, id DESC
+            LIMIT @limit
+            """,
+            new { sourceIds, limit },
+            cancellationToken: cancellationToken));
+        return rows.Select(r => r.ToStoredItem()).ToList();
+    }
+
     /// <summary>
     /// Stores one poll's items against their identities: unseen ones are inserted, changed ones updated
     /// in place (their <c>updated</c> moves), unchanged ones left alone. Duplicates within the document

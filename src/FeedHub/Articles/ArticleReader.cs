@@ -1,0 +1,132 @@
+using System.Text.RegularExpressions;
+using FeedHub.Model;
+using FeedHub.Sources;
+using Markdig;
+using YamlDotNet.Core;
+using YamlDotNet.Serialization;
+using YamlDotNet.Serialization.NamingConventions;
+
+namespace FeedHub.Articles;
+
+/// <summary>
+/// Reads one article file: YAML front matter between <c>---</c> lines, then a Markdown body.
+/// A file that cannot be used is an <see cref="ArticleException"/> naming the file and line.
+/// </summary>
+public static partial class ArticleReader
+{
+    private static readonly IDeserializer Yaml = new DeserializerBuilder()
+        .WithNamingConvention(CamelCaseNamingConvention.Instance)
+        .Build();
+
+    // Raw HTML in Markdown is shown as text: article bodies never carry scripts or forms.
+    private static readonly MarkdownPipeline Markdown = new MarkdownPipelineBuilder()
+        .UseAdvancedExtensions()
+        .DisableHtml()
+        .Build();
+
+    /// <exception cref="ArticleException">The file is not a usable article; the message says where and why.</exception>
+    public static Article Read(string path, string text)
+    {
+        var match = FrontMatter().Match(text);
+        if (!match.Success)
+        {
+            throw new ArticleException(path, 1, "The file must start with YAML front matter between '---' lines.");
+        }
+
+        FrontMatterFields fields;
+        try
+        {
+            fields = Yaml.Deserialize<FrontMatterFields?>(match.Groups["yaml"].Value) ?? new FrontMatterFields();
+        }
+        catch (YamlException e)
+        {
+            // The front matter starts on line 2, after the opening '---'.
+            throw new ArticleException(path, (int)e.Start.Line + 1, e.InnerException?.Message ?? e.Message);
+        }
+
+        var slug = fields.Slug ?? SourceRules.Slug(System.IO.Path.GetFileNameWithoutExtension(path));
+        Require(path, !string.IsNullOrWhiteSpace(fields.Title), "title is required.");
+        Require(path, SourceRules.IsValidId(slug), $"slug '{slug}' must be lowercase letters, digits and dashes.");
+        Require(path, fields.Published is not null, "published is required (an ISO 8601 time, e.g. 2026-11-27T09:00:00Z).");
+
+        var sources = new List<ArticleSource>();
+        foreach (var source in fields.Sources ?? [])
+        {
+            Require(path, !string.IsNullOrWhiteSpace(source.Title) && !string.IsNullOrWhiteSpace(source.Publisher), "every source needs a title and a publisher.");
+            Require(path, SourceRules.ParseFeedUrl(source.Url, out var urlError) is not null, $"source '{source.Title}': {urlError}");
+            sources.Add(new ArticleSource(source.Title!.Trim(), source.Url!.Trim(), source.Publisher!.Trim(), source.Feed?.Trim()));
+        }
+
+        var published = fields.Published!.Value.ToUniversalTime();
+        return new Article
+        {
+            Slug = slug,
+            Title = fields.Title!.Trim(),
+            Summary = string.IsNullOrWhiteSpace(fields.Summary) ? null : fields.Summary.Trim(),
+            Published = published,
+            Updated = fields.Updated?.ToUniversalTime() is { } updated && updated > published ? updated : published,
+            Authors = (fields.Authors ?? []).Where(a => !string.IsNullOrWhiteSpace(a.Name)).Select(a => new ItemAuthor(a.Name!.Trim(), a.Email, a.Uri)).ToList(),
+            Tags = (fields.Tags ?? []).Select(t => t.Trim()).Where(t => t.Length > 0).Distinct(StringComparer.OrdinalIgnoreCase).ToList(),
+            Rights = fields.Rights,
+            Ai = fields.Ai is { } ai ? new AiDisclosure(ai.Generated, ai.Model, ai.Statement) : null,
+            Sources = sources,
+            BodyHtml = Markdig.Markdown.ToHtml(text[match.Length..], Markdown).Trim(),
+            Path = path,
+        };
+    }
+
+    private static void Require(string path, bool condition, string message)
+    {
+        if (!condition)
+        {
+            throw new ArticleException(path, 1, message);
+        }
+    }
+
+    [GeneratedRegex(@"\A\uFEFF?---[ \t]*\r?\n(?<yaml>[\s\S]*?)\r?\n---[ \t]*(\r?\n|\z)")]
+    private static partial Regex FrontMatter();
+
+    private sealed class FrontMatterFields
+    {
+        public string? Title { get; set; }
+        public string? Slug { get; set; }
+        public string? Summary { get; set; }
+        public DateTimeOffset? Published { get; set; }
+        public DateTimeOffset? Updated { get; set; }
+        public List<AuthorFields>? Authors { get; set; }
+        public List<string>? Tags { get; set; }
+        public string? Rights { get; set; }
+        public AiFields? Ai { get; set; }
+        public List<SourceFields>? Sources { get; set; }
+    }
+
+    private sealed class AuthorFields
+    {
+        public string? Name { get; set; }
+        public string? Email { get; set; }
+        public string? Uri { get; set; }
+    }
+
+    private sealed class AiFields
+    {
+        public bool Generated { get; set; }
+        public string? Model { get; set; }
+        public string? Statement { get; set; }
+    }
+
+    private sealed class SourceFields
+    {
+        public string? Title { get; set; }
+        public string? Url { get; set; }
+        public string? Publisher { get; set; }
+        public string? Feed { get; set; }
+    }
+}
+
+/// <summary>An article file that cannot be used, with where and why.</summary>
+public sealed class ArticleException(string path, int line, string message) : Exception($"{path}:{line}: {message}")
+{
+    public string FilePath { get; } = path;
+
+    public int Line { get; } = line;
+}

@@ -1,0 +1,49 @@
+using FeedHub.Articles;
+using FeedHub.Model;
+
+namespace FeedHub.Publishing;
+
+/// <summary>One entry of a published channel, whatever format it is written in.</summary>
+public sealed record ChannelEntry
+{
+    /// <summary>A tag URI that never changes once the entry is published.</summary>
+    public required string Id { get; init; }
+
+    public required string Title { get; init; }
+
+    public required string Link { get; init; }
+
+    public required DateTimeOffset Published { get; init; }
+
+    public required DateTimeOffset Updated { get; init; }
+
+    public IReadOnlyList<ItemAuthor> Authors { get; init; } = [];
+
+    public IReadOnlyList<string> Categories { get; init; } = [];
+
+    /// <summary>Sanitized HTML with absolute URLs.</summary>
+    public string? SummaryHtml { get; init; }
+
+    /// <summary>Sanitized HTML with absolute URLs, when the rights allow the full text.</summary>
+    public string? ContentHtml { get; init; }
+
+    public IReadOnlyList<ItemEnclosure> Enclosures { get; init; } = [];
+
+    /// <summary>The upstream stories an own article draws on (<c>link rel="via"</c>).</summary>
+    public IReadOnlyList<ArticleSource> Via { get; init; } = [];
+
+    /// <summary>Where a republished item came from (<c>atom:source</c>, RSS <c>source</c>).</summary>
+    public EntrySource? Source { get; init; }
+
+    public string? Rights { get; init; }
+
+    public AiDisclosure? Ai { get; init; }
+}
+
+/// <param name="Id">The upstream feed's own id where it has one, else its URL.</param>
+/// <param name="SiteUrl">The upstream's home page.</param>
+/// <param name="FeedUrl">The upstream feed itself.</param>
+public sealed record EntrySource(string Id, string Title, string? SiteUrl, string FeedUrl, DateTimeOffset? Updated, LicensePolicy License);
+
+/// <summary>A channel's entries, newest first, and when the newest of them changed.</summary>
+public sealed record PublishedChannel(ChannelOptions Options, IReadOnlyList<ChannelEntry> Entries, DateTimeOffset Updated);

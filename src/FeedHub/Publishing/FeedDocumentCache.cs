@@ -1,0 +1,40 @@
+using System.Collections.Concurrent;
+using System.Security.Cryptography;
+using System.Text.Json;
+using Microsoft.Extensions.Options;
+
+namespace FeedHub.Publishing;
+
+/// <summary>
+/// Rendered feed documents, one per channel and format, rebuilt only when the channel's entries
+/// change: a request reads the entries (a small indexed query) and reuses the bytes, ETag and
+/// Last-Modified it already has for the same entries.
+/// </summary>
+internal sealed class FeedDocumentCache(ChannelReader reader, IOptions<FeedHubOptions> hub)
+{
+    private readonly ConcurrentDictionary<(string Channel, PublishedFormat Format), FeedDocument> _documents = new();
+
+    public async Task<FeedDocument> GetAsync(ChannelOptions channel, PublishedFormat format, CancellationToken cancellationToken)
+    {
+        var published = await reader.ReadAsync(channel, cancellationToken);
+        var fingerprint = Fingerprint(published);
+        if (_documents.TryGetValue((channel.Id, format), out var cached) && cached.Fingerprint == fingerprint)
+        {
+            return cached;
+        }
+
+        var bytes = format == PublishedFormat.Json
+            ? JsonFeedWriter.Write(published, hub.Value.PublicBaseUrl)
+            : SyndicationWriter.Write(published, format, hub.Value.PublicBaseUrl);
+        var document = new FeedDocument(bytes, $"\"{Convert.ToHexStringLower(SHA256.HashData(bytes))[..32]}\"", published.Updated, fingerprint);
+        _documents[(channel.Id, format)] = document;
+        return document;
+    }
+
+    /// <summary>What identifies a channel's content: all of every entry, as JSON, hashed.</summary>
+    private static string Fingerprint(PublishedChannel channel) =>
+        Convert.ToHexStringLower(SHA256.HashData(JsonSerializer.SerializeToUtf8Bytes(channel.Entries)));
+}
+
+/// <summary>A rendered feed and its validators.</summary>
+internal sealed record FeedDocument(byte[] Bytes, string ETag, DateTimeOffset LastModified, string Fingerprint);

@@ -1,0 +1,209 @@
+using System.Globalization;
+using System.Text.Json;
+using FeedHub.Polling;
+
+namespace FeedHub.Publishing;
+
+/// <summary>
+/// Writes a channel as JSON Feed 1.1. Attribution that JSON Feed has no field for (the stories an
+/// article draws on, where a republished item came from, the AI disclosure, rights) is carried in a
+/// <c>_feedhub</c> extension object, as the specification provides for.
+/// </summary>
+internal static class JsonFeedWriter
+{
+    public static byte[] Write(PublishedChannel channel, Uri publicBaseUrl)
+    {
+        var options = channel.Options;
+        using var output = new MemoryStream();
+        using (var json = new Utf8JsonWriter(output))
+        {
+            json.WriteStartObject();
+            json.WriteString("version", "https://jsonfeed.org/version/1.1");
+            json.WriteString("title", options.Title);
+            json.WriteString("home_page_url", publicBaseUrl.AbsoluteUri);
+            json.WriteString("feed_url", new Uri(publicBaseUrl, $"feeds/{options.Id}.json").AbsoluteUri);
+            if (options.Description is { } description)
+            {
+                json.WriteString("description", description);
+            }
+
+            if (options.Icon is { } icon)
+            {
+                json.WriteString("icon", new Uri(publicBaseUrl, icon).AbsoluteUri);
+            }
+
+            json.WriteString("language", "en");
+            json.WriteStartArray("authors");
+            json.WriteStartObject();
+            json.WriteString("name", options.Title);
+            json.WriteString("url", publicBaseUrl.AbsoluteUri);
+            json.WriteEndObject();
+            json.WriteEndArray();
+
+            json.WriteStartArray("items");
+            foreach (var entry in channel.Entries)
+            {
+                WriteItem(json, entry);
+            }
+
+            json.WriteEndArray();
+            json.WriteStartObject("_feedhub");
+            json.WriteString("generator", UserAgent.Product());
+            json.WriteString("updated", Time(channel.Updated));
+            if (options.Rights is { } rights)
+            {
+                json.WriteString("rights", rights);
+            }
+
+            json.WriteEndObject();
+            json.WriteEndObject();
+        }
+
+        return output.ToArray();
+    }
+
+    private static void WriteItem(Utf8JsonWriter json, ChannelEntry entry)
+    {
+        json.WriteStartObject();
+        json.WriteString("id", entry.Id);
+        json.WriteString("url", entry.Link);
+        json.WriteString("title", entry.Title);
+        if (entry.ContentHtml is not null || entry.SummaryHtml is not null)
+        {
+            json.WriteString("content_html", entry.ContentHtml ?? entry.SummaryHtml);
+        }
+        else
+        {
+            // JSON Feed requires content; a link-only item says what it is.
+            json.WriteString("content_text", entry.Title);
+        }
+
+        if (entry.SummaryHtml is { } summary)
+        {
+            json.WriteString("summary", Parsing.FeedText.PlainText(summary));
+        }
+
+        json.WriteString("date_published", Time(entry.Published));
+        json.WriteString("date_modified", Time(entry.Updated));
+        json.WriteStartArray("authors");
+        foreach (var author in entry.Authors.Where(a => a.Name is not null || a.Uri is not null))
+        {
+            json.WriteStartObject();
+            if (author.Name is { } name)
+            {
+                json.WriteString("name", name);
+            }
+
+            if (author.Uri is { } uri)
+            {
+                json.WriteString("url", uri);
+            }
+
+            json.WriteEndObject();
+        }
+
+        json.WriteEndArray();
+        if (entry.Categories.Count > 0)
+        {
+            json.WriteStartArray("tags");
+            foreach (var category in entry.Categories)
+            {
+                json.WriteStringValue(category);
+            }
+
+            json.WriteEndArray();
+        }
+
+        if (entry.Enclosures.Count > 0)
+        {
+            json.WriteStartArray("attachments");
+            foreach (var enclosure in entry.Enclosures)
+            {
+                json.WriteStartObject();
+                json.WriteString("url", enclosure.Url);
+                json.WriteString("mime_type", enclosure.Type ?? "application/octet-stream");
+                if (enclosure.Length is > 0)
+                {
+                    json.WriteNumber("size_in_bytes", enclosure.Length.Value);
+                }
+
+                json.WriteEndObject();
+            }
+
+            json.WriteEndArray();
+        }
+
+        WriteAttribution(json, entry);
+        json.WriteEndObject();
+    }
+
+    private static void WriteAttribution(Utf8JsonWriter json, ChannelEntry entry)
+    {
+        json.WriteStartObject("_feedhub");
+        if (entry.Via.Count > 0)
+        {
+            json.WriteStartArray("via");
+            foreach (var via in entry.Via)
+            {
+                json.WriteStartObject();
+                json.WriteString("title", via.Title);
+                json.WriteString("url", via.Url);
+                json.WriteString("publisher", via.Publisher);
+                if (via.Feed is { } feed)
+                {
+                    json.WriteString("feed_url", feed);
+                }
+
+                json.WriteEndObject();
+            }
+
+            json.WriteEndArray();
+        }
+
+        if (entry.Source is { } source)
+        {
+            json.WriteStartObject("source");
+            json.WriteString("id", source.Id);
+            json.WriteString("title", source.Title);
+            json.WriteString("feed_url", source.FeedUrl);
+            if (source.SiteUrl is { } site)
+            {
+                json.WriteString("home_page_url", site);
+            }
+
+            if (source.Updated is { } updated)
+            {
+                json.WriteString("updated", Time(updated));
+            }
+
+            json.WriteString("license", source.License.ToString());
+            json.WriteEndObject();
+        }
+
+        if (entry.Rights is { } rights)
+        {
+            json.WriteString("rights", rights);
+        }
+
+        if (entry.Ai is { } ai)
+        {
+            json.WriteStartObject("ai");
+            json.WriteBoolean("generated", ai.Generated);
+            if (ai.Model is { } model)
+            {
+                json.WriteString("model", model);
+            }
+
+            if (ai.Statement is { } statement)
+            {
+                json.WriteString("statement", statement);
+            }
+
+            json.WriteEndObject();
+        }
+
+        json.WriteEndObject();
+    }
+
+    private static string Time(DateTimeOffset time) => time.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
+}

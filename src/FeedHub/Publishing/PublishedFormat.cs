@@ -1,0 +1,38 @@
+namespace FeedHub.Publishing;
+
+/// <summary>The formats a channel is published in, by the extension of its URL.</summary>
+public enum PublishedFormat
+{
+    Atom,
+    Rss,
+    Json,
+}
+
+internal static class PublishedFormats
+{
+    public static bool TryParse(string extension, out PublishedFormat format)
+    {
+        (var known, format) = extension switch
+        {
+            "atom" => (true, PublishedFormat.Atom),
+            "rss" => (true, PublishedFormat.Rss),
+            "json" => (true, PublishedFormat.Json),
+            _ => (false, default),
+        };
+        return known;
+    }
+
+    public static string Extension(this PublishedFormat format) => format switch
+    {
+        PublishedFormat.Atom => "atom",
+        PublishedFormat.Rss => "rss",
+        _ => "json",
+    };
+
+    public static string MediaType(this PublishedFormat format) => format switch
+    {
+        PublishedFormat.Atom => "application/atom+xml",
+        PublishedFormat.Rss => "application/rss+xml",
+        _ => "application/feed+json",
+    };
+}

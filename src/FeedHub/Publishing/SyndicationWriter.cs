@@ -1,0 +1,160 @@
+using System.ServiceModel.Syndication;
+using System.Text;
+using System.Xml;
+using System.Xml.Linq;
+using FeedHub.Polling;
+
+namespace FeedHub.Publishing;
+
+/// <summary>
+/// Writes a channel as Atom 1.0 or RSS 2.0 through System.ServiceModel.Syndication, with the
+/// attribution that travels with every entry: <c>link rel="via"</c> to the stories an article draws
+/// on, <c>atom:source</c> (RSS <c>source</c>) for republished items, authors as <c>dc:creator</c> in RSS.
+/// </summary>
+internal static class SyndicationWriter
+{
+    private static readonly XNamespace Dc = "http://purl.org/dc/elements/1.1/";
+    private static readonly XNamespace ContentNs = "http://purl.org/rss/1.0/modules/content/";
+    private static readonly XNamespace AtomNs = "http://www.w3.org/2005/Atom";
+    private static readonly XNamespace FeedHubNs = "urn:feedhub:1";
+
+    public static byte[] Write(PublishedChannel channel, PublishedFormat format, Uri publicBaseUrl)
+    {
+        var options = channel.Options;
+        var self = new Uri(publicBaseUrl, $"feeds/{options.Id}.{format.Extension()}");
+        var feed = new SyndicationFeed(options.Title, options.Description ?? options.Title, publicBaseUrl)
+        {
+            Id = new Uri(publicBaseUrl, $"feeds/{options.Id}").AbsoluteUri,
+            LastUpdatedTime = channel.Updated,
+            Generator = UserAgent.Product(),
+            Language = "en",
+        };
+        feed.Links.Clear();
+        feed.Links.Add(SyndicationLink.CreateAlternateLink(publicBaseUrl, "text/html"));
+        feed.Links.Add(SyndicationLink.CreateSelfLink(self, format.MediaType()));
+        feed.Authors.Add(new SyndicationPerson(null, options.Title, publicBaseUrl.AbsoluteUri));
+        if (options.Rights is { } rights)
+        {
+            feed.Copyright = new TextSyndicationContent(rights);
+        }
+
+        if (options.Icon is { } icon)
+        {
+            feed.ImageUrl = new Uri(publicBaseUrl, icon);
+        }
+
+        feed.Items = channel.Entries.Select(e => Item(e, format)).ToList();
+
+        using var output = new MemoryStream();
+        using (var writer = XmlWriter.Create(output, new XmlWriterSettings { Encoding = new UTF8Encoding(false), Indent = false }))
+        {
+            if (format == PublishedFormat.Atom)
+            {
+                new Atom10FeedFormatter(feed).WriteTo(writer);
+            }
+            else
+            {
+                feed.AttributeExtensions.Add(new XmlQualifiedName("dc", "http://www.w3.org/2000/xmlns/"), Dc.NamespaceName);
+                feed.AttributeExtensions.Add(new XmlQualifiedName("content", "http://www.w3.org/2000/xmlns/"), ContentNs.NamespaceName);
+                feed.AttributeExtensions.Add(new XmlQualifiedName("atom", "http://www.w3.org/2000/xmlns/"), AtomNs.NamespaceName);
+                new Rss20FeedFormatter(feed, serializeExtensionsAsAtom: false).WriteTo(writer);
+            }
+        }
+
+        return output.ToArray();
+    }
+
+    private static SyndicationItem Item(ChannelEntry entry, PublishedFormat format)
+    {
+        var item = new SyndicationItem
+        {
+            Id = entry.Id,
+            Title = new TextSyndicationContent(entry.Title),
+            PublishDate = entry.Published,
+            LastUpdatedTime = entry.Updated,
+        };
+        item.Links.Add(SyndicationLink.CreateAlternateLink(new Uri(entry.Link), "text/html"));
+        foreach (var via in entry.Via)
+        {
+            item.Links.Add(new SyndicationLink(new Uri(via.Url), "via", $"{via.Title} ({via.Publisher})", "text/html", 0));
+        }
+
+        foreach (var enclosure in entry.Enclosures)
+        {
+            item.Links.Add(SyndicationLink.CreateMediaEnclosureLink(new Uri(enclosure.Url), enclosure.Type ?? "application/octet-stream", enclosure.Length ?? 0));
+        }
+
+        foreach (var category in entry.Categories)
+        {
+            item.Categories.Add(new SyndicationCategory(category));
+        }
+
+        if (entry.SummaryHtml is { } summary)
+        {
+            item.Summary = new TextSyndicationContent(summary, TextSyndicationContentKind.Html);
+        }
+
+        if (entry.ContentHtml is { } content)
+        {
+            if (format == PublishedFormat.Atom)
+            {
+                item.Content = new TextSyndicationContent(content, TextSyndicationContentKind.Html);
+            }
+            else
+            {
+                // RSS's description holds the summary; the full text goes in content:encoded.
+                item.ElementExtensions.Add(new XElement(ContentNs + "encoded", content).CreateReader());
+                item.Summary ??= new TextSyndicationContent(content, TextSyndicationContentKind.Html);
+            }
+        }
+
+        if (entry.Rights is { } rights)
+        {
+            item.Copyright = new TextSyndicationContent(rights);
+        }
+
+        if (format == PublishedFormat.Atom)
+        {
+            foreach (var author in entry.Authors)
+            {
+                item.Authors.Add(new SyndicationPerson(author.Email, author.Name ?? author.Email, author.Uri));
+            }
+        }
+        else
+        {
+            // RSS's own <author> must be an e-mail address; names travel as dc:creator.
+            foreach (var author in entry.Authors.Where(a => a.Name is not null))
+            {
+                item.ElementExtensions.Add(new XElement(Dc + "creator", author.Name).CreateReader());
+            }
+        }
+
+        if (entry.Source is { } source)
+        {
+            var origin = new SyndicationFeed { Id = source.Id, Title = new TextSyndicationContent(source.Title) };
+            origin.Links.Add(SyndicationLink.CreateSelfLink(new Uri(source.FeedUrl)));
+            if (source.SiteUrl is { } site)
+            {
+                origin.Links.Add(SyndicationLink.CreateAlternateLink(new Uri(site), "text/html"));
+            }
+
+            if (source.Updated is { } updated)
+            {
+                origin.LastUpdatedTime = updated;
+            }
+
+            item.SourceFeed = origin;
+        }
+
+        if (entry.Ai is { } ai)
+        {
+            item.ElementExtensions.Add(new XElement(
+                FeedHubNs + "ai",
+                new XAttribute("generated", ai.Generated ? "true" : "false"),
+                ai.Model is null ? null : new XAttribute("model", ai.Model),
+                ai.Statement).CreateReader());
+        }
+
+        return item;
+    }
+}

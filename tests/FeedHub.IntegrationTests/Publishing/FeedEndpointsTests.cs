@@ -1,0 +1,267 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text.Json;
+using FeedHub.Articles;
+using FeedHub.IntegrationTests.Infrastructure;
+using FeedHub.Polling;
+using FeedHub.Testing;
+
+namespace FeedHub.IntegrationTests.Publishing;
+
+public sealed class FeedEndpointsTests : IAsyncLifetime
+{
+    private const string Article = """
+        ---
+        title: Chips & "quotes" in a title
+        slug: chips-article
+        published: 2026-11-20T09:00:00Z
+        updated: 2026-11-21T10:00:00Z
+        summary: A summary.
+        authors:
+          - name: Ada Writer
+            uri: https://writers.example/ada
+        tags: [chips]
+        rights: CC BY 4.0
+        ai:
+          generated: true
+          model: Test Model
+          statement: Generated for a test.
+        sources:
+          - title: Upstream story
+            url: https://upstream.example/story
+            publisher: Upstream News
+            feed: https://upstream.example/feed
+        ---
+        Body with **bold** and a [link](https://example.org/x).
+        """;
+
+    private const string UpstreamAtom = """
+        <?xml version="1.0" encoding="utf-8"?>
+        <feed xmlns="http://www.w3.org/2005/Atom">
+          <title>Upstream News</title><link href="https://upstream.example/"/><id>urn:upstream</id><updated>2026-11-25T00:00:00Z</updated>
+          <entry>
+            <id>urn:upstream:1</id><title>Full story</title><link href="https://upstream.example/1"/>
+            <published>2026-11-25T10:00:00Z</published><updated>2026-11-25T11:00:00Z</updated>
+            <author><name>Jo Reporter</name></author>
+            <summary>Short version.</summary><content type="html">&lt;p&gt;The &lt;b&gt;whole&lt;/b&gt; story.&lt;/p&gt;</content>
+          </entry>
+        </feed>
+        """;
+
+    private TestUpstream _upstream = null!;
+    private TestDirectory _root = null!;
+    private FeedHubApp _app = null!;
+
+    public async ValueTask InitializeAsync()
+    {
+        _upstream = await TestUpstream.StartAsync();
+        _upstream.ServeFeed("full.xml", UpstreamAtom, contentType: "application/atom+xml");
+        _upstream.ServeFeed("excerpt.xml", UpstreamAtom.Replace("urn:upstream:1", "urn:upstream:2", StringComparison.Ordinal), contentType: "application/atom+xml");
+        _root = new TestDirectory();
+        _root.Write("feeds/articles/chips.md", Article);
+        _root.Write("feeds/articles/broken.md", "---\ntitle: [unclosed\n---\nbody");
+        var settings = FeedHubApp.Sources(("full", _upstream.Url("full.xml")), ("excerpt", _upstream.Url("excerpt.xml")));
+        settings["FeedHub:Sources:1:License"] = "Excerpt";
+        settings["FeedHub:PublicBaseUrl"] = "https://hub.example.org/";
+        settings["FeedHub:Channels:0:Id"] = "news";
+        settings["FeedHub:Channels:0:Title"] = "Test News";
+        settings["FeedHub:Channels:0:Articles"] = "true";
+        settings["FeedHub:Channels:1:Id"] = "planet";
+        settings["FeedHub:Channels:1:Title"] = "Test Planet";
+        settings["FeedHub:Channels:1:Sources:0"] = "*";
+        _app = new FeedHubApp(_root.Path, settings);
+        _ = _app.Server;
+        await _app.WaitForFetchesAsync("full");
+        await _app.WaitForFetchesAsync("excerpt");
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _app.DisposeAsync();
+        await _upstream.DisposeAsync();
+        _root.Dispose();
+    }
+
+    private static CancellationToken Token => TestContext.Current.CancellationToken;
+
+    private async Task<HttpResponseMessage> GetAsync(string url, Action<HttpRequestHeaders>? headers = null)
+    {
+        using var client = _app.CreateClient();
+        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(url, UriKind.Relative));
+        headers?.Invoke(request.Headers);
+        return await client.SendAsync(request, Token);
+    }
+
+    private const string FeedparserScript = """
+        import sys, json, feedparser
+        d = feedparser.parse(sys.stdin.buffer.read())
+        def person(p): return {"name": p.get("name"), "href": p.get("href")}
+        print(json.dumps({
+          "bozo": bool(d.bozo), "error": str(d.get("bozo_exception", "")),
+          "title": d.feed.get("title"), "link": d.feed.get("link"), "id": d.feed.get("id"),
+          "entries": [{
+            "id": e.get("id"), "title": e.get("title"), "link": e.get("link"),
+            "published": e.get("published_parsed") and list(e.published_parsed)[:6],
+            "updated": e.get("updated_parsed") and list(e.updated_parsed)[:6],
+            "authors": [person(a) for a in e.get("authors", [])],
+            "via": [l.get("href") for l in e.get("links", []) if l.get("rel") == "via"],
+            "source": e.get("source") and {"title": e.source.get("title"), "href": e.source.get("href") or e.source.get("link")},
+            "content": e.get("content") and e.content[0].value, "summary": e.get("summary"),
+          } for e in d.entries]}))
+        """;
+
+    [Theory]
+    [InlineData("news.atom")]
+    [InlineData("news.rss")]
+    public async Task News_IsReadByFeedparser_WithAuthorsSourcesAndDisclosure(string feed)
+    {
+        var response = await GetAsync($"/feeds/{feed}");
+        var parsed = await Python.RunAsync(FeedparserScript, await response.Content.ReadAsByteArrayAsync(Token), "feedparser");
+
+        Assert.False(parsed.GetProperty("bozo").GetBoolean(), parsed.GetProperty("error").GetString());
+        Assert.Equal("Test News", parsed.GetProperty("title").GetString());
+        var entry = Assert.Single(parsed.GetProperty("entries").EnumerateArray());
+        Assert.Equal("tag:hub.example.org,2026-11-20:/articles/chips-article", entry.GetProperty("id").GetString());
+        Assert.Equal("Chips & \"quotes\" in a title", entry.GetProperty("title").GetString());
+        Assert.Equal("https://hub.example.org/articles/chips-article", entry.GetProperty("link").GetString());
+        Assert.Equal("[2026,11,20,9,0,0]", entry.GetProperty("published").GetRawText().Replace(" ", string.Empty, StringComparison.Ordinal));
+        Assert.Equal("Ada Writer", entry.GetProperty("authors")[0].GetProperty("name").GetString());
+        var content = entry.GetProperty("content").GetString();
+        Assert.Contains("Source: Upstream News", content, StringComparison.Ordinal);
+        Assert.Contains("https://upstream.example/story", content, StringComparison.Ordinal);
+        Assert.Contains("Generated for a test.", content, StringComparison.Ordinal);
+        if (feed.EndsWith(".atom", StringComparison.Ordinal))
+        {
+            Assert.Equal("[2026,11,21,10,0,0]", entry.GetProperty("updated").GetRawText().Replace(" ", string.Empty, StringComparison.Ordinal));
+            Assert.Equal("https://upstream.example/story", entry.GetProperty("via")[0].GetString());
+        }
+    }
+
+    [Theory]
+    [InlineData("planet.atom")]
+    [InlineData("planet.rss")]
+    public async Task Planet_RepublishesItemsWithTheirSource_AsTheLicenceAllows(string feed)
+    {
+        var response = await GetAsync($"/feeds/{feed}");
+        var parsed = await Python.RunAsync(FeedparserScript, await response.Content.ReadAsByteArrayAsync(Token), "feedparser");
+
+        Assert.False(parsed.GetProperty("bozo").GetBoolean(), parsed.GetProperty("error").GetString());
+        var entries = parsed.GetProperty("entries").EnumerateArray().ToList();
+        Assert.Equal(2, entries.Count);
+        Assert.All(entries, e =>
+        {
+            Assert.Equal("Full story", e.GetProperty("title").GetString());
+            Assert.Equal("https://upstream.example/1", e.GetProperty("link").GetString());
+            Assert.Equal("Jo Reporter", e.GetProperty("authors")[0].GetProperty("name").GetString());
+            Assert.Equal("Upstream News", e.GetProperty("source").GetProperty("title").GetString());
+        });
+
+        // Full licence: the whole story; Excerpt: only its opening words.
+        var full = entries.Single(e => e.GetProperty("content").ValueKind == JsonValueKind.String);
+        Assert.Contains("<b>whole</b>", full.GetProperty("content").GetString(), StringComparison.Ordinal);
+        var excerpt = entries.Single(e => e.GetProperty("content").ValueKind != JsonValueKind.String);
+        Assert.Equal("Short version.", excerpt.GetProperty("summary").GetString());
+    }
+
+    [Fact]
+    public async Task JsonFeed_ValidatesAgainstTheJsonFeedSchema_AndCarriesAttribution()
+    {
+        var schema = Path.Combine(TestCorpus.Folder("jsonfeed"), "schema-v1.1.json");
+        foreach (var channel in new[] { "news", "planet" })
+        {
+            var response = await GetAsync($"/feeds/{channel}.json");
+            Assert.Equal("application/feed+json", response.Content.Headers.ContentType?.MediaType);
+            var body = await response.Content.ReadAsByteArrayAsync(Token);
+            var result = await Python.RunAsync(
+                $$"""
+                import sys, json, jsonschema
+                schema = json.load(open({{JsonSerializer.Serialize(schema)}}))
+                errors = [e.message for e in jsonschema.Draft7Validator(schema).iter_errors(json.loads(sys.stdin.buffer.read()))]
+                print(json.dumps(errors))
+                """,
+                body,
+                "jsonschema");
+            Assert.True(result.GetArrayLength() == 0, $"{channel}.json: {result}");
+        }
+
+        var news = JsonDocument.Parse(await (await GetAsync("/feeds/news.json")).Content.ReadAsStringAsync(Token)).RootElement;
+        var attribution = news.GetProperty("items")[0].GetProperty("_feedhub");
+        Assert.Equal("Upstream News", attribution.GetProperty("via")[0].GetProperty("publisher").GetString());
+        Assert.Equal("Test Model", attribution.GetProperty("ai").GetProperty("model").GetString());
+        var planet = JsonDocument.Parse(await (await GetAsync("/feeds/planet.json")).Content.ReadAsStringAsync(Token)).RootElement;
+        Assert.All(planet.GetProperty("items").EnumerateArray(), i => Assert.Equal("Upstream News", i.GetProperty("_feedhub").GetProperty("source").GetProperty("title").GetString()));
+    }
+
+    [Fact]
+    public async Task ConditionalGet_Answers304_UntilTheChannelChanges()
+    {
+        var first = await GetAsync("/feeds/planet.atom");
+        var etag = first.Headers.ETag!;
+        var lastModified = first.Content.Headers.LastModified!.Value;
+
+        var byTag = await GetAsync("/feeds/planet.atom", h => h.IfNoneMatch.Add(etag));
+        var byDate = await GetAsync("/feeds/planet.atom", h => h.IfModifiedSince = lastModified);
+
+        Assert.Equal(HttpStatusCode.OK, first.StatusCode);
+        Assert.False(etag.IsWeak);
+        Assert.Equal(HttpStatusCode.NotModified, byTag.StatusCode);
+        Assert.Equal(HttpStatusCode.NotModified, byDate.StatusCode);
+        Assert.Equal("public, max-age=300", first.Headers.CacheControl?.ToString());
+
+        _upstream.ServeFeed("full.xml", UpstreamAtom.Replace("Full story", "Corrected story", StringComparison.Ordinal).Replace("2026-11-25T11:00:00Z", "2026-11-26T11:00:00Z", StringComparison.Ordinal), etag: "\"v2\"", contentType: "application/atom+xml");
+        await _app.Get<SourcePoller>().PollAsync("full", CancellationToken.None);
+        var changed = await GetAsync("/feeds/planet.atom", h => h.IfNoneMatch.Add(etag));
+
+        Assert.Equal(HttpStatusCode.OK, changed.StatusCode);
+        Assert.NotEqual(etag, changed.Headers.ETag);
+        Assert.Contains("Corrected story", await changed.Content.ReadAsStringAsync(Token), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("gzip")]
+    [InlineData("br")]
+    public async Task Feeds_AreCompressed_WhenAsked(string encoding)
+    {
+        var response = await GetAsync("/feeds/news.atom", h => h.AcceptEncoding.Add(new StringWithQualityHeaderValue(encoding)));
+
+        Assert.Equal(encoding, Assert.Single(response.Content.Headers.ContentEncoding));
+        Assert.Contains("Accept-Encoding", response.Headers.Vary);
+    }
+
+    [Fact]
+    public async Task Head_GivesTheHeadersWithoutTheBody()
+    {
+        using var client = _app.CreateClient();
+        using var request = new HttpRequestMessage(HttpMethod.Head, new Uri("/feeds/news.rss", UriKind.Relative));
+
+        var response = await client.SendAsync(request, Token);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("application/rss+xml", response.Content.Headers.ContentType?.MediaType);
+        Assert.NotNull(response.Headers.ETag);
+        Assert.Empty(await response.Content.ReadAsByteArrayAsync(Token));
+    }
+
+    [Theory]
+    [InlineData("/feeds/nope.atom")]
+    [InlineData("/feeds/news.xml")]
+    [InlineData("/feeds/news")]
+    public async Task UnknownChannelOrFormat_Is404WithTheChoices(string url)
+    {
+        var response = await GetAsync(url);
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        Assert.Contains("channels: news, planet", await response.Content.ReadAsStringAsync(Token), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void BrokenArticle_IsReportedWithItsLine_AndTheOthersArePublished()
+    {
+        var current = _app.Get<ArticleLibrary>().Current;
+
+        Assert.Equal("chips-article", Assert.Single(current.Articles).Slug);
+        var error = Assert.Single(current.Errors);
+        Assert.EndsWith("broken.md", error.FilePath, StringComparison.Ordinal);
+        Assert.StartsWith(error.FilePath + ":2:", error.Message, StringComparison.Ordinal);
+    }
+}
