@@ -26,6 +26,7 @@ public static class FeedHubApplication
         app.UseAdminAuthentication();
         app.MapHealthChecks("/healthz");
         app.MapFeeds();
+        app.MapSitePages();
         app.MapAdminApi();
         return app;
     }
