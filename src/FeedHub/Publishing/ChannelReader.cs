@@ -11,7 +11,7 @@ namespace FeedHub.Publishing;
 /// Gathers a channel's entries: own articles with their visible attribution, and stored items
 /// republished as far as each source's licence allows, with where they came from.
 /// </summary>
-internal sealed class ChannelReader(ArticleLibrary articles, SourceStore sources, ItemStore items, IOptions<FeedHubOptions> hub)
+internal sealed class ChannelReader(ArticleLibrary articles, SourceStore sources, ItemStore items, HtmlCleaner cleaner, IOptions<FeedHubOptions> hub)
 {
     private const int ExcerptLength = 280;
 
@@ -53,7 +53,7 @@ internal sealed class ChannelReader(ArticleLibrary articles, SourceStore sources
         Authors = article.Authors,
         Categories = article.Tags,
         SummaryHtml = article.Summary is null ? null : WebUtility.HtmlEncode(article.Summary),
-        ContentHtml = ArticleHtml.WithAttribution(article),
+        ContentHtml = cleaner.Clean(ArticleHtml.WithAttribution(article), new Uri(PublicUrl($"articles/{article.Slug}"))),
         Via = article.Sources,
         Rights = article.Rights,
         Ai = article.Ai,

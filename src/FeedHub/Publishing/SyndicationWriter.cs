@@ -57,12 +57,33 @@ internal static class SyndicationWriter
                 feed.AttributeExtensions.Add(new XmlQualifiedName("dc", "http://www.w3.org/2000/xmlns/"), Dc.NamespaceName);
                 feed.AttributeExtensions.Add(new XmlQualifiedName("content", "http://www.w3.org/2000/xmlns/"), ContentNs.NamespaceName);
                 feed.AttributeExtensions.Add(new XmlQualifiedName("atom", "http://www.w3.org/2000/xmlns/"), AtomNs.NamespaceName);
+
+                // RSS has no self link of its own; readers and validators look for atom:link.
+                feed.ElementExtensions.Add(Extension(
+                    "atom",
+                    AtomNs + "link",
+                    new XAttribute("href", self.AbsoluteUri),
+                    new XAttribute("rel", "self"),
+                    new XAttribute("type", format.MediaType())));
                 new Rss20FeedFormatter(feed, serializeExtensionsAsAtom: false).WriteTo(writer);
             }
         }
 
-        return output.ToArray();
+        return format == PublishedFormat.Rss ? GmtDates(output.ToArray()) : output.ToArray();
     }
+
+    /// <summary>An extension element written with its conventional prefix (atom:, dc:, content:) rather than a default namespace.</summary>
+    private static XmlReader Extension(string prefix, XName name, params object?[] content) =>
+        new XElement(name, [new XAttribute(XNamespace.Xmlns + prefix, name.NamespaceName), .. content]).CreateReader();
+
+    /// <summary>
+    /// The formatter writes UTC as the military zone "Z"; RFC 822 readers and the W3C validator
+    /// expect "GMT". Only the closing "Z" of a date element is replaced.
+    /// </summary>
+    private static byte[] GmtDates(byte[] rss) =>
+        Encoding.UTF8.GetBytes(Encoding.UTF8.GetString(rss)
+            .Replace(" Z</pubDate>", " GMT</pubDate>", StringComparison.Ordinal)
+            .Replace(" Z</lastBuildDate>", " GMT</lastBuildDate>", StringComparison.Ordinal));
 
     private static SyndicationItem Item(ChannelEntry entry, PublishedFormat format)
     {
@@ -103,7 +124,7 @@ internal static class SyndicationWriter
             else
             {
                 // RSS's description holds the summary; the full text goes in content:encoded.
-                item.ElementExtensions.Add(new XElement(ContentNs + "encoded", content).CreateReader());
+                item.ElementExtensions.Add(Extension("content", ContentNs + "encoded", content));
                 item.Summary ??= new TextSyndicationContent(content, TextSyndicationContentKind.Html);
             }
         }
@@ -125,7 +146,7 @@ internal static class SyndicationWriter
             // RSS's own <author> must be an e-mail address; names travel as dc:creator.
             foreach (var author in entry.Authors.Where(a => a.Name is not null))
             {
-                item.ElementExtensions.Add(new XElement(Dc + "creator", author.Name).CreateReader());
+                item.ElementExtensions.Add(Extension("dc", Dc + "creator", author.Name));
             }
         }
 
@@ -148,11 +169,12 @@ internal static class SyndicationWriter
 
         if (entry.Ai is { } ai)
         {
-            item.ElementExtensions.Add(new XElement(
+            item.ElementExtensions.Add(Extension(
+                "fh",
                 FeedHubNs + "ai",
                 new XAttribute("generated", ai.Generated ? "true" : "false"),
                 ai.Model is null ? null : new XAttribute("model", ai.Model),
-                ai.Statement).CreateReader());
+                ai.Statement));
         }
 
         return item;

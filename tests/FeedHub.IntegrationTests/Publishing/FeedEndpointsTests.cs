@@ -32,7 +32,7 @@ public sealed class FeedEndpointsTests : IAsyncLifetime
             publisher: Upstream News
             feed: https://upstream.example/feed
         ---
-        Body with **bold** and a [link](https://example.org/x).
+        Body with **bold**, a [link](https://example.org/x) and one [to our own page](/about).
         """;
 
     private const string UpstreamAtom = """
@@ -215,6 +215,18 @@ public sealed class FeedEndpointsTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.OK, changed.StatusCode);
         Assert.NotEqual(etag, changed.Headers.ETag);
         Assert.Contains("Corrected story", await changed.Content.ReadAsStringAsync(Token), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Rss_HasASelfLink_GmtDates_AndNoRelativeReferences()
+    {
+        var rss = await (await GetAsync("/feeds/news.rss")).Content.ReadAsStringAsync(Token);
+
+        Assert.Contains("<atom:link href=\"https://hub.example.org/feeds/news.rss\" rel=\"self\" type=\"application/rss+xml\"", rss, StringComparison.Ordinal);
+        Assert.Contains("Fri, 20 Nov 2026 09:00:00 GMT</pubDate>", rss, StringComparison.Ordinal);
+        Assert.DoesNotContain(" Z</", rss, StringComparison.Ordinal);
+        Assert.Contains("href=\"https://hub.example.org/about\"", rss, StringComparison.Ordinal);
+        Assert.DoesNotContain("href=\"/about\"", rss, StringComparison.Ordinal);
     }
 
     [Theory]
