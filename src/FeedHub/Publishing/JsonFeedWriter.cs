@@ -22,10 +22,7 @@ internal static class JsonFeedWriter
             json.WriteString("title", options.Title);
             json.WriteString("home_page_url", publicBaseUrl.AbsoluteUri);
             json.WriteString("feed_url", new Uri(publicBaseUrl, $"feeds/{options.Id}.json").AbsoluteUri);
-            if (options.Description is { } description)
-            {
-                json.WriteString("description", description);
-            }
+            Optional(json, "description", options.Description);
 
             if (options.Icon is { } icon)
             {
@@ -50,10 +47,7 @@ internal static class JsonFeedWriter
             json.WriteStartObject("_feedhub");
             json.WriteString("generator", UserAgent.Product());
             json.WriteString("updated", Time(channel.Updated));
-            if (options.Rights is { } rights)
-            {
-                json.WriteString("rights", rights);
-            }
+            Optional(json, "rights", options.Rights);
 
             json.WriteEndObject();
             json.WriteEndObject();
@@ -89,15 +83,9 @@ internal static class JsonFeedWriter
         foreach (var author in entry.Authors.Where(a => a.Name is not null || a.Uri is not null))
         {
             json.WriteStartObject();
-            if (author.Name is { } name)
-            {
-                json.WriteString("name", name);
-            }
+            Optional(json, "name", author.Name);
 
-            if (author.Uri is { } uri)
-            {
-                json.WriteString("url", uri);
-            }
+            Optional(json, "url", author.Uri);
 
             json.WriteEndObject();
         }
@@ -149,10 +137,7 @@ internal static class JsonFeedWriter
                 json.WriteString("title", via.Title);
                 json.WriteString("url", via.Url);
                 json.WriteString("publisher", via.Publisher);
-                if (via.Feed is { } feed)
-                {
-                    json.WriteString("feed_url", feed);
-                }
+                Optional(json, "feed_url", via.Feed);
 
                 json.WriteEndObject();
             }
@@ -166,10 +151,7 @@ internal static class JsonFeedWriter
             json.WriteString("id", source.Id);
             json.WriteString("title", source.Title);
             json.WriteString("feed_url", source.FeedUrl);
-            if (source.SiteUrl is { } site)
-            {
-                json.WriteString("home_page_url", site);
-            }
+            Optional(json, "home_page_url", source.SiteUrl);
 
             if (source.Updated is { } updated)
             {
@@ -180,29 +162,29 @@ internal static class JsonFeedWriter
             json.WriteEndObject();
         }
 
-        if (entry.Rights is { } rights)
-        {
-            json.WriteString("rights", rights);
-        }
+        Optional(json, "rights", entry.Rights);
 
         if (entry.Ai is { } ai)
         {
             json.WriteStartObject("ai");
             json.WriteBoolean("generated", ai.Generated);
-            if (ai.Model is { } model)
-            {
-                json.WriteString("model", model);
-            }
+            Optional(json, "model", ai.Model);
 
-            if (ai.Statement is { } statement)
-            {
-                json.WriteString("statement", statement);
-            }
+            Optional(json, "statement", ai.Statement);
 
             json.WriteEndObject();
         }
 
         json.WriteEndObject();
+    }
+
+    /// <summary>JSON Feed leaves out what is unknown rather than writing null.</summary>
+    private static void Optional(Utf8JsonWriter json, string name, string? value)
+    {
+        if (value is not null)
+        {
+            json.WriteString(name, value);
+        }
     }
 
     private static string Time(DateTimeOffset time) => time.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);

@@ -2,6 +2,7 @@ using System.ServiceModel.Syndication;
 using System.Text;
 using System.Xml;
 using System.Xml.Linq;
+using FeedHub.Parsing;
 using FeedHub.Polling;
 
 namespace FeedHub.Publishing;
@@ -13,9 +14,11 @@ namespace FeedHub.Publishing;
 /// </summary>
 internal static class SyndicationWriter
 {
-    private static readonly XNamespace Dc = "http://purl.org/dc/elements/1.1/";
-    private static readonly XNamespace ContentNs = "http://purl.org/rss/1.0/modules/content/";
-    private static readonly XNamespace AtomNs = "http://www.w3.org/2005/Atom";
+    private static readonly XNamespace Dc = FeedNamespaces.Dc;
+    private static readonly XNamespace ContentNs = FeedNamespaces.Content;
+    private static readonly XNamespace AtomNs = FeedNamespaces.Atom;
+
+    /// <summary>FeedHub's own extension elements (the AI disclosure) in Atom and RSS.</summary>
     private static readonly XNamespace FeedHubNs = "urn:feedhub:1";
 
     public static byte[] Write(PublishedChannel channel, PublishedFormat format, Uri publicBaseUrl)
