@@ -25,6 +25,26 @@ public static partial class FeedDates
         ["MDT"] = "-06:00",
         ["PST"] = "-08:00",
         ["PDT"] = "-07:00",
+        ["AKST"] = "-09:00",
+        ["AKDT"] = "-08:00",
+        ["HST"] = "-10:00",
+        ["WET"] = "+00:00",
+        ["WEST"] = "+01:00",
+        ["BST"] = "+01:00",
+        ["CET"] = "+01:00",
+        ["CEST"] = "+02:00",
+        ["MET"] = "+01:00",
+        ["MEST"] = "+02:00",
+        ["EET"] = "+02:00",
+        ["EEST"] = "+03:00",
+        ["MSK"] = "+03:00",
+        ["IST"] = "+05:30",
+        ["JST"] = "+09:00",
+        ["KST"] = "+09:00",
+        ["AEST"] = "+10:00",
+        ["AEDT"] = "+11:00",
+        ["NZST"] = "+12:00",
+        ["NZDT"] = "+13:00",
     };
 
     private static readonly string[] IsoFormats =
@@ -37,6 +57,11 @@ public static partial class FeedDates
         "yyyy",
         "yyyyMMdd'T'HHmmss.FFFFFFFK",
         "yyyyMMdd",
+
+        // Day first, as German and much of Europe write dates.
+        "dd.MM.yyyy HH:mm:ss",
+        "dd.MM.yyyy HH:mm",
+        "dd.MM.yyyy",
     ];
 
     // Month names of the languages publishers most often date in besides English (German, French, Spanish).
@@ -72,8 +97,16 @@ public static partial class FeedDates
         // A wrong weekday makes .NET refuse the whole date; feed readers ignore the weekday, in any language.
         value = Weekday().Replace(value, string.Empty);
         value = Word().Replace(value, m => Months.TryGetValue(m.Groups[1].Value, out var month) ? month : m.Value);
-        value = NamedZone().Replace(value, m => ZoneOffsets.TryGetValue(m.Groups[1].Value, out var offset) ? " " + offset : m.Value);
+        value = NamedZone().Replace(value, m => ZoneOffsets.TryGetValue(m.Groups[1].Value, out var offset) ? " " + offset
+            : m.Groups[1].Value.Length == 1 ? " +00:00" // RFC 2822: military zones are unreliable, read as UTC
+            : m.Value);
         value = CompactOffset().Replace(value, "$1$2:$3");
+
+        // .NET fills a missing date with today's: a time alone ("10:30") is no date at all.
+        if (!DatePart().IsMatch(value))
+        {
+            return null;
+        }
 
         return DateTimeOffset.TryParse(value, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AllowWhiteSpaces, out var parsed)
             ? parsed.ToUniversalTime()
@@ -91,4 +124,7 @@ public static partial class FeedDates
 
     [GeneratedRegex(@"([+-])(\d{2})(\d{2})$")]
     private static partial Regex CompactOffset();
+
+    [GeneratedRegex(@"\d{4}|\b(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)|\d{1,2}[./-]\d{1,2}[./-]\d{2}", RegexOptions.IgnoreCase)]
+    private static partial Regex DatePart();
 }

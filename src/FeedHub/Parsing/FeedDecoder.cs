@@ -127,7 +127,7 @@ public static partial class FeedDecoder
             // it is a mislabel: in both cases the bytes decide.
             return encoding is UnicodeEncoding or UTF32Encoding ? SniffWideEncoding(body) : encoding;
         }
-        catch (ArgumentException)
+        catch (Exception e) when (e is ArgumentException or NotSupportedException)
         {
             return null;
         }

@@ -35,16 +35,16 @@ public sealed class FeedParser(HtmlCleaner cleaner)
     public ParsedFeed Parse(ReadOnlySpan<byte> body, string? contentType, Uri documentUrl)
     {
         var repairs = new List<string>();
-        var text = Mojibake.Repair(Windows1252.RemapControls(FeedDecoder.Decode(body, contentType, repairs)));
-        var start = text.AsSpan().TrimStart();
-        if (start.IsEmpty)
-        {
-            throw new FeedParseException("The document is empty.");
-        }
-
         ParsedFeed feed;
         try
         {
+            var text = Mojibake.Repair(Windows1252.RemapControls(FeedDecoder.Decode(body, contentType, repairs)));
+            var start = text.AsSpan().TrimStart();
+            if (start.IsEmpty)
+            {
+                throw new FeedParseException("The document is empty.");
+            }
+
             feed = start[0] is '{' or '[' ? ParseJson(text, documentUrl) : ParseXml(text, documentUrl, repairs);
         }
         catch (Exception e) when (e is not (FeedParseException or OutOfMemoryException))
@@ -72,6 +72,11 @@ public sealed class FeedParser(HtmlCleaner cleaner)
     private ParsedFeed ParseXml(string text, Uri documentUrl, List<string> repairs)
     {
         var prepared = XmlPrepass.Prepare(text, repairs);
+        if (XmlDepth.Exceeds(prepared))
+        {
+            throw new FeedParseException($"The document nests elements more than {XmlDepth.Max} deep; no feed does, and reading it would exhaust the parser.");
+        }
+
         XDocument document;
         try
         {

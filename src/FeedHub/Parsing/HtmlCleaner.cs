@@ -69,34 +69,52 @@ public sealed class HtmlCleaner
         return sanitizer;
     }
 
-    /// <summary>The deepest nesting of elements that need closing, estimated from the tags alone.</summary>
+    /// <summary>
+    /// The deepest nesting of elements that need closing, as an HTML parser would build it from the
+    /// tags alone: "&lt;div/&gt;" opens a div (HTML ignores the slash), and an end tag closes only an
+    /// element of its name. Counting stops past <see cref="MaxDepth"/>.
+    /// </summary>
     internal static int NestingDepth(string html)
     {
-        int depth = 0, deepest = 0;
-        var name = new StringBuilder();
+        var open = new List<string>();
+        var deepest = 0;
         for (var i = html.IndexOf('<', StringComparison.Ordinal); i >= 0 && i < html.Length - 1; i = html.IndexOf('<', i + 1))
         {
             var closing = html[i + 1] == '/';
             var start = closing ? i + 2 : i + 1;
-            name.Clear();
-            for (var j = start; j < html.Length && char.IsAsciiLetterOrDigit(html[j]); j++)
+            var end = start;
+            while (end < html.Length && char.IsAsciiLetterOrDigit(html[end]))
             {
-                name.Append(html[j]);
+                end++;
             }
 
-            if (name.Length == 0 || !char.IsAsciiLetter(name[0]) || UnclosedTags.Contains(name.ToString()))
+            if (end == start || !char.IsAsciiLetter(html[start]))
             {
                 continue;
             }
 
-            var end = html.IndexOf('>', start);
+            var name = html[start..end].ToLowerInvariant();
+            if (UnclosedTags.Contains(name))
+            {
+                continue;
+            }
+
             if (closing)
             {
-                depth = Math.Max(0, depth - 1);
+                var at = open.LastIndexOf(name);
+                if (at >= 0)
+                {
+                    open.RemoveRange(at, open.Count - at);
+                }
             }
-            else if (end < 0 || html[end - 1] != '/')
+            else
             {
-                deepest = Math.Max(deepest, ++depth);
+                open.Add(name);
+                deepest = Math.Max(deepest, open.Count);
+                if (deepest > MaxDepth)
+                {
+                    return deepest;
+                }
             }
         }
 

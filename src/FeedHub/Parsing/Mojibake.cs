@@ -30,7 +30,9 @@ internal static partial class Mojibake
 
     private static string? TryRepair(string run)
     {
-        if (run.Length < 2)
+        // Only a run that shows the signature of double encoding is tried: a UTF-8 lead byte read as
+        // "Ã", "Â" or "Å" followed by a continuation byte, or "â€" (the lead of curly quotes and dashes).
+        if (run.Length < 2 || !Signature().IsMatch(run))
         {
             return null;
         }
@@ -38,7 +40,9 @@ internal static partial class Mojibake
         try
         {
             var repaired = StrictUtf8.GetString(Strict1252.GetBytes(run));
-            return repaired.Length < run.Length ? repaired : null;
+
+            // What double encoding hides is Latin text and punctuation, never other scripts.
+            return repaired.Length < run.Length && repaired.All(c => c < '\u0250' || c is >= '\u2000' and <= '\u20CF') ? repaired : null;
         }
         catch (Exception e) when (e is EncoderFallbackException or DecoderFallbackException)
         {
@@ -48,4 +52,7 @@ internal static partial class Mojibake
 
     [GeneratedRegex(@"[^\u0000-\u007F]+")]
     private static partial Regex NonAscii();
+
+    [GeneratedRegex(@"[ÃÂÅ][\u0080-\u00BF\u0152\u0153\u0160\u0161\u0178\u017D\u017E\u0192\u02C6\u02DC\u2013\u2014\u2018-\u201E\u2020-\u2022\u2026\u2030\u2039\u203A\u20AC\u2122]|â€")]
+    private static partial Regex Signature();
 }

@@ -14,13 +14,15 @@ namespace FeedHub.Parsing;
 internal sealed class XmlFeedAdapter(HtmlCleaner cleaner, Uri documentUrl)
 {
     private readonly List<string> _unreadableDates = [];
+    private readonly HashSet<string> _unreadableSeen = new(StringComparer.Ordinal);
+    private readonly Dictionary<XElement, Uri> _bases = new(ReferenceEqualityComparer.Instance);
 
     public ParsedFeed Adapt(FeedShape shape) => Read(shape) with { UnreadableDates = _unreadableDates };
 
     private ParsedFeed Read(FeedShape shape)
     {
         var feed = shape.Feed;
-        var feedBase = XmlBase.For(feed, documentUrl);
+        var feedBase = Base(feed);
         var atom = shape.Format is FeedFormat.Atom or FeedFormat.Atom03;
         var feedAuthors = atom ? AtomAuthors(feed) : [];
 
@@ -38,7 +40,7 @@ internal sealed class XmlFeedAdapter(HtmlCleaner cleaner, Uri documentUrl)
             {
                 Title = AtomText.Plain(Child(feed, "title")),
                 SiteUrl = AlternateLink(feed),
-                Subtitle = cleaner.Clean(AtomText.Html(Child(feed, "subtitle") ?? Child(feed, "tagline")), feedBase),
+                Subtitle = cleaner.Clean(AtomText.Html(Child(feed, "subtitle") ?? Child(feed, "tagline")), Base(Child(feed, "subtitle") ?? Child(feed, "tagline") ?? feed)),
                 Id = AtomId(feed),
                 Updated = Date(Child(feed, "updated")?.Value ?? Child(feed, "modified")?.Value),
                 Items = shape.Items.Select(e => FromAtom(e, feedAuthors)).ToList(),
@@ -46,7 +48,7 @@ internal sealed class XmlFeedAdapter(HtmlCleaner cleaner, Uri documentUrl)
             _ => new ParsedFeed
             {
                 Title = FeedText.PlainText(Child(feed, "title")?.Value ?? feed.Element(Dc + "title")?.Value),
-                SiteUrl = XmlBase.Resolve(feedBase, Child(feed, "link")?.Value),
+                SiteUrl = XmlBase.Resolve(Base(Child(feed, "link") ?? feed), Child(feed, "link")?.Value),
                 Subtitle = cleaner.Clean(
                     Markup(Child(feed, "description")) ?? feed.Element(Dc + "description")?.Value
                         ?? Itunes(feed, "subtitle")?.Value ?? Itunes(feed, "summary")?.Value,
@@ -61,13 +63,14 @@ internal sealed class XmlFeedAdapter(HtmlCleaner cleaner, Uri documentUrl)
 
     private Item FromRss(XElement item)
     {
-        var itemBase = XmlBase.For(item, documentUrl);
+        var itemBase = Base(item);
         var guidElement = Child(item, "guid");
         var guid = FeedText.Fold(guidElement?.Value) ?? FeedText.Fold((string?)item.Attribute(Rdf + "about"));
 
         // A guid is the item's permalink unless it says otherwise (RSS 2.0: isPermaLink defaults to true).
         var guidIsPermalink = guidElement is not null && !string.Equals((string?)guidElement.Attribute("isPermaLink"), "false", StringComparison.OrdinalIgnoreCase);
-        var link = XmlBase.Resolve(itemBase, Child(item, "link")?.Value)
+        var linkElement = Child(item, "link");
+        var link = XmlBase.Resolve(Base(linkElement ?? item), linkElement?.Value)
             ?? AlternateLink(item, Atom)
             ?? (guidIsPermalink && guid is not null && Uri.TryCreate(guid, UriKind.Absolute, out var permalink) && permalink.Scheme is "http" or "https" ? guid : null);
 
@@ -96,7 +99,7 @@ internal sealed class XmlFeedAdapter(HtmlCleaner cleaner, Uri documentUrl)
                     ?? item.Element(DcTerms + "issued")?.Value ?? item.Element(DcTerms + "created")?.Value),
             Updated = Date(item.Element(Atom + "updated")?.Value ?? item.Element(DcTerms + "modified")?.Value),
             Enclosures = item.Elements().Where(e => e.Name.LocalName == "enclosure")
-                .Select(e => Enclosure(itemBase, (string?)e.Attribute("url"), (string?)e.Attribute("type"), (string?)e.Attribute("length")))
+                .Select(e => Enclosure(Base(e), (string?)e.Attribute("url"), (string?)e.Attribute("type"), (string?)e.Attribute("length")))
                 .OfType<ItemEnclosure>()
                 .ToList(),
         };
@@ -111,10 +114,10 @@ internal sealed class XmlFeedAdapter(HtmlCleaner cleaner, Uri documentUrl)
             Guid = AtomId(entry),
             Title = AtomText.Plain(Child(entry, "title")),
             Link = AlternateLink(entry),
-            Summary = cleaner.Clean(AtomText.Html(Child(entry, "summary")), XmlBase.For(Child(entry, "summary") ?? entry, documentUrl)),
+            Summary = cleaner.Clean(AtomText.Html(Child(entry, "summary")), Base(Child(entry, "summary") ?? entry)),
 
             // Content given by reference (src) is not fetched: the entry has no inline content.
-            ContentHtml = content?.Attribute("src") is null ? cleaner.Clean(AtomText.Html(content), XmlBase.For(content ?? entry, documentUrl)) : null,
+            ContentHtml = content?.Attribute("src") is null ? cleaner.Clean(AtomText.Html(content), Base(content ?? entry)) : null,
             Authors = authors.Count > 0 ? authors : feedAuthors,
             Categories = Distinct(entry.Elements().Where(e => e.Name.LocalName == "category")
                 .Select(c => (string?)c.Attribute("term") ?? (string?)c.Attribute("label") ?? c.Value)
@@ -123,7 +126,7 @@ internal sealed class XmlFeedAdapter(HtmlCleaner cleaner, Uri documentUrl)
             Published = Date(Child(entry, "published")?.Value ?? Child(entry, "issued")?.Value ?? Child(entry, "created")?.Value),
             Updated = Date(Child(entry, "updated")?.Value ?? Child(entry, "modified")?.Value),
             Enclosures = entry.Elements().Where(e => e.Name.LocalName == "link" && (string?)e.Attribute("rel") == "enclosure")
-                .Select(e => Enclosure(XmlBase.For(e, documentUrl), (string?)e.Attribute("href"), (string?)e.Attribute("type"), (string?)e.Attribute("length")))
+                .Select(e => Enclosure(Base(e), (string?)e.Attribute("href"), (string?)e.Attribute("type"), (string?)e.Attribute("length")))
                 .OfType<ItemEnclosure>()
                 .ToList(),
         };
@@ -131,7 +134,7 @@ internal sealed class XmlFeedAdapter(HtmlCleaner cleaner, Uri documentUrl)
 
     private Item FromCdf(XElement item)
     {
-        var itemBase = XmlBase.For(item, documentUrl);
+        var itemBase = Base(item);
         return new Item
         {
             Title = FeedText.PlainText(Child(item, "TITLE")?.Value),
@@ -141,16 +144,41 @@ internal sealed class XmlFeedAdapter(HtmlCleaner cleaner, Uri documentUrl)
         };
     }
 
-    /// <summary>A date, or null; a date that is there but cannot be read is noted.</summary>
+    /// <summary>A date, or null; a date that is there but cannot be read is noted (the first few of them).</summary>
     private DateTimeOffset? Date(string? text)
     {
         var date = FeedDates.Parse(text);
-        if (date is null && !string.IsNullOrWhiteSpace(text) && !_unreadableDates.Contains(text.Trim()))
+        if (date is null && !string.IsNullOrWhiteSpace(text) && _unreadableDates.Count < 10 && _unreadableSeen.Add(text.Trim()))
         {
             _unreadableDates.Add(text.Trim());
         }
 
         return date;
+    }
+
+    /// <summary>
+    /// The base URI in force at an element: the document's URL refined by every <c>xml:base</c> from
+    /// the root down (RFC 3986, XML Base). Each element's base is worked out once, from its parent's.
+    /// </summary>
+    private Uri Base(XElement? element)
+    {
+        if (element is null)
+        {
+            return documentUrl;
+        }
+
+        if (_bases.TryGetValue(element, out var known))
+        {
+            return known;
+        }
+
+        var inherited = Base(element.Parent);
+        var declared = element.Attribute(XNamespace.Xml + "base")?.Value.Trim();
+
+        // A base longer than any real URL is hostile; it is ignored rather than resolved against everything.
+        var result = declared is { Length: > 0 and <= 2048 } && Uri.TryCreate(inherited, declared, out var refined) ? refined : inherited;
+        _bases[element] = result;
+        return result;
     }
 
     /// <summary>An Atom id as written, except a relative path (which Atom forbids, but publishers write), resolved as feed readers do.</summary>
@@ -160,7 +188,7 @@ internal sealed class XmlFeedAdapter(HtmlCleaner cleaner, Uri documentUrl)
         var value = FeedText.Fold(id?.Value);
 
         // Ids are opaque strings; only an unmistakable path reference ("/2026/11/post") is resolved.
-        return value is ['/', not '/', ..] ? XmlBase.Resolve(XmlBase.For(id, documentUrl), value) ?? value : value;
+        return value is ['/', not '/', ..] ? XmlBase.Resolve(Base(id), value) ?? value : value;
     }
 
     /// <summary>The alternate HTML link (a link without rel is alternate), else the first alternate link.</summary>
@@ -169,7 +197,7 @@ internal sealed class XmlFeedAdapter(HtmlCleaner cleaner, Uri documentUrl)
         var alternates = parent.Elements()
             .Where(e => e.Name.LocalName == "link" && (atomNamespace is null || e.Name.Namespace == atomNamespace))
             .Where(e => ((string?)e.Attribute("rel") ?? "alternate") == "alternate")
-            .Select(e => (Type: (string?)e.Attribute("type"), Href: XmlBase.Resolve(XmlBase.For(e, documentUrl), (string?)e.Attribute("href"))))
+            .Select(e => (Type: (string?)e.Attribute("type"), Href: XmlBase.Resolve(Base(e), (string?)e.Attribute("href"))))
             .Where(l => l.Href is not null)
             .ToList();
         return alternates.FirstOrDefault(l => l.Type is null || l.Type.Contains("html", StringComparison.OrdinalIgnoreCase)).Href
@@ -181,7 +209,7 @@ internal sealed class XmlFeedAdapter(HtmlCleaner cleaner, Uri documentUrl)
             .Select(a => new ItemAuthor(
                 FeedText.Fold(Child(a, "name")?.Value),
                 FeedText.Fold(Child(a, "email")?.Value),
-                (Child(a, "uri") ?? Child(a, "url")) is { } uri ? XmlBase.Resolve(XmlBase.For(uri, documentUrl), uri.Value) : null))
+                (Child(a, "uri") ?? Child(a, "url")) is { } uri ? XmlBase.Resolve(Base(uri), uri.Value) : null))
             .Where(a => a.Name is not null || a.Email is not null)
             .ToList();
 
@@ -208,11 +236,11 @@ internal sealed class XmlFeedAdapter(HtmlCleaner cleaner, Uri documentUrl)
             }
         }
 
+        var named = authors.Select(a => a.Name).OfType<string>().ToHashSet(StringComparer.Ordinal);
         authors.AddRange(item.Elements(Dc + "creator").Concat(item.Elements().Where(e => IsItunes(e, "author")))
             .Select(c => FeedText.Fold(c.Value))
             .OfType<string>()
-            .Where(name => authors.All(a => a.Name != name))
-            .Distinct()
+            .Where(named.Add)
             .Select(name => new ItemAuthor(name, null, null)));
         return authors;
     }

@@ -64,7 +64,7 @@ internal static partial class XmlPrepass
             }
             else if (c == '&')
             {
-                i = Reference(text, i, output, entities, repairs, ref expanded);
+                i = Reference(text, i, output, entities, repairs, ref expanded, inAttribute: false);
             }
             else
             {
@@ -155,7 +155,7 @@ internal static partial class XmlPrepass
 
             if (c == '&' && quote is not null)
             {
-                i = Reference(text, i, output, entities, repairs, ref expanded);
+                i = Reference(text, i, output, entities, repairs, ref expanded, inAttribute: true);
                 continue;
             }
 
@@ -186,7 +186,8 @@ internal static partial class XmlPrepass
         return at + 1;
     }
 
-    private static int Reference(string text, int at, StringBuilder output, Dictionary<string, string> entities, List<string> repairs, ref int expanded)
+    private static int Reference(
+        string text, int at, StringBuilder output, Dictionary<string, string> entities, List<string> repairs, ref int expanded, bool inAttribute)
     {
         var match = ReferenceSyntax().Match(text, at, Math.Min(40, text.Length - at));
         if (!match.Success)
@@ -223,13 +224,19 @@ internal static partial class XmlPrepass
         {
             output.Append(text, at, match.Length);
         }
-        else if (entities.TryGetValue(name, out var value) && (expanded += value.Length) <= MaxEntityExpansion)
+        else if (entities.TryGetValue(name, out var value) && value.Length <= MaxEntityExpansion - expanded)
         {
-            output.Append(value);
+            // The value is text where it lands: quotes must not end an attribute, and nothing in it is markup.
+            expanded += value.Length;
+            output.Append(inAttribute ? System.Security.SecurityElement.Escape(value) : value);
+        }
+        else if (entities.ContainsKey(name))
+        {
+            Note(repairs, "entity expansion stopped at its limit");
         }
         else if (WebUtility.HtmlDecode(match.Value) is { } decoded && decoded != match.Value)
         {
-            Note(repairs, $"the HTML entity &{name}; is not defined in XML");
+            Note(repairs, "HTML entities, which XML does not define, were converted");
             foreach (var rune in decoded.EnumerateRunes())
             {
                 output.Append("&#x").Append(rune.Value.ToString("X", CultureInfo.InvariantCulture)).Append(';');
@@ -237,7 +244,7 @@ internal static partial class XmlPrepass
         }
         else
         {
-            Note(repairs, $"the undefined entity &{name}; was kept as text");
+            Note(repairs, "undefined entities were kept as text");
             output.Append("&amp;").Append(name).Append(';');
         }
 
@@ -247,9 +254,9 @@ internal static partial class XmlPrepass
     /// <summary>Skips a DOCTYPE, keeping the literal values of the general entities its internal subset declares.</summary>
     private static int SkipDocumentType(string text, int at, Dictionary<string, string> entities)
     {
-        var open = text.IndexOf('[', at);
         var close = text.IndexOf('>', at);
-        if (open >= 0 && (close < 0 || open < close))
+        var open = text.IndexOf('[', at, (close < 0 ? text.Length : close) - at);
+        if (open >= 0)
         {
             var subsetEnd = text.IndexOf(']', open);
             if (subsetEnd >= 0)

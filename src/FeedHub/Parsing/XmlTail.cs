@@ -34,8 +34,25 @@ internal static class XmlTail
         }
         catch (XmlException e) when (open.Count > 0 && e.LineNumber >= LineCount(text))
         {
-            var lastOpen = text.LastIndexOf('<');
-            var body = lastOpen > text.LastIndexOf('>') ? text[..lastOpen] : text;
+            // Cut inside a CDATA section (where content:encoded puts most of a feed's bytes) or a
+            // comment, the section is closed; cut inside a tag, the partial tag is dropped.
+            var body = text;
+            var cdata = text.LastIndexOf("<![CDATA[", StringComparison.Ordinal);
+            var comment = text.LastIndexOf("<!--", StringComparison.Ordinal);
+            if (cdata >= 0 && text.IndexOf("]]>", cdata, StringComparison.Ordinal) < 0)
+            {
+                body = text + "]]>";
+            }
+            else if (comment >= 0 && text.IndexOf("-->", comment, StringComparison.Ordinal) < 0)
+            {
+                body = text[..comment];
+            }
+            else
+            {
+                var lastOpen = text.LastIndexOf('<');
+                body = lastOpen > text.LastIndexOf('>') ? text[..lastOpen] : text;
+            }
+
             var completed = new StringBuilder(body);
             foreach (var name in open)
             {

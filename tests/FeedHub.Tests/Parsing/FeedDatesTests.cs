@@ -21,6 +21,10 @@ public sealed class FeedDatesTests
     [InlineData("24. März 2026 09:30", "2026-03-24T09:30:00Z")]
     [InlineData("mar., 24 févr. 2026 09:30:00 +0100", "2026-02-24T08:30:00Z")]
     [InlineData("24 dic 2026 09:30:00 GMT", "2026-12-24T09:30:00Z")]
+    [InlineData("Tue, 24 Nov 2026 09:30:00 CET", "2026-11-24T08:30:00Z")]
+    [InlineData("Tue, 24 Jun 2026 09:30:00 CEST", "2026-06-24T07:30:00Z")]
+    [InlineData("Tue, 24 Nov 2026 09:30:00 A", "2026-11-24T09:30:00Z")]
+    [InlineData("12.01.2026 10:00", "2026-01-12T10:00:00Z")]
     public void Parse_ReadsWhatFeedsSend_AsUtc(string text, string expected)
     {
         var parsed = FeedDates.Parse(text);
@@ -34,6 +38,8 @@ public sealed class FeedDatesTests
     [InlineData("")]
     [InlineData("soon")]
     [InlineData("32 Nov 2026")]
+    [InlineData("10:30")]
+    [InlineData("Tuesday, 10:30")]
     public void Parse_ReturnsNullRatherThanGuessing(string? text)
     {
         Assert.Null(FeedDates.Parse(text));

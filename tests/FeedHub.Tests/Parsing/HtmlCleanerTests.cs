@@ -43,7 +43,9 @@ public sealed class HtmlCleanerTests
     [Theory]
     [InlineData("<p>a<p>b<p>c<br><br><img src=x>", 0)]
     [InlineData("<div><div><span>x</span></div></div>", 3)]
-    [InlineData("<div><br/><div/></div>", 1)]
+    [InlineData("<div><br/><div/></div>", 2)]
+    [InlineData("<div/><div/><div/>", 3)]
+    [InlineData("<div></q><div></q>", 2)]
     public void NestingDepth_CountsOnlyElementsThatNeedClosing(string html, int depth)
     {
         Assert.Equal(depth, HtmlCleaner.NestingDepth(html));

@@ -24,11 +24,11 @@ public sealed class LenientParsingTests
     }
 
     [Theory]
-    [InlineData("<title>Caf&eacute; &amp; bar&nbsp;&mdash; open</title>", "Café & bar — open", "&eacute;")]
+    [InlineData("<title>Caf&eacute; &amp; bar&nbsp;&mdash; open</title>", "Café & bar — open", "HTML entities")]
     [InlineData("<title>Fish & chips</title>", "Fish & chips", "unescaped '&'")]
     [InlineData("<title>&#X41;&#x42;C</title>", "ABC", "uppercase hexadecimal")]
     [InlineData("<title>Bell\u0007 and\u0001 null&#0;</title>", "Bell and null", "not allowed in XML")]
-    [InlineData("<title>&undefinedthing;</title>", "&undefinedthing;", "&undefinedthing;")]
+    [InlineData("<title>&undefinedthing;</title>", "&undefinedthing;", "undefined entities")]
     public void IllFormedText_IsRepaired_AndTheRepairRecorded(string channel, string title, string reason)
     {
         var feed = Parse(Rss(channel));
@@ -96,6 +96,64 @@ public sealed class LenientParsingTests
     }
 
     [Fact]
+    public void LargeEntityUsedOften_StopsExpandingAtTheLimit()
+    {
+        var value = new string('x', 60_000);
+        var uses = string.Concat(Enumerable.Repeat("&big;", 50_000));
+
+        var feed = Parse($"<!DOCTYPE rss [<!ENTITY big \"{value}\">]><rss><channel><title>{uses}</title></channel></rss>");
+
+        Assert.True(feed.Title!.Length < 200_000, $"title of {feed.Title.Length} characters");
+        Assert.Contains("entity expansion stopped", feed.Recovery, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void EntityInAnAttribute_IsEscapedForIt()
+    {
+        var feed = Parse("""<!DOCTYPE rss [<!ENTITY t 'say "hi"'>]><rss><channel><item><title>x</title><enclosure url="https://e.example/a" type="&t;"/></item></channel></rss>""");
+
+        Assert.Equal("say \"hi\"", feed.Items[0].Enclosures[0].Type);
+    }
+
+    [Fact]
+    public void DeeplyNestedXml_IsRefusedBeforeAnyParserSeesIt()
+    {
+        var depth = 100_000;
+        var xml = "<rss><channel><item><description>" + string.Concat(Enumerable.Repeat("<b>", depth)) + string.Concat(Enumerable.Repeat("</b>", depth)) + "</description></item></channel></rss>";
+
+        var error = Assert.Throws<FeedParseException>(() => Parse(xml));
+
+        Assert.Contains("nests elements more than", error.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("utf-7", null)]
+    [InlineData(null, "text/xml; charset=utf-7")]
+    public void UnsupportedEncodings_AreUnknown_NotAnError(string? declared, string? contentType)
+    {
+        var feed = Parse(Encoding.UTF8.GetBytes((declared is null ? string.Empty : $"<?xml version=\"1.0\" encoding=\"{declared}\"?>") + Rss("<title>ok</title>")), contentType);
+
+        Assert.Equal("ok", feed.Title);
+    }
+
+    [Fact]
+    public void CutOffInsideCData_KeepsTheItemsBefore()
+    {
+        var feed = Parse("<rss><channel><title>T</title><item><title>Whole</title></item><item><title>Cut</title><description><![CDATA[<p>Half a para");
+
+        Assert.Equal(["Whole", "Cut"], feed.Items.Select(i => i.Title));
+        Assert.Equal("<p>Half a para</p>", feed.Items[1].Summary);
+    }
+
+    [Fact]
+    public void XmlBaseOnTheLinkItself_IsHonoured()
+    {
+        var feed = Parse(Rss("""<item><title>x</title><link xml:base="https://b.example/dir/">page</link></item>"""));
+
+        Assert.Equal("https://b.example/dir/page", feed.Items[0].Link);
+    }
+
+    [Fact]
     public void C1Characters_AreReadAsWindows1252()
     {
         var feed = Parse(Rss("<title>don\u0092t &#150; &#8217;ok</title>"));
@@ -107,6 +165,9 @@ public sealed class LenientParsingTests
     [Theory]
     [InlineData("CafÃ© â€“ naÃ¯ve", "Café – naïve")]
     [InlineData("Ångström and Ã alone", "Ångström and Ã alone")]
+    [InlineData("„Gruß“ aus dem Château", "„Gruß“ aus dem Château")]
+    [InlineData("ÉTÉ: CAFÉ… 5×²", "ÉTÉ: CAFÉ… 5×²")]
+    [InlineData("Ã¼ber â€žQuotesâ€œ", "über „Quotes“")]
     [InlineData("Plain ASCII", "Plain ASCII")]
     public void DoubleEncodedUtf8_IsRepairedOnlyWhereItRoundTrips(string title, string expected)
     {
