@@ -23,7 +23,7 @@ public static partial class FeedDecoder
         if (encoding is null)
         {
             encoding = Encoding.UTF8;
-            if ((httpCharset ?? declared) is { } unknown && Lookup(unknown, "<"u8) is null && !IsWideLabel(unknown))
+            if ((httpCharset ?? declared) is { } unknown && Named(unknown) is null)
             {
                 repairs?.Add($"the encoding '{unknown}' is unknown, so the document was read as UTF-8");
             }
@@ -43,10 +43,6 @@ public static partial class FeedDecoder
         }
     }
 
-    private static bool IsWideLabel(string name) =>
-        name.Trim('"', '\'', ' ').StartsWith("utf-16", StringComparison.OrdinalIgnoreCase)
-        || name.Trim('"', '\'', ' ').StartsWith("utf-32", StringComparison.OrdinalIgnoreCase)
-        || name.Trim('"', '\'', ' ').Equals("ucs-2", StringComparison.OrdinalIgnoreCase);
 
     /// <summary>The charset parameter of a Content-Type header, if any.</summary>
     public static string? CharsetOf(string? contentType)
@@ -60,18 +56,19 @@ public static partial class FeedDecoder
         return match.Success ? match.Groups[1].Value : null;
     }
 
+    // UTF-32 LE starts like UTF-16 LE, so the longer marks are tried first.
+    private static readonly (byte[] Mark, Encoding Encoding)[] ByteOrderMarks =
+    [
+        ([0x00, 0x00, 0xFE, 0xFF], new UTF32Encoding(bigEndian: true, byteOrderMark: false)),
+        ([0xFF, 0xFE, 0x00, 0x00], new UTF32Encoding(bigEndian: false, byteOrderMark: false)),
+        ([0xEF, 0xBB, 0xBF], new UTF8Encoding(false)),
+        ([0xFE, 0xFF], new UnicodeEncoding(bigEndian: true, byteOrderMark: false)),
+        ([0xFF, 0xFE], new UnicodeEncoding(bigEndian: false, byteOrderMark: false)),
+    ];
+
     private static Encoding? FromByteOrderMark(ReadOnlySpan<byte> body, out int length)
     {
-        // UTF-32 LE starts like UTF-16 LE, so the longer marks are tried first.
-        (byte[] Mark, Encoding Encoding)[] marks =
-        [
-            ([0x00, 0x00, 0xFE, 0xFF], new UTF32Encoding(bigEndian: true, byteOrderMark: false)),
-            ([0xFF, 0xFE, 0x00, 0x00], new UTF32Encoding(bigEndian: false, byteOrderMark: false)),
-            ([0xEF, 0xBB, 0xBF], new UTF8Encoding(false)),
-            ([0xFE, 0xFF], new UnicodeEncoding(bigEndian: true, byteOrderMark: false)),
-            ([0xFF, 0xFE], new UnicodeEncoding(bigEndian: false, byteOrderMark: false)),
-        ];
-        foreach (var (mark, encoding) in marks)
+        foreach (var (mark, encoding) in ByteOrderMarks)
         {
             if (body.StartsWith(mark))
             {
@@ -102,7 +99,16 @@ public static partial class FeedDecoder
         _ => null,
     };
 
-    private static Encoding? Lookup(string? name, ReadOnlySpan<byte> body)
+    /// <summary>The encoding a label names, checked against the bytes: a UTF-16 or UTF-32 label says
+    /// nothing of byte order, and on bytes that read as ASCII it is a mislabel, so the bytes decide.</summary>
+    private static Encoding? Lookup(string? name, ReadOnlySpan<byte> body) => Named(name) switch
+    {
+        UnicodeEncoding or UTF32Encoding => SniffWideEncoding(body),
+        var encoding => encoding,
+    };
+
+    /// <summary>The encoding a label names, or null when .NET knows no such encoding.</summary>
+    private static Encoding? Named(string? name)
     {
         if (string.IsNullOrWhiteSpace(name))
         {
@@ -121,11 +127,7 @@ public static partial class FeedDecoder
 
         try
         {
-            var encoding = Encoding.GetEncoding(trimmed);
-
-            // A UTF-16 or UTF-32 label says nothing of byte order, and on bytes that read as ASCII
-            // it is a mislabel: in both cases the bytes decide.
-            return encoding is UnicodeEncoding or UTF32Encoding ? SniffWideEncoding(body) : encoding;
+            return Encoding.GetEncoding(trimmed);
         }
         catch (Exception e) when (e is ArgumentException or NotSupportedException)
         {

@@ -63,6 +63,9 @@ public sealed class HtmlCleaner
         sanitizer.AllowedAttributes.Remove("formaction");
         sanitizer.AllowedAttributes.Remove("method");
 
+        // A link must not be able to reach back into the page that shows it (window.opener).
+        sanitizer.AllowedAttributes.Remove("target");
+
         // Inline styles go, as in Miniflux: republished content takes the look of the page showing it,
         // no style can cover that page, and no CSS parser runs for every item.
         sanitizer.AllowedAttributes.Remove("style");

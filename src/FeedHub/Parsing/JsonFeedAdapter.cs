@@ -23,7 +23,8 @@ internal static class JsonFeedAdapter
 
     private static Item FromItem(JsonFeedItem json, Uri documentUrl, HtmlCleaner cleaner)
     {
-        var contentHtml = json.ContentHtml ?? (json.ContentText is { } text ? WebUtility.HtmlEncode(text) : null);
+        // Plain text keeps its line breaks when it becomes HTML.
+        var contentHtml = json.ContentHtml ?? (json.ContentText is { } text ? WebUtility.HtmlEncode(text).ReplaceLineEndings("<br>") : null);
         return new Item
         {
             Guid = FeedText.Fold(json.Id),
