@@ -45,5 +45,9 @@ public sealed record ChannelEntry
 /// <param name="FeedUrl">The upstream feed itself.</param>
 public sealed record EntrySource(string Id, string Title, string? SiteUrl, string FeedUrl, DateTimeOffset? Updated, LicensePolicy License);
 
-/// <summary>A channel's entries, newest first, and when the newest of them changed.</summary>
-public sealed record PublishedChannel(ChannelOptions Options, IReadOnlyList<ChannelEntry> Entries, DateTimeOffset Updated);
+/// <summary>A channel's document: its entries, newest first, when the newest of them changed, and where it sits in the channel's archives.</summary>
+public sealed record PublishedChannel(ChannelOptions Options, IReadOnlyList<ChannelEntry> Entries, DateTimeOffset Updated, ArchivePosition Archive);
+
+/// <param name="Page">The archive page this document is, or null for the subscription document.</param>
+/// <param name="FullPages">How many archive pages the channel has.</param>
+public sealed record ArchivePosition(int? Page, int FullPages);

@@ -15,33 +15,86 @@ internal sealed class ChannelReader(ArticleLibrary articles, SourceStore sources
 {
     private const int ExcerptLength = 280;
 
-    public async Task<PublishedChannel> ReadAsync(ChannelOptions channel, CancellationToken cancellationToken)
+    /// <summary>
+    /// A channel's subscription document (<paramref name="archivePage"/> null) or one of its RFC 5005
+    /// archive pages, or null for a page that does not exist. Entries are numbered in the order they
+    /// arrived (items when FeedHub first stored them, articles by publication); archive page k holds
+    /// entries (k-1)·Limit to k·Limit-1 and exists once every entry in it is older than the newest
+    /// Limit, so a page never changes once it exists. The subscription document holds the rest:
+    /// the newest Limit entries and up to Limit-1 more.
+    /// </summary>
+    public async Task<PublishedChannel?> ReadAsync(ChannelOptions channel, int? archivePage, CancellationToken cancellationToken)
     {
-        var entries = new List<ChannelEntry>();
-        if (channel.Articles)
-        {
-            entries.AddRange(articles.Current.Articles.Take(channel.Limit).Select(FromArticle));
-        }
-
-        if (channel.IncludesItems)
-        {
-            var chosen = (await sources.ListAsync(cancellationToken))
+        var chosen = channel.IncludesItems
+            ? (await sources.ListAsync(cancellationToken))
                 .Where(s => channel.Sources.Contains("*") || channel.Sources.Contains(s.Id)
                     || s.Tags.Any(t => channel.Tags.Contains(t, StringComparer.OrdinalIgnoreCase)))
-                .ToDictionary(s => s.Id);
+                .ToDictionary(s => s.Id)
+            : [];
+        var history = await HistoryAsync(channel, chosen, cancellationToken);
 
-            // Keyword channels read a wider window so that a filter still fills the limit.
-            var window = channel.Keywords.Count > 0 ? channel.Limit * 5 : channel.Limit;
-            var stored = await items.NewestOfSourcesAsync(chosen.Keys, window, cancellationToken);
-            entries.AddRange(stored.Where(i => Mentions(i.Item, channel.Keywords)).Take(channel.Limit).Select(i => FromItem(i, chosen[i.SourceId])));
+        var pageSize = channel.Limit;
+        var fullPages = Math.Max(0, (history.Count - channel.Limit) / pageSize);
+        IEnumerable<Arrival> window;
+        if (archivePage is { } page)
+        {
+            if (page < 1 || page > fullPages)
+            {
+                return null;
+            }
+
+            window = history.Skip((page - 1) * pageSize).Take(pageSize);
+        }
+        else
+        {
+            window = history.Skip(fullPages * pageSize);
         }
 
-        var newest = entries.OrderByDescending(e => e.Published).ThenBy(e => e.Id, StringComparer.Ordinal).Take(channel.Limit).ToList();
+        var arrivals = window.Reverse().ToList();
+        var stored = (await items.GetManyAsync(arrivals.Where(a => a.ItemId is not null).Select(a => a.ItemId!.Value).ToList(), cancellationToken))
+            .ToDictionary(i => i.Id);
+        var entries = arrivals
+            .Select(a => a.Article is { } article ? FromArticle(article) : FromItem(stored[a.ItemId!.Value], chosen[stored[a.ItemId.Value].SourceId]))
+            .ToList();
 
         // An empty channel has no time of its own; the epoch keeps its document (and ETag) stable.
-        var updated = newest.Count == 0 ? DateTimeOffset.UnixEpoch : newest.Max(e => e.Updated);
-        return new PublishedChannel(channel, newest, updated);
+        var updated = entries.Count == 0 ? DateTimeOffset.UnixEpoch : entries.Max(e => e.Updated);
+        return new PublishedChannel(channel, entries, updated, new ArchivePosition(archivePage, fullPages));
     }
+
+    /// <summary>Every entry of the channel, oldest arrival first.</summary>
+    private async Task<List<Arrival>> HistoryAsync(ChannelOptions channel, Dictionary<string, Source> chosen, CancellationToken cancellationToken)
+    {
+        var history = new List<Arrival>();
+        if (channel.Articles)
+        {
+            history.AddRange(articles.Current.Articles.Select(a => new Arrival(a.Published, "a:" + a.Slug, a, null)));
+        }
+
+        if (chosen.Count > 0)
+        {
+            var arrivals = await items.ArrivalOrderAsync(chosen.Keys, cancellationToken);
+            if (channel.Keywords.Count > 0)
+            {
+                // Only items that mention a keyword belong to the channel, so each is read to decide.
+                var matching = new HashSet<long>();
+                foreach (var batch in arrivals.Chunk(500))
+                {
+                    matching.UnionWith((await items.GetManyAsync(batch.Select(a => a.Id).ToList(), cancellationToken))
+                        .Where(i => Mentions(i.Item, channel.Keywords))
+                        .Select(i => i.Id));
+                }
+
+                arrivals = arrivals.Where(a => matching.Contains(a.Id)).ToList();
+            }
+
+            history.AddRange(arrivals.Select(a => new Arrival(a.FirstSeenAt, $"i:{a.Id:D20}", null, a.Id)));
+        }
+
+        return history.OrderBy(a => a.At).ThenBy(a => a.Key, StringComparer.Ordinal).ToList();
+    }
+
+    private sealed record Arrival(DateTimeOffset At, string Key, Article? Article, long? ItemId);
 
     private ChannelEntry FromArticle(Article article) => new()
     {
@@ -84,7 +137,9 @@ internal sealed class ChannelReader(ArticleLibrary articles, SourceStore sources
             SummaryHtml = summary,
             ContentHtml = content,
             Enclosures = source.License == LicensePolicy.LinkOnly ? [] : item.Enclosures,
-            Source = new EntrySource(source.Url, source.DisplayTitle, source.SiteUrl, source.Url, source.State.LastSuccessAt, source.License),
+            // The source's updated is the item's own time, not the source's last poll: republished
+            // entries, and the archive pages holding them, must not change every time a source is polled.
+            Source = new EntrySource(source.Url, source.DisplayTitle, source.SiteUrl, source.Url, item.Updated ?? published, source.License),
         };
     }
 

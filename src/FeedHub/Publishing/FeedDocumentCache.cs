@@ -12,13 +12,20 @@ namespace FeedHub.Publishing;
 /// </summary>
 internal sealed class FeedDocumentCache(ChannelReader reader, IOptions<FeedHubOptions> hub)
 {
-    private readonly ConcurrentDictionary<(string Channel, PublishedFormat Format), FeedDocument> _documents = new();
+    private readonly ConcurrentDictionary<(string Channel, PublishedFormat Format, int? Page), FeedDocument> _documents = new();
 
-    public async Task<FeedDocument> GetAsync(ChannelOptions channel, PublishedFormat format, CancellationToken cancellationToken)
+    /// <param name="archivePage">An RFC 5005 archive page, or null for the subscription document.</param>
+    /// <returns>The document, or null when the channel has no such archive page.</returns>
+    public async Task<FeedDocument?> GetAsync(ChannelOptions channel, PublishedFormat format, int? archivePage, CancellationToken cancellationToken)
     {
-        var published = await reader.ReadAsync(channel, cancellationToken);
+        var published = await reader.ReadAsync(channel, archivePage, cancellationToken);
+        if (published is null)
+        {
+            return null;
+        }
+
         var fingerprint = Fingerprint(published);
-        if (_documents.TryGetValue((channel.Id, format), out var cached) && cached.Fingerprint == fingerprint)
+        if (_documents.TryGetValue((channel.Id, format, archivePage), out var cached) && cached.Fingerprint == fingerprint)
         {
             return cached;
         }
@@ -27,13 +34,13 @@ internal sealed class FeedDocumentCache(ChannelReader reader, IOptions<FeedHubOp
             ? JsonFeedWriter.Write(published, hub.Value.PublicBaseUrl)
             : SyndicationWriter.Write(published, format, hub.Value.PublicBaseUrl);
         var document = new FeedDocument(bytes, $"\"{Convert.ToHexStringLower(SHA256.HashData(bytes))[..32]}\"", published.Updated, fingerprint);
-        _documents[(channel.Id, format)] = document;
+        _documents[(channel.Id, format, archivePage)] = document;
         return document;
     }
 
     /// <summary>What identifies a channel's content: all of every entry, as JSON, hashed.</summary>
     private static string Fingerprint(PublishedChannel channel) =>
-        Convert.ToHexStringLower(SHA256.HashData(JsonSerializer.SerializeToUtf8Bytes(channel.Entries)));
+        Convert.ToHexStringLower(SHA256.HashData(JsonSerializer.SerializeToUtf8Bytes(new { channel.Entries, channel.Archive })));
 }
 
 /// <summary>A rendered feed and its validators.</summary>

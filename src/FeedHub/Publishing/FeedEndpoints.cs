@@ -1,3 +1,5 @@
+using System.Globalization;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
 
@@ -10,31 +12,49 @@ namespace FeedHub.Publishing;
 internal static class FeedEndpoints
 {
     private static readonly TimeSpan MaxAge = TimeSpan.FromMinutes(5);
+    private static readonly TimeSpan ArchiveMaxAge = TimeSpan.FromDays(30);
 
     public static IEndpointRouteBuilder MapFeeds(this IEndpointRouteBuilder endpoints)
     {
-        endpoints.MapMethods("/feeds/{name}", [HttpMethods.Get, HttpMethods.Head], ServeAsync);
+        endpoints.MapMethods("/feeds/{name}", [HttpMethods.Get, HttpMethods.Head], ServeSubscriptionAsync);
+        endpoints.MapMethods("/feeds/{channel}/archive/{name}", [HttpMethods.Get, HttpMethods.Head], ServeArchiveAsync);
         return endpoints;
     }
 
-    private static async Task<IResult> ServeAsync(
+    private static Task<IResult> ServeSubscriptionAsync(
         string name, HttpContext context, FeedDocumentCache documents, IOptions<ChannelsOptions> channels, CancellationToken cancellationToken)
     {
         var dot = name.LastIndexOf('.');
-        var channel = dot > 0 ? channels.Value.Channels.FirstOrDefault(c => c.Id == name[..dot]) : null;
-        if (channel is null || !PublishedFormats.TryParse(name[(dot + 1)..], out var format))
+        return dot > 0
+            ? ServeAsync(name[..dot], name[(dot + 1)..], null, context, documents, channels, cancellationToken)
+            : Task.FromResult<IResult>(NoSuchFeed(channels.Value));
+    }
+
+    private static Task<IResult> ServeArchiveAsync(
+        string channel, string name, HttpContext context, FeedDocumentCache documents, IOptions<ChannelsOptions> channels, CancellationToken cancellationToken)
+    {
+        var dot = name.LastIndexOf('.');
+        return dot > 0 && int.TryParse(name[..dot], NumberStyles.None, CultureInfo.InvariantCulture, out var page)
+            ? ServeAsync(channel, name[(dot + 1)..], page, context, documents, channels, cancellationToken)
+            : Task.FromResult<IResult>(NoSuchFeed(channels.Value));
+    }
+
+    private static async Task<IResult> ServeAsync(
+        string channelId, string extension, int? page, HttpContext context, FeedDocumentCache documents, IOptions<ChannelsOptions> channels, CancellationToken cancellationToken)
+    {
+        var channel = channels.Value.Channels.FirstOrDefault(c => c.Id == channelId);
+        if (channel is null || !PublishedFormats.TryParse(extension, out var format)
+            || await documents.GetAsync(channel, format, page, cancellationToken) is not { } document)
         {
-            return TypedResults.Problem(
-                statusCode: StatusCodes.Status404NotFound,
-                title: "No such feed",
-                detail: $"Feeds are /feeds/{{channel}}.atom, .rss or .json; channels: {string.Join(", ", channels.Value.Channels.Select(c => c.Id))}.");
+            return NoSuchFeed(channels.Value);
         }
 
-        var document = await documents.GetAsync(channel, format, cancellationToken);
         var headers = context.Response.GetTypedHeaders();
         headers.ETag = new EntityTagHeaderValue(document.ETag);
         headers.LastModified = document.LastModified;
-        headers.CacheControl = new CacheControlHeaderValue { Public = true, MaxAge = MaxAge };
+
+        // Archive pages never change once they exist (RFC 5005 §4), so caches may keep them for long.
+        headers.CacheControl = new CacheControlHeaderValue { Public = true, MaxAge = page is null ? MaxAge : ArchiveMaxAge };
         context.Response.Headers.Vary = HeaderNames.AcceptEncoding;
 
         if (NotModified(context.Request, document))
@@ -52,6 +72,11 @@ internal static class FeedEndpoints
 
         return TypedResults.Bytes(document.Bytes, contentType);
     }
+
+    private static ProblemHttpResult NoSuchFeed(ChannelsOptions channels) => TypedResults.Problem(
+        statusCode: StatusCodes.Status404NotFound,
+        title: "No such feed",
+        detail: $"Feeds are /feeds/{{channel}}.atom, .rss or .json, and their archives /feeds/{{channel}}/archive/{{page}}.atom; channels: {string.Join(", ", channels.Channels.Select(c => c.Id))}.");
 
     /// <summary>If-None-Match decides when present; otherwise If-Modified-Since (to the second, as HTTP dates go).</summary>
     private static bool NotModified(HttpRequest request, FeedDocument document)

@@ -21,7 +21,13 @@ internal static class JsonFeedWriter
             json.WriteString("version", "https://jsonfeed.org/version/1.1");
             json.WriteString("title", options.Title);
             json.WriteString("home_page_url", publicBaseUrl.AbsoluteUri);
-            json.WriteString("feed_url", new Uri(publicBaseUrl, $"feeds/{options.Id}.json").AbsoluteUri);
+            json.WriteString("feed_url", PublishedFormats.DocumentUrl(publicBaseUrl, options.Id, PublishedFormat.Json, channel.Archive.Page).AbsoluteUri);
+
+            // JSON Feed pages through older items with next_url: the same pages as the Atom archives.
+            if (SyndicationWriter.HistoryLinks(channel.Archive).FirstOrDefault(l => l.Relation == "prev-archive") is ("prev-archive", var older))
+            {
+                json.WriteString("next_url", PublishedFormats.DocumentUrl(publicBaseUrl, options.Id, PublishedFormat.Json, older).AbsoluteUri);
+            }
             Optional(json, "description", options.Description);
 
             if (options.Icon is { } icon)

@@ -29,6 +29,10 @@ internal static class PublishedFormats
         _ => "json",
     };
 
+    /// <summary>Where a channel's document is: the subscription document, or an RFC 5005 archive page.</summary>
+    public static Uri DocumentUrl(Uri publicBaseUrl, string channel, PublishedFormat format, int? archivePage) =>
+        new(publicBaseUrl, archivePage is { } page ? $"feeds/{channel}/archive/{page}.{format.Extension()}" : $"feeds/{channel}.{format.Extension()}");
+
     public static string MediaType(this PublishedFormat format) => format switch
     {
         PublishedFormat.Atom => "application/atom+xml",

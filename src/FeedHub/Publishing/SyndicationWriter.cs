@@ -18,13 +18,17 @@ internal static class SyndicationWriter
     private static readonly XNamespace ContentNs = FeedNamespaces.Content;
     private static readonly XNamespace AtomNs = FeedNamespaces.Atom;
 
+    /// <summary>RFC 5005 (Feed Paging and Archiving).</summary>
+    private static readonly XNamespace History = "http://purl.org/syndication/history/1.0";
+
     /// <summary>FeedHub's own extension elements (the AI disclosure) in Atom and RSS.</summary>
     private static readonly XNamespace FeedHubNs = "urn:feedhub:1";
 
     public static byte[] Write(PublishedChannel channel, PublishedFormat format, Uri publicBaseUrl)
     {
         var options = channel.Options;
-        var self = new Uri(publicBaseUrl, $"feeds/{options.Id}.{format.Extension()}");
+        var archive = channel.Archive;
+        var self = PublishedFormats.DocumentUrl(publicBaseUrl, options.Id, format, archive.Page);
         var feed = new SyndicationFeed(options.Title, options.Description ?? options.Title, publicBaseUrl)
         {
             Id = new Uri(publicBaseUrl, $"feeds/{options.Id}").AbsoluteUri,
@@ -35,6 +39,16 @@ internal static class SyndicationWriter
         feed.Links.Clear();
         feed.Links.Add(SyndicationLink.CreateAlternateLink(publicBaseUrl, "text/html"));
         feed.Links.Add(SyndicationLink.CreateSelfLink(self, format.MediaType()));
+        foreach (var (relation, page) in HistoryLinks(archive))
+        {
+            feed.Links.Add(new SyndicationLink(PublishedFormats.DocumentUrl(publicBaseUrl, options.Id, format, page), relation, null, format.MediaType(), 0));
+        }
+
+        if (archive.Page is not null)
+        {
+            // RFC 5005 §4: this document is an archive, complete and unchanging.
+            feed.ElementExtensions.Add(Extension("fh", History + "archive"));
+        }
         feed.Authors.Add(new SyndicationPerson(null, options.Title, publicBaseUrl.AbsoluteUri));
         if (options.Rights is { } rights)
         {
@@ -73,6 +87,35 @@ internal static class SyndicationWriter
         }
 
         return format == PublishedFormat.Rss ? GmtDates(output.ToArray()) : output.ToArray();
+    }
+
+    /// <summary>
+    /// RFC 5005 links: the subscription document points to the newest archive page; an archive page
+    /// points to the subscription document (current) and its neighbours (prev-archive is older).
+    /// A null page is the subscription document.
+    /// </summary>
+    internal static IEnumerable<(string Relation, int? Page)> HistoryLinks(ArchivePosition archive)
+    {
+        if (archive.Page is not { } page)
+        {
+            if (archive.FullPages > 0)
+            {
+                yield return ("prev-archive", archive.FullPages);
+            }
+
+            yield break;
+        }
+
+        yield return ("current", null);
+        if (page > 1)
+        {
+            yield return ("prev-archive", page - 1);
+        }
+
+        if (page < archive.FullPages)
+        {
+            yield return ("next-archive", page + 1);
+        }
     }
 
     /// <summary>An extension element written with its conventional prefix (atom:, dc:, content:) rather than a default namespace.</summary>
@@ -173,7 +216,7 @@ internal static class SyndicationWriter
         if (entry.Ai is { } ai)
         {
             item.ElementExtensions.Add(Extension(
-                "fh",
+                "feedhub",
                 FeedHubNs + "ai",
                 new XAttribute("generated", ai.Generated ? "true" : "false"),
                 ai.Model is null ? null : new XAttribute("model", ai.Model),

@@ -48,6 +48,42 @@ internal sealed class ItemStore(Database database)
         return rows.Select(r => r.ToStoredItem()).ToList();
     }
 
+    /// <summary>Every item of these sources in the order FeedHub first stored them, oldest first: the order of a channel's archives.</summary>
+    public async Task<IReadOnlyList<ItemArrival>> ArrivalOrderAsync(IReadOnlyCollection<string> sourceIds, CancellationToken cancellationToken)
+    {
+        if (sourceIds.Count == 0)
+        {
+            return [];
+        }
+
+        await using var connection = await database.OpenAsync(cancellationToken);
+        var rows = await connection.QueryAsync<ItemArrival>(new CommandDefinition(
+            "SELECT id, first_seen_at FROM items WHERE source_id IN @sourceIds ORDER BY first_seen_at, id",
+            new { sourceIds },
+            cancellationToken: cancellationToken));
+        return rows.ToList();
+    }
+
+    public async Task<IReadOnlyList<StoredItem>> GetManyAsync(IReadOnlyCollection<long> ids, CancellationToken cancellationToken)
+    {
+        if (ids.Count == 0)
+        {
+            return [];
+        }
+
+        await using var connection = await database.OpenAsync(cancellationToken);
+        var rows = await connection.QueryAsync<ItemRow>(new CommandDefinition(
+            """
+            SELECT id, source_id, guid, title, link, summary, content_html, authors, categories, enclosures,
+                   published, updated, first_seen_at
+            FROM items
+            WHERE id IN @ids
+            """,
+            new { ids },
+            cancellationToken: cancellationToken));
+        return rows.Select(r => r.ToStoredItem()).ToList();
+    }
+
     /// <summary>
     /// Stores one poll's items against their identities: unseen ones are inserted, changed ones updated
     /// in place (their <c>updated</c> moves), unchanged ones left alone. Duplicates within the document
@@ -187,6 +223,14 @@ internal sealed class ItemStore(Database database)
             },
         };
     }
+}
+
+/// <summary>When an item was first stored: its place in a channel's history.</summary>
+internal sealed class ItemArrival
+{
+    public long Id { get; init; }
+
+    public DateTimeOffset FirstSeenAt { get; init; }
 }
 
 /// <summary>Which items to read: newest first, optionally from one source and stored since a time.</summary>

@@ -1,0 +1,123 @@
+using System.Net;
+using System.Text.Json;
+using System.Xml.Linq;
+using FeedHub.IntegrationTests.Infrastructure;
+using FeedHub.Polling;
+
+namespace FeedHub.IntegrationTests.Publishing;
+
+/// <summary>RFC 5005 archives: from the subscription document, prev-archive links reach every entry exactly once.</summary>
+public sealed class ArchivesTests : IAsyncLifetime
+{
+    private static readonly XNamespace Atom = "http://www.w3.org/2005/Atom";
+    private static readonly XNamespace History = "http://purl.org/syndication/history/1.0";
+    private TestUpstream _upstream = null!;
+    private FeedHubApp _app = null!;
+
+    public async ValueTask InitializeAsync()
+    {
+        _upstream = await TestUpstream.StartAsync();
+        _upstream.ServeFeed("feed.xml", Feeds.Numbered(10), etag: "\"10\"");
+        var settings = FeedHubApp.Sources(("upstream", _upstream.Url("feed.xml")));
+        settings["FeedHub:Channels:0:Id"] = "planet";
+        settings["FeedHub:Channels:0:Title"] = "Planet";
+        settings["FeedHub:Channels:0:Sources:0"] = "*";
+        settings["FeedHub:Channels:0:Limit"] = "3";
+        _app = new FeedHubApp(settings: settings);
+        _ = _app.Server;
+        await _app.WaitForFetchesAsync("upstream");
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _app.DisposeAsync();
+        await _upstream.DisposeAsync();
+    }
+
+    private async Task<HttpResponseMessage> GetAsync(Uri url)
+    {
+        using var client = _app.CreateClient();
+        return await client.GetAsync(new Uri(url.PathAndQuery, UriKind.Relative), TestContext.Current.CancellationToken);
+    }
+
+    /// <summary>Follows prev-archive from the subscription document; returns every entry id met, in order, and each archive page's ETag and entries.</summary>
+    private async Task<(List<string> Ids, Dictionary<string, (string ETag, string Entries)> Pages)> WalkAsync()
+    {
+        var ids = new List<string>();
+        var etags = new Dictionary<string, (string ETag, string Entries)>();
+        Uri? next = new("http://localhost:5080/feeds/planet.atom");
+        for (var hops = 0; next is not null && hops < 50; hops++)
+        {
+            var response = await GetAsync(next);
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            var feed = XDocument.Parse(await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken)).Root!;
+            var entries = feed.Elements(Atom + "entry").Select(e => e.Element(Atom + "id")!.Value).ToList();
+            ids.AddRange(entries);
+            var isArchive = feed.Element(History + "archive") is not null;
+            Assert.Equal(hops > 0, isArchive);
+            if (isArchive)
+            {
+                etags[next.AbsolutePath] = (response.Headers.ETag!.Tag, string.Join(",", entries));
+                Assert.Equal("http://localhost:5080/feeds/planet.atom", Link(feed, "current"));
+                Assert.Equal(TimeSpan.FromDays(30), response.Headers.CacheControl?.MaxAge);
+            }
+
+            next = Link(feed, "prev-archive") is { } prev ? new Uri(prev) : null;
+        }
+
+        return (ids, etags);
+    }
+
+    private static string? Link(XElement feed, string relation) =>
+        feed.Elements(Atom + "link").FirstOrDefault(l => (string?)l.Attribute("rel") == relation)?.Attribute("href")?.Value;
+
+    [Fact]
+    public async Task WalkingPrevArchive_YieldsEveryEntryExactlyOnce_AndFullPagesNeverChange()
+    {
+        var (ids, etags) = await WalkAsync();
+
+        Assert.Equal(10, ids.Count);
+        Assert.Equal(10, ids.Distinct().Count());
+        Assert.Equal(2, etags.Count); // (10 - 3) / 3 full pages; the subscription document keeps the newest 4.
+
+        _upstream.ServeFeed("feed.xml", Feeds.Numbered(13), etag: "\"13\"");
+        await _app.Get<SourcePoller>().PollAsync("upstream", CancellationToken.None);
+        var (after, etagsAfter) = await WalkAsync();
+
+        Assert.Equal(13, after.Count);
+        Assert.Equal(13, after.Distinct().Count());
+        Assert.Equal(3, etagsAfter.Count);
+
+        // A full page never changes, byte for byte, except that the newest one gains its next-archive link.
+        Assert.Equal(etags["/feeds/planet/archive/1.atom"].ETag, etagsAfter["/feeds/planet/archive/1.atom"].ETag);
+        Assert.Equal(etags["/feeds/planet/archive/2.atom"].Entries, etagsAfter["/feeds/planet/archive/2.atom"].Entries);
+    }
+
+    [Fact]
+    public async Task JsonFeed_PagesThroughTheSameArchives_WithNextUrl()
+    {
+        var ids = new List<string>();
+        Uri? next = new("http://localhost:5080/feeds/planet.json");
+        while (next is not null)
+        {
+            var json = JsonDocument.Parse(await (await GetAsync(next)).Content.ReadAsStringAsync(TestContext.Current.CancellationToken)).RootElement;
+            ids.AddRange(json.GetProperty("items").EnumerateArray().Select(i => i.GetProperty("id").GetString()!));
+            next = json.TryGetProperty("next_url", out var url) ? new Uri(url.GetString()!) : null;
+        }
+
+        Assert.Equal(10, ids.Distinct().Count());
+        Assert.Equal(10, ids.Count);
+    }
+
+    [Theory]
+    [InlineData("/feeds/planet/archive/0.atom")]
+    [InlineData("/feeds/planet/archive/3.atom")]
+    [InlineData("/feeds/planet/archive/one.atom")]
+    [InlineData("/feeds/nope/archive/1.atom")]
+    public async Task MissingArchivePage_Is404(string path)
+    {
+        var response = await GetAsync(new Uri("http://localhost:5080" + path));
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+    }
+}
