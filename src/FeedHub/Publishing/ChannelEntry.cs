@@ -46,7 +46,8 @@ public sealed record ChannelEntry
 public sealed record EntrySource(string Id, string Title, string? SiteUrl, string FeedUrl, DateTimeOffset? Updated, LicensePolicy License);
 
 /// <summary>A channel's document: its entries, newest first, when the newest of them changed, and where it sits in the channel's archives.</summary>
-public sealed record PublishedChannel(ChannelOptions Options, IReadOnlyList<ChannelEntry> Entries, DateTimeOffset Updated, ArchivePosition Archive);
+/// <param name="FreshFor">How long a cache may keep the document: about as long as its sources go between polls.</param>
+public sealed record PublishedChannel(ChannelOptions Options, IReadOnlyList<ChannelEntry> Entries, DateTimeOffset Updated, ArchivePosition Archive, TimeSpan FreshFor);
 
 /// <param name="Page">The archive page this document is, or null for the subscription document.</param>
 /// <param name="FullPages">How many archive pages the channel has.</param>

@@ -2,6 +2,7 @@ using System.Net;
 using FeedHub.Articles;
 using FeedHub.Model;
 using FeedHub.Parsing;
+using FeedHub.Sources;
 using FeedHub.Storage;
 using Microsoft.Extensions.Options;
 
@@ -59,7 +60,21 @@ internal sealed class ChannelReader(ArticleLibrary articles, SourceStore sources
 
         // An empty channel has no time of its own; the epoch keeps its document (and ETag) stable.
         var updated = entries.Count == 0 ? DateTimeOffset.UnixEpoch : entries.Max(e => e.Updated);
-        return new PublishedChannel(channel, entries, updated, new ArchivePosition(archivePage, fullPages));
+        return new PublishedChannel(channel, entries, updated, new ArchivePosition(archivePage, fullPages), FreshFor(chosen.Values));
+    }
+
+    /// <summary>
+    /// A document cannot change faster than its most frequently polled source: that interval (from
+    /// one to sixty minutes) is how long caches may keep it. Articles alone change when a file does.
+    /// </summary>
+    private static TimeSpan FreshFor(IEnumerable<Source> sources)
+    {
+        var shortest = sources
+            .Select(s => PollSchedule.Parse(s.Schedule))
+            .Select(s => s.Interval ?? s.NextAfter(s.NextAfter(DateTimeOffset.UnixEpoch)) - s.NextAfter(DateTimeOffset.UnixEpoch))
+            .DefaultIfEmpty(TimeSpan.FromMinutes(5))
+            .Min();
+        return TimeSpan.FromSeconds(Math.Clamp(shortest.TotalSeconds, 60, 3600));
     }
 
     /// <summary>Every entry of the channel, oldest arrival first.</summary>

@@ -33,7 +33,7 @@ internal sealed class FeedDocumentCache(ChannelReader reader, IOptions<FeedHubOp
         var bytes = format == PublishedFormat.Json
             ? JsonFeedWriter.Write(published, hub.Value.PublicBaseUrl)
             : SyndicationWriter.Write(published, format, hub.Value.PublicBaseUrl);
-        var document = new FeedDocument(bytes, $"\"{Convert.ToHexStringLower(SHA256.HashData(bytes))[..32]}\"", published.Updated, fingerprint);
+        var document = new FeedDocument(bytes, $"\"{Convert.ToHexStringLower(SHA256.HashData(bytes))[..32]}\"", published.Updated, published.FreshFor, fingerprint);
         _documents[(channel.Id, format, archivePage)] = document;
         return document;
     }
@@ -44,4 +44,4 @@ internal sealed class FeedDocumentCache(ChannelReader reader, IOptions<FeedHubOp
 }
 
 /// <summary>A rendered feed and its validators.</summary>
-internal sealed record FeedDocument(byte[] Bytes, string ETag, DateTimeOffset LastModified, string Fingerprint);
+internal sealed record FeedDocument(byte[] Bytes, string ETag, DateTimeOffset LastModified, TimeSpan MaxAge, string Fingerprint);

@@ -11,7 +11,6 @@ namespace FeedHub.Publishing;
 /// </summary>
 internal static class FeedEndpoints
 {
-    private static readonly TimeSpan MaxAge = TimeSpan.FromMinutes(5);
     private static readonly TimeSpan ArchiveMaxAge = TimeSpan.FromDays(30);
 
     public static IEndpointRouteBuilder MapFeeds(this IEndpointRouteBuilder endpoints)
@@ -54,7 +53,7 @@ internal static class FeedEndpoints
         headers.LastModified = document.LastModified;
 
         // Archive pages never change once they exist (RFC 5005 §4), so caches may keep them for long.
-        headers.CacheControl = new CacheControlHeaderValue { Public = true, MaxAge = page is null ? MaxAge : ArchiveMaxAge };
+        headers.CacheControl = new CacheControlHeaderValue { Public = true, MaxAge = page is null ? document.MaxAge : ArchiveMaxAge };
         context.Response.Headers.Vary = HeaderNames.AcceptEncoding;
 
         if (NotModified(context.Request, document))

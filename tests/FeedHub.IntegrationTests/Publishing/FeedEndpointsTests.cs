@@ -206,7 +206,7 @@ public sealed class FeedEndpointsTests : IAsyncLifetime
         Assert.False(etag.IsWeak);
         Assert.Equal(HttpStatusCode.NotModified, byTag.StatusCode);
         Assert.Equal(HttpStatusCode.NotModified, byDate.StatusCode);
-        Assert.Equal("public, max-age=300", first.Headers.CacheControl?.ToString());
+        Assert.Equal("public, max-age=3600", first.Headers.CacheControl?.ToString()); // its sources are polled hourly
 
         _upstream.ServeFeed("full.xml", UpstreamAtom.Replace("Full story", "Corrected story", StringComparison.Ordinal).Replace("2026-11-25T11:00:00Z", "2026-11-26T11:00:00Z", StringComparison.Ordinal), etag: "\"v2\"", contentType: "application/atom+xml");
         await _app.Get<SourcePoller>().PollAsync("full", CancellationToken.None);
