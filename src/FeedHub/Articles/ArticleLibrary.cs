@@ -15,14 +15,19 @@ public sealed partial class ArticleLibrary : IDisposable
     private readonly ILogger<ArticleLibrary> _logger;
     private readonly object _gate = new();
     private PhysicalFileProvider? _files;
+    private readonly ITimer _settle;
     private IDisposable? _watch;
     private ArticleSet _current = ArticleSet.Empty;
 
-    public ArticleLibrary(IOptions<ArticlesOptions> options, IHostEnvironment environment, ILogger<ArticleLibrary> logger)
+    public ArticleLibrary(IOptions<ArticlesOptions> options, IHostEnvironment environment, TimeProvider time, ILogger<ArticleLibrary> logger)
     {
         _folder = Path.GetFullPath(options.Value.ArticlesPath, environment.ContentRootPath);
         _logger = logger;
+        _settle = time.CreateTimer(_ => Reload(), null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
     }
+
+    /// <summary>Editors save a file in several writes; the folder is read again once they settle.</summary>
+    private static readonly TimeSpan SettleTime = TimeSpan.FromMilliseconds(250);
 
     /// <summary>The articles as last read, newest first, and the files that could not be read.</summary>
     public ArticleSet Current => Volatile.Read(ref _current);
@@ -65,7 +70,7 @@ public sealed partial class ArticleLibrary : IDisposable
                 catch (ArticleException e)
                 {
                     errors.Add(e);
-                    LogBrokenArticle(e.FilePath, e.Line, e.Message);
+                    LogBrokenArticle(e.FilePath, e.Line, e.Problem);
                 }
                 catch (IOException e)
                 {
@@ -85,13 +90,14 @@ public sealed partial class ArticleLibrary : IDisposable
 
     private void Watch()
     {
-        // A change token fires once; each firing reloads and watches again.
-        _watch = ChangeToken.OnChange(() => _files!.Watch("*.md"), Reload);
+        // A change token fires once; each firing (re)starts the settle timer and watches again.
+        _watch = ChangeToken.OnChange(() => _files!.Watch("*.md"), () => _settle.Change(SettleTime, Timeout.InfiniteTimeSpan));
     }
 
     public void Dispose()
     {
         _watch?.Dispose();
+        _settle.Dispose();
         _files?.Dispose();
     }
 

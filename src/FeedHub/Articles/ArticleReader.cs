@@ -41,10 +41,11 @@ public static partial class ArticleReader
         catch (YamlException e)
         {
             // The front matter starts on line 2, after the opening '---'.
-            throw new ArticleException(path, (int)e.Start.Line + 1, e.InnerException?.Message ?? e.Message);
+            throw new ArticleException(path, (int)e.Start.Line + 1, Explain(e));
         }
 
-        var slug = fields.Slug ?? SourceRules.Slug(System.IO.Path.GetFileNameWithoutExtension(path));
+        // A file named 2026-11-20-robot-hands.md is the article robot-hands: the date orders files, it is not the name.
+        var slug = fields.Slug ?? SourceRules.Slug(DatePrefix().Replace(System.IO.Path.GetFileNameWithoutExtension(path), string.Empty));
         Require(path, !string.IsNullOrWhiteSpace(fields.Title), "title is required.");
         Require(path, SourceRules.IsValidId(slug), $"slug '{slug}' must be lowercase letters, digits and dashes.");
         Require(path, fields.Published is not null, "published is required (an ISO 8601 time, e.g. 2026-11-27T09:00:00Z).");
@@ -75,6 +76,23 @@ public static partial class ArticleReader
         };
     }
 
+    /// <summary>What is wrong with the YAML, in the author's terms rather than the deserializer's.</summary>
+    private static string Explain(YamlException e)
+    {
+        var inner = e.InnerException;
+        while (inner is System.Reflection.TargetInvocationException { InnerException: { } cause })
+        {
+            inner = cause;
+        }
+
+        var unknown = UnknownField().Match(e.Message);
+        return unknown.Success ? $"'{unknown.Groups[1].Value}' is not a front matter field (title, slug, published, updated, summary, authors, tags, rights, ai, sources)."
+            : inner is FormatException format ? format.Message
+            : e is SyntaxErrorException ? $"the YAML is not well-formed ({e.Message[(e.Message.IndexOf("): ", StringComparison.Ordinal) + 3)..]})."
+            : inner is InvalidOperationException ? "the YAML is not well-formed (an unclosed list or mapping?)."
+            : inner?.Message ?? e.Message;
+    }
+
     private static void Require(string path, bool condition, string message)
     {
         if (!condition)
@@ -82,6 +100,12 @@ public static partial class ArticleReader
             throw new ArticleException(path, 1, message);
         }
     }
+
+    [GeneratedRegex(@"Property '([^']+)' not found")]
+    private static partial Regex UnknownField();
+
+    [GeneratedRegex(@"^\d{4}-\d{2}-\d{2}-")]
+    private static partial Regex DatePrefix();
 
     [GeneratedRegex(@"\A\uFEFF?---[ \t]*\r?\n(?<yaml>[\s\S]*?)\r?\n---[ \t]*(\r?\n|\z)")]
     private static partial Regex FrontMatter();
@@ -124,9 +148,12 @@ public static partial class ArticleReader
 }
 
 /// <summary>An article file that cannot be used, with where and why.</summary>
-public sealed class ArticleException(string path, int line, string message) : Exception($"{path}:{line}: {message}")
+public sealed class ArticleException(string path, int line, string problem) : Exception($"{path}:{line}: {problem}")
 {
     public string FilePath { get; } = path;
 
     public int Line { get; } = line;
+
+    /// <summary>What is wrong, without the location.</summary>
+    public string Problem { get; } = problem;
 }

@@ -113,7 +113,7 @@ internal sealed class ChannelReader(ArticleLibrary articles, SourceStore sources
 
     private ChannelEntry FromArticle(Article article) => new()
     {
-        Id = TagUri(article.Published, $"/articles/{article.Slug}"),
+        Id = TagUri($"/articles/{article.Slug}"),
         Title = article.Title,
         Link = PublicUrl($"articles/{article.Slug}"),
         Published = article.Published,
@@ -140,7 +140,7 @@ internal sealed class ChannelReader(ArticleLibrary articles, SourceStore sources
 
         return new ChannelEntry
         {
-            Id = TagUri(stored.FirstSeenAt, $"/items/{stored.Id}"),
+            Id = TagUri($"/items/{stored.Id}"),
             Title = item.Title ?? item.Link ?? source.DisplayTitle,
             Link = item.Link ?? source.SiteUrl ?? source.Url,
             Published = published,
@@ -182,9 +182,11 @@ internal sealed class ChannelReader(ArticleLibrary articles, SourceStore sources
         return WebUtility.HtmlEncode(text);
     }
 
-    /// <summary>A tag URI (RFC 4151) under the site's own host, fixed by a date and a path that never change.</summary>
-    private string TagUri(DateTimeOffset date, string path) =>
-        $"tag:{hub.Value.PublicBaseUrl.Host},{date.UtcDateTime:yyyy-MM-dd}:{path}";
+    /// <summary>
+    /// A tag URI (RFC 4151) under the site's own host. Its date is the tagging authority's (fixed),
+    /// not the entry's, so correcting an article's date never changes its id.
+    /// </summary>
+    private string TagUri(string path) => $"tag:{hub.Value.PublicBaseUrl.Host},2026:{path}";
 
     private string PublicUrl(string relative) => new Uri(hub.Value.PublicBaseUrl, relative).AbsoluteUri;
 }
