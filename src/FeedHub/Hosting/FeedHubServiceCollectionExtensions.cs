@@ -135,11 +135,11 @@ internal static class FeedHubServiceCollectionExtensions
             .ValidateOnStart();
         builder.Services.AddSingleton<ChannelReader>();
         builder.Services.AddSingleton<FeedDocumentCache>();
+        // Feeds compress themselves once per document (with their own ETags); this covers the pages.
         builder.Services.AddResponseCompression(compression =>
         {
             compression.Providers.Add<BrotliCompressionProvider>();
             compression.Providers.Add<GzipCompressionProvider>();
-            compression.MimeTypes = [.. ResponseCompressionDefaults.MimeTypes, "application/atom+xml", "application/rss+xml", "application/feed+json"];
         });
         return builder;
     }

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.IO.Compression;
 using System.Security.Cryptography;
 using System.Text.Json;
 using Microsoft.Extensions.Options;
@@ -43,5 +44,31 @@ internal sealed class FeedDocumentCache(ChannelReader reader, IOptions<FeedHubOp
         Convert.ToHexStringLower(SHA256.HashData(JsonSerializer.SerializeToUtf8Bytes(new { channel.Entries, channel.Archive })));
 }
 
-/// <summary>A rendered feed and its validators.</summary>
-internal sealed record FeedDocument(byte[] Bytes, string ETag, DateTimeOffset LastModified, TimeSpan MaxAge, string Fingerprint);
+/// <summary>
+/// A rendered feed and its validators. Compressed forms are made once, on first demand, each with its
+/// own strong ETag: a strong validator names one representation, bytes and content coding (RFC 9110).
+/// </summary>
+internal sealed record FeedDocument(byte[] Bytes, string ETag, DateTimeOffset LastModified, TimeSpan MaxAge, string Fingerprint)
+{
+    private readonly Lazy<byte[]> _gzip = new(() => Compress(Bytes, s => new GZipStream(s, CompressionLevel.Optimal)));
+    private readonly Lazy<byte[]> _brotli = new(() => Compress(Bytes, s => new BrotliStream(s, CompressionLevel.Optimal)));
+
+    /// <summary>The bytes and ETag for a content coding: "br", "gzip", or null for none.</summary>
+    public (byte[] Bytes, string ETag) Encoded(string? coding) => coding switch
+    {
+        "br" => (_brotli.Value, ETag[..^1] + "-br\""),
+        "gzip" => (_gzip.Value, ETag[..^1] + "-gzip\""),
+        _ => (Bytes, ETag),
+    };
+
+    private static byte[] Compress(byte[] bytes, Func<Stream, Stream> compressor)
+    {
+        using var output = new MemoryStream();
+        using (var stream = compressor(output))
+        {
+            stream.Write(bytes);
+        }
+
+        return output.ToArray();
+    }
+}

@@ -48,28 +48,43 @@ internal static class FeedEndpoints
             return NoSuchFeed(channels.Value);
         }
 
+        var coding = ContentCoding(context.Request);
+        var (bytes, etag) = document.Encoded(coding);
         var headers = context.Response.GetTypedHeaders();
-        headers.ETag = new EntityTagHeaderValue(document.ETag);
+        headers.ETag = new EntityTagHeaderValue(etag);
         headers.LastModified = document.LastModified;
 
         // Archive pages never change once they exist (RFC 5005 §4), so caches may keep them for long.
         headers.CacheControl = new CacheControlHeaderValue { Public = true, MaxAge = page is null ? document.MaxAge : ArchiveMaxAge };
         context.Response.Headers.Vary = HeaderNames.AcceptEncoding;
 
-        if (NotModified(context.Request, document))
+        if (NotModified(context.Request, etag, document.LastModified))
         {
             return TypedResults.StatusCode(StatusCodes.Status304NotModified);
+        }
+
+        if (coding is not null)
+        {
+            context.Response.Headers.ContentEncoding = coding;
         }
 
         var contentType = format.MediaType() + (format == PublishedFormat.Json ? string.Empty : "; charset=utf-8");
         if (HttpMethods.IsHead(context.Request.Method))
         {
             context.Response.ContentType = contentType;
-            context.Response.ContentLength = document.Bytes.Length;
+            context.Response.ContentLength = bytes.Length;
             return TypedResults.Empty;
         }
 
-        return TypedResults.Bytes(document.Bytes, contentType);
+        return TypedResults.Bytes(bytes, contentType);
+    }
+
+    /// <summary>The coding to send: brotli, else gzip, when the client accepts it (q above zero); else none.</summary>
+    private static string? ContentCoding(HttpRequest request)
+    {
+        var accepted = request.GetTypedHeaders().AcceptEncoding;
+        bool Accepts(string coding) => accepted.Any(a => a.Value.Equals(coding, StringComparison.OrdinalIgnoreCase) && (a.Quality ?? 1) > 0);
+        return Accepts("br") ? "br" : Accepts("gzip") ? "gzip" : null;
     }
 
     private static ProblemHttpResult NoSuchFeed(ChannelsOptions channels) => TypedResults.Problem(
@@ -78,16 +93,15 @@ internal static class FeedEndpoints
         detail: $"Feeds are /feeds/{{channel}}.atom, .rss or .json, and their archives /feeds/{{channel}}/archive/{{page}}.atom; channels: {string.Join(", ", channels.Channels.Select(c => c.Id))}.");
 
     /// <summary>If-None-Match decides when present; otherwise If-Modified-Since (to the second, as HTTP dates go).</summary>
-    private static bool NotModified(HttpRequest request, FeedDocument document)
+    private static bool NotModified(HttpRequest request, string etag, DateTimeOffset lastModified)
     {
         var headers = request.GetTypedHeaders();
         if (headers.IfNoneMatch is { Count: > 0 } tags)
         {
             // If-None-Match compares weakly (RFC 9110 §13.1.2): a W/ prefix from a cache still matches.
-            return tags.Any(t => t.Equals(EntityTagHeaderValue.Any) || t.Tag.Equals(document.ETag, StringComparison.Ordinal));
+            return tags.Any(t => t.Equals(EntityTagHeaderValue.Any) || t.Tag.Equals(etag, StringComparison.Ordinal));
         }
 
-        return headers.IfModifiedSince is { } since
-            && document.LastModified.ToUnixTimeSeconds() <= since.ToUnixTimeSeconds();
+        return headers.IfModifiedSince is { } since && lastModified.ToUnixTimeSeconds() <= since.ToUnixTimeSeconds();
     }
 }

@@ -232,12 +232,26 @@ public sealed class FeedEndpointsTests : IAsyncLifetime
     [Theory]
     [InlineData("gzip")]
     [InlineData("br")]
-    public async Task Feeds_AreCompressed_WhenAsked(string encoding)
+    public async Task Feeds_AreCompressed_WhenAsked_EachCodingWithItsOwnETag(string encoding)
     {
+        var plain = await GetAsync("/feeds/news.atom");
         var response = await GetAsync("/feeds/news.atom", h => h.AcceptEncoding.Add(new StringWithQualityHeaderValue(encoding)));
+        var again = await GetAsync("/feeds/news.atom", h =>
+        {
+            h.AcceptEncoding.Add(new StringWithQualityHeaderValue(encoding));
+            h.IfNoneMatch.Add(response.Headers.ETag!);
+        });
 
         Assert.Equal(encoding, Assert.Single(response.Content.Headers.ContentEncoding));
         Assert.Contains("Accept-Encoding", response.Headers.Vary);
+        Assert.NotEqual(plain.Headers.ETag, response.Headers.ETag);
+        Assert.False(response.Headers.ETag!.IsWeak);
+        Assert.Equal(HttpStatusCode.NotModified, again.StatusCode);
+
+        using var compressed = await response.Content.ReadAsStreamAsync(Token);
+        using Stream decompressed = encoding == "br" ? new System.IO.Compression.BrotliStream(compressed, System.IO.Compression.CompressionMode.Decompress) : new System.IO.Compression.GZipStream(compressed, System.IO.Compression.CompressionMode.Decompress);
+        using var text = new StreamReader(decompressed);
+        Assert.Equal(await plain.Content.ReadAsStringAsync(Token), await text.ReadToEndAsync(Token));
     }
 
     [Fact]
