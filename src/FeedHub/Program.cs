@@ -1,6 +1,21 @@
 using FeedHub.Hosting;
 
-FeedHubApplication.Build(args).Run();
+try
+{
+    FeedHubApplication.Build(args).Run();
+    return 0;
+}
+catch (Exception e) when (StartupProblem.Describe(e) is { Count: > 0 } problems)
+{
+    // A configuration mistake is the operator's to fix: say which key and why, without a stack trace.
+    Console.Error.WriteLine("FeedHub cannot start:");
+    foreach (var problem in problems)
+    {
+        Console.Error.WriteLine($"  {problem}");
+    }
+
+    return 1;
+}
 
 /// <summary>The entry point, visible to the functional tests' WebApplicationFactory.</summary>
 public partial class Program;

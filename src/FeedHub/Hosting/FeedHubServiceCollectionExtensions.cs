@@ -70,7 +70,7 @@ internal static class FeedHubServiceCollectionExtensions
         builder.Services.AddOptions<PollingOptions>()
             .BindConfiguration(PollingOptions.Section)
             .ValidateDataAnnotations()
-            .Validate(o => PollSchedule.TryParse(o.DefaultSchedule, out _, out _), "FeedHub:Polling:DefaultSchedule is neither an interval nor a cron expression.")
+            .Validate(o => PollSchedule.TryParse(o.DefaultSchedule, out _, out _), "FeedHub:Polling:DefaultSchedule is neither an interval (30m, 1h30m) nor a cron expression (0 0/15 * * * ?).")
             .ValidateOnStart();
 
         builder.Services.AddSingleton<HostLimiter>();

@@ -46,7 +46,7 @@ internal sealed partial class StartupService(
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
-    /// <exception cref="InvalidOperationException">The OPML file exists but is not OPML: start-up stops rather than retire its sources.</exception>
+    /// <exception cref="StartupProblemException">The OPML file exists but is not OPML: start-up stops rather than retire its sources.</exception>
     private OpmlSubscriptions? ReadOpml(out bool missing)
     {
         missing = false;
@@ -70,7 +70,7 @@ internal sealed partial class StartupService(
         }
         catch (FormatException e)
         {
-            throw new InvalidOperationException($"FeedHub:SourcesOpml: {path} cannot be read: {e.Message}", e);
+            throw new StartupProblemException($"FeedHub:SourcesOpml: {path} cannot be read: {e.Message}", e);
         }
     }
 
