@@ -33,7 +33,7 @@ internal static class SitePages
                 body.Append(CultureInfo.InvariantCulture, $" — {E(description)}");
             }
 
-            body.Append(':');
+            body.Append("<br>Subscribe:");
             foreach (var format in Enum.GetValues<PublishedFormat>())
             {
                 body.Append(CultureInfo.InvariantCulture, $" <a href=\"/feeds/{channel.Id}.{format.Extension()}\">{FormatName(format)}</a>");
