@@ -32,6 +32,12 @@ public sealed record ChannelEntry
     /// <summary>The upstream stories an own article draws on (<c>link rel="via"</c>).</summary>
     public IReadOnlyList<ArticleSource> Via { get; init; } = [];
 
+    /// <summary>
+    /// Where FeedHub stores an upstream story an article draws on, or the articles that draw on a
+    /// stored item: the entry ids on the other side, by the upstream story's URL.
+    /// </summary>
+    public IReadOnlyDictionary<string, IReadOnlyList<string>> Related { get; init; } = new Dictionary<string, IReadOnlyList<string>>();
+
     /// <summary>Where a republished item came from (<c>atom:source</c>, RSS <c>source</c>).</summary>
     public EntrySource? Source { get; init; }
 

@@ -57,6 +57,7 @@ internal sealed class ChannelReader(ArticleLibrary articles, SourceStore sources
         var entries = arrivals
             .Select(a => a.Article is { } article ? FromArticle(article) : FromItem(stored[a.ItemId!.Value], chosen[stored[a.ItemId.Value].SourceId]))
             .ToList();
+        entries = await LinkArticlesAndItemsAsync(entries, cancellationToken);
 
         // An empty channel has no time of its own; the epoch keeps its document (and ETag) stable.
         var updated = entries.Count == 0 ? DateTimeOffset.UnixEpoch : entries.Max(e => e.Updated);
@@ -75,6 +76,30 @@ internal sealed class ChannelReader(ArticleLibrary articles, SourceStore sources
             .DefaultIfEmpty(TimeSpan.FromMinutes(5))
             .Min();
         return TimeSpan.FromSeconds(Math.Clamp(shortest.TotalSeconds, 60, 3600));
+    }
+
+    /// <summary>
+    /// Links an article to the stored items of the stories it cites (matched by URL), and a stored item
+    /// to the articles that cite it, so readers of either can find the other.
+    /// </summary>
+    private async Task<List<ChannelEntry>> LinkArticlesAndItemsAsync(List<ChannelEntry> entries, CancellationToken cancellationToken)
+    {
+        var cited = entries.SelectMany(e => e.Via).Select(v => v.Url).Distinct(StringComparer.Ordinal).ToList();
+        var itemsByLink = (await items.FindByLinksAsync(cited, cancellationToken))
+            .GroupBy(i => i.Item.Link!, StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g => (IReadOnlyList<string>)g.Select(i => TagUri($"/items/{i.Id}")).ToList(), StringComparer.Ordinal);
+        var articlesByLink = articles.Current.Articles
+            .SelectMany(a => a.Sources.Select(s => (s.Url, Id: TagUri($"/articles/{a.Slug}"))))
+            .GroupBy(x => x.Url, StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g => (IReadOnlyList<string>)g.Select(x => x.Id).ToList(), StringComparer.Ordinal);
+
+        return entries.Select(e =>
+        {
+            var related = e.Source is null
+                ? e.Via.Where(v => itemsByLink.ContainsKey(v.Url)).ToDictionary(v => v.Url, v => itemsByLink[v.Url], StringComparer.Ordinal)
+                : articlesByLink.TryGetValue(e.Link, out var citing) ? new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal) { [e.Link] = citing } : [];
+            return related.Count == 0 ? e : e with { Related = related };
+        }).ToList();
     }
 
     /// <summary>Every entry of the channel, oldest arrival first.</summary>

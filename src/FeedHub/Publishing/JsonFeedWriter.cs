@@ -144,8 +144,30 @@ internal static class JsonFeedWriter
                 json.WriteString("url", via.Url);
                 json.WriteString("publisher", via.Publisher);
                 Optional(json, "feed_url", via.Feed);
+                if (entry.Related.TryGetValue(via.Url, out var stored))
+                {
+                    // The same story as FeedHub stores and republishes it.
+                    json.WriteStartArray("feedhub_items");
+                    foreach (var id in stored)
+                    {
+                        json.WriteStringValue(id);
+                    }
+
+                    json.WriteEndArray();
+                }
 
                 json.WriteEndObject();
+            }
+
+            json.WriteEndArray();
+        }
+
+        if (entry.Source is not null && entry.Related.TryGetValue(entry.Link, out var citing))
+        {
+            json.WriteStartArray("cited_by");
+            foreach (var id in citing)
+            {
+                json.WriteStringValue(id);
             }
 
             json.WriteEndArray();

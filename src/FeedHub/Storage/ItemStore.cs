@@ -64,6 +64,27 @@ internal sealed class ItemStore(Database database)
         return rows.ToList();
     }
 
+    /// <summary>The stored items whose link is one of these URLs.</summary>
+    public async Task<IReadOnlyList<StoredItem>> FindByLinksAsync(IReadOnlyCollection<string> links, CancellationToken cancellationToken)
+    {
+        if (links.Count == 0)
+        {
+            return [];
+        }
+
+        await using var connection = await database.OpenAsync(cancellationToken);
+        var rows = await connection.QueryAsync<ItemRow>(new CommandDefinition(
+            """
+            SELECT id, source_id, guid, title, link, summary, content_html, authors, categories, enclosures,
+                   published, updated, first_seen_at
+            FROM items
+            WHERE link IN @links
+            """,
+            new { links },
+            cancellationToken: cancellationToken));
+        return rows.Select(r => r.ToStoredItem()).ToList();
+    }
+
     public async Task<IReadOnlyList<StoredItem>> GetManyAsync(IReadOnlyCollection<long> ids, CancellationToken cancellationToken)
     {
         if (ids.Count == 0)

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json;
+using System.Xml.Linq;
 using FeedHub.Articles;
 using FeedHub.IntegrationTests.Infrastructure;
 using FeedHub.Polling;
@@ -31,6 +32,9 @@ public sealed class FeedEndpointsTests : IAsyncLifetime
             url: https://upstream.example/story
             publisher: Upstream News
             feed: https://upstream.example/feed
+          - title: Full story
+            url: https://upstream.example/1
+            publisher: Upstream News
         ---
         Body with **bold**, a [link](https://example.org/x) and one [to our own page](/about).
         """;
@@ -47,6 +51,8 @@ public sealed class FeedEndpointsTests : IAsyncLifetime
           </entry>
         </feed>
         """;
+
+    private static readonly string[] SourceElements = ["id", "title", "updated"];
 
     private TestUpstream _upstream = null!;
     private TestDirectory _root = null!;
@@ -190,6 +196,15 @@ public sealed class FeedEndpointsTests : IAsyncLifetime
         Assert.Equal("Test Model", attribution.GetProperty("ai").GetProperty("model").GetString());
         var planet = JsonDocument.Parse(await (await GetAsync("/feeds/planet.json")).Content.ReadAsStringAsync(Token)).RootElement;
         Assert.All(planet.GetProperty("items").EnumerateArray(), i => Assert.Equal("Upstream News", i.GetProperty("_feedhub").GetProperty("source").GetProperty("title").GetString()));
+
+        // The article's second source is a story FeedHub stores (from both upstreams): each side names the other.
+        var itemIds = planet.GetProperty("items").EnumerateArray().Select(i => i.GetProperty("id").GetString()).Order().ToList();
+        var linked = attribution.GetProperty("via")[1].GetProperty("feedhub_items").EnumerateArray().Select(i => i.GetString()).Order().ToList();
+        Assert.Equal(itemIds, linked);
+        Assert.Null(attribution.GetProperty("via")[0].TryGetProperty("feedhub_items", out _) ? "linked" : null);
+        Assert.All(planet.GetProperty("items").EnumerateArray(), i => Assert.Equal(
+            "tag:hub.example.org,2026:/articles/chips-article",
+            i.GetProperty("_feedhub").GetProperty("cited_by")[0].GetString()));
     }
 
     [Fact]
@@ -215,6 +230,41 @@ public sealed class FeedEndpointsTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.OK, changed.StatusCode);
         Assert.NotEqual(etag, changed.Headers.ETag);
         Assert.Contains("Corrected story", await changed.Content.ReadAsStringAsync(Token), StringComparison.Ordinal);
+    }
+
+    /// <summary>
+    /// The W3C Feed Validation Service cannot be reached from here; these are the rules of its that
+    /// apply to what FeedHub writes (MissingSelf, DuplicateIds, MissingSourceElement, ContainsRelRef,
+    /// MissingAuthor, invalid dates), checked on every Atom document.
+    /// </summary>
+    [Theory]
+    [InlineData("news")]
+    [InlineData("planet")]
+    public async Task AtomDocuments_FollowTheValidatorsRules(string channel)
+    {
+        XNamespace atom = "http://www.w3.org/2005/Atom";
+        var feed = XDocument.Parse(await (await GetAsync($"/feeds/{channel}.atom")).Content.ReadAsStringAsync(Token)).Root!;
+        var entries = feed.Elements(atom + "entry").ToList();
+
+        Assert.Equal($"https://hub.example.org/feeds/{channel}.atom", feed.Elements(atom + "link").Single(l => (string?)l.Attribute("rel") == "self").Attribute("href")!.Value);
+        Assert.NotEmpty(entries);
+        Assert.Equal(entries.Count, entries.Select(e => e.Element(atom + "id")!.Value).Distinct().Count());
+        Assert.NotNull(feed.Element(atom + "author"));
+        Assert.All(feed.Descendants(atom + "updated").Concat(feed.Descendants(atom + "published")), d => Assert.Matches(@"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$", d.Value));
+        foreach (var entry in entries)
+        {
+            Assert.NotNull(entry.Element(atom + "author"));
+            Assert.NotNull(entry.Element(atom + "updated"));
+            if (entry.Element(atom + "source") is { } source)
+            {
+                Assert.All(SourceElements, name => Assert.False(string.IsNullOrWhiteSpace(source.Element(atom + name)?.Value), $"atom:source lacks {name}"));
+            }
+
+            foreach (var html in entry.Elements().Where(e => e.Name == atom + "content" || e.Name == atom + "summary").Select(e => e.Value))
+            {
+                Assert.DoesNotMatch(@"(href|src)=""(?!https?://|mailto:)", html);
+            }
+        }
     }
 
     [Fact]
