@@ -160,6 +160,7 @@ public sealed class FeedEndpointsTests : IAsyncLifetime
             Assert.Equal("https://upstream.example/1", e.GetProperty("link").GetString());
             Assert.Equal("Jo Reporter", e.GetProperty("authors")[0].GetProperty("name").GetString());
             Assert.Equal("Upstream News", e.GetProperty("source").GetProperty("title").GetString());
+            Assert.Equal("[2026,11,25,10,0,0]", e.GetProperty("published").GetRawText().Replace(" ", string.Empty, StringComparison.Ordinal));
         });
 
         // Full licence: the whole story; Excerpt: only its opening words.
