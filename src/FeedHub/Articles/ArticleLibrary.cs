@@ -23,7 +23,7 @@ public sealed partial class ArticleLibrary : IDisposable
     {
         _folder = Path.GetFullPath(options.Value.ArticlesPath, environment.ContentRootPath);
         _logger = logger;
-        _settle = time.CreateTimer(_ => Reload(), null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+        _settle = time.CreateTimer(_ => ReloadInBackground(), null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
     }
 
     /// <summary>Editors save a file in several writes; the folder is read again once they settle.</summary>
@@ -88,6 +88,19 @@ public sealed partial class ArticleLibrary : IDisposable
         }
     }
 
+    /// <summary>A reload on the timer's thread: a fault is logged, the articles already read stay published.</summary>
+    private void ReloadInBackground()
+    {
+        try
+        {
+            Reload();
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            LogReloadFailed(e);
+        }
+    }
+
     private void Watch()
     {
         // A change token fires once; each firing (re)starts the settle timer and watches again.
@@ -103,6 +116,9 @@ public sealed partial class ArticleLibrary : IDisposable
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Article {File}:{Line} is not published: {Problem}")]
     private partial void LogBrokenArticle(string file, int line, string problem);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "The articles folder could not be read again; the articles read before stay published")]
+    private partial void LogReloadFailed(Exception exception);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Read {Articles} articles ({Errors} broken) from {Folder}")]
     private partial void LogLoaded(int articles, int errors, string folder);

@@ -1,3 +1,4 @@
+using System.Net.Mail;
 using System.Text.RegularExpressions;
 using FeedHub.Model;
 using FeedHub.Sources;
@@ -48,7 +49,20 @@ public static partial class ArticleReader
         var slug = fields.Slug ?? SourceRules.Slug(DatePrefix().Replace(System.IO.Path.GetFileNameWithoutExtension(path), string.Empty));
         Require(path, !string.IsNullOrWhiteSpace(fields.Title), "title is required.");
         Require(path, SourceRules.IsValidId(slug), $"slug '{slug}' must be lowercase letters, digits and dashes.");
-        Require(path, fields.Published is not null, "published is required (an ISO 8601 time, e.g. 2026-11-27T09:00:00Z).");
+        var published = Time(fields.Published);
+        if (published is null)
+        {
+            throw new ArticleException(path, LineOf(text, "published:"), fields.Published is null
+                ? "published is required: an ISO 8601 time, e.g. 2026-11-27T09:00:00Z."
+                : $"published '{fields.Published}' is not an ISO 8601 time, e.g. 2026-11-27T09:00:00Z.");
+        }
+
+        foreach (var author in fields.Authors ?? [])
+        {
+            Require(path, !string.IsNullOrWhiteSpace(author.Name), "every author needs a name.");
+            Require(path, author.Uri is null || SourceRules.ParseFeedUrl(author.Uri, out _) is not null, $"author '{author.Name}': uri must be an http or https URL.");
+            Require(path, author.Email is null || MailAddress.TryCreate(author.Email, out _), $"author '{author.Name}': '{author.Email}' is not an e-mail address.");
+        }
 
         var sources = new List<ArticleSource>();
         foreach (var source in fields.Sources ?? [])
@@ -58,15 +72,14 @@ public static partial class ArticleReader
             sources.Add(new ArticleSource(source.Title!.Trim(), source.Url!.Trim(), source.Publisher!.Trim(), source.Feed?.Trim()));
         }
 
-        var published = fields.Published!.Value.ToUniversalTime();
         return new Article
         {
             Slug = slug,
             Title = fields.Title!.Trim(),
             Summary = string.IsNullOrWhiteSpace(fields.Summary) ? null : fields.Summary.Trim(),
-            Published = published,
-            Updated = fields.Updated?.ToUniversalTime() is { } updated && updated > published ? updated : published,
-            Authors = (fields.Authors ?? []).Where(a => !string.IsNullOrWhiteSpace(a.Name)).Select(a => new ItemAuthor(a.Name!.Trim(), a.Email, a.Uri)).ToList(),
+            Published = published!.Value,
+            Updated = Time(fields.Updated) is { } updated && updated > published ? updated : published.Value,
+            Authors = (fields.Authors ?? []).Select(a => new ItemAuthor(a.Name!.Trim(), a.Email?.Trim(), a.Uri?.Trim())).ToList(),
             Tags = (fields.Tags ?? []).Select(t => t.Trim()).Where(t => t.Length > 0).Distinct(StringComparer.OrdinalIgnoreCase).ToList(),
             Rights = fields.Rights,
             Ai = fields.Ai is { } ai ? new AiDisclosure(ai.Generated, ai.Model, ai.Statement) : null,
@@ -93,6 +106,19 @@ public static partial class ArticleReader
             : inner?.Message ?? e.Message;
     }
 
+    /// <summary>An ISO 8601 time; one without an offset is UTC, never the server's local time.</summary>
+    private static DateTimeOffset? Time(string? text) =>
+        DateTimeOffset.TryParse(text, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal, out var time)
+            ? time.ToUniversalTime()
+            : null;
+
+    /// <summary>The line a front matter key is on, or 1 when it is missing.</summary>
+    private static int LineOf(string text, string key)
+    {
+        var at = text.IndexOf("\n" + key, StringComparison.Ordinal);
+        return at < 0 ? 1 : text.AsSpan(0, at + 1).Count('\n') + 1;
+    }
+
     private static void Require(string path, bool condition, string message)
     {
         if (!condition)
@@ -115,8 +141,8 @@ public static partial class ArticleReader
         public string? Title { get; set; }
         public string? Slug { get; set; }
         public string? Summary { get; set; }
-        public DateTimeOffset? Published { get; set; }
-        public DateTimeOffset? Updated { get; set; }
+        public string? Published { get; set; }
+        public string? Updated { get; set; }
         public List<AuthorFields>? Authors { get; set; }
         public List<string>? Tags { get; set; }
         public string? Rights { get; set; }

@@ -29,6 +29,9 @@ public sealed record Source
     /// <summary>The feed's home page, learnt from its last successful parse.</summary>
     public string? SiteUrl { get; init; }
 
+    /// <summary>The feed's own id (Atom's), learnt from its last successful parse.</summary>
+    public string? FeedId { get; init; }
+
     public PollState State { get; init; } = PollState.Never;
 
     public string DisplayTitle => Title ?? FeedTitle ?? Id;

@@ -83,7 +83,7 @@ internal sealed partial class SourcePoller(
             Notes = feed is null ? null : Notes(feed),
         };
         var record = await polls.RecordAsync(
-            new PollRecord(fetch, state, feed is null ? null : new ParsedFeedInfo(feed.Title, feed.SiteUrl), feed?.Items ?? []),
+            new PollRecord(fetch, state, feed is null ? null : new ParsedFeedInfo(feed.Title, feed.SiteUrl, feed.Id), feed?.Items ?? []),
             cancellationToken);
 
         if (failed)

@@ -1,15 +1,17 @@
 using System.Net;
 using System.Text;
 using FeedHub.Articles;
+using FeedHub.Parsing;
 
 namespace FeedHub.Publishing;
 
 /// <summary>An article's body with its visible attribution: the stories it draws on, and the AI disclosure.</summary>
 internal static class ArticleHtml
 {
-    public static string WithAttribution(Article article)
+    /// <param name="cleaner">Sanitizes the body (Markdown links can name any scheme) and makes its URLs absolute against <paramref name="articleUrl"/>; the attribution is built here from escaped, validated values.</param>
+    public static string WithAttribution(Article article, HtmlCleaner cleaner, Uri articleUrl)
     {
-        var html = new StringBuilder(article.BodyHtml);
+        var html = new StringBuilder(cleaner.Clean(article.BodyHtml, articleUrl));
         foreach (var publisher in article.Sources.GroupBy(s => s.Publisher))
         {
             html.Append("\n<p class=\"feedhub-source\">Source: ")

@@ -32,7 +32,9 @@ internal sealed class ChannelReader(ArticleLibrary articles, SourceStore sources
                     || s.Tags.Any(t => channel.Tags.Contains(t, StringComparer.OrdinalIgnoreCase)))
                 .ToDictionary(s => s.Id)
             : [];
-        var history = await HistoryAsync(channel, chosen, cancellationToken);
+        // One reading of the articles folder for the whole document, however often it reloads meanwhile.
+        var snapshot = articles.Current;
+        var history = await HistoryAsync(channel, snapshot, chosen, cancellationToken);
 
         var pageSize = channel.Limit;
         var fullPages = Math.Max(0, (history.Count - channel.Limit) / pageSize);
@@ -54,10 +56,16 @@ internal sealed class ChannelReader(ArticleLibrary articles, SourceStore sources
         var arrivals = window.Reverse().ToList();
         var stored = (await items.GetManyAsync(arrivals.Where(a => a.ItemId is not null).Select(a => a.ItemId!.Value).ToList(), cancellationToken))
             .ToDictionary(i => i.Id);
+        // An item deleted between the two queries is simply not in this document.
         var entries = arrivals
-            .Select(a => a.Article is { } article ? FromArticle(article) : FromItem(stored[a.ItemId!.Value], chosen[stored[a.ItemId.Value].SourceId]))
+            .Select(a => a.Article is { } article ? FromArticle(article)
+                : stored.TryGetValue(a.ItemId!.Value, out var item) && chosen.TryGetValue(item.SourceId, out var source) ? FromItem(item, source)
+                : null)
+            .OfType<ChannelEntry>()
+            .OrderByDescending(e => e.Published)
+            .ThenBy(e => e.Id, StringComparer.Ordinal)
             .ToList();
-        entries = await LinkArticlesAndItemsAsync(entries, cancellationToken);
+        entries = await LinkArticlesAndItemsAsync(entries, snapshot, cancellationToken);
 
         // An empty channel has no time of its own; the epoch keeps its document (and ETag) stable.
         var updated = entries.Count == 0 ? DateTimeOffset.UnixEpoch : entries.Max(e => e.Updated);
@@ -82,13 +90,13 @@ internal sealed class ChannelReader(ArticleLibrary articles, SourceStore sources
     /// Links an article to the stored items of the stories it cites (matched by URL), and a stored item
     /// to the articles that cite it, so readers of either can find the other.
     /// </summary>
-    private async Task<List<ChannelEntry>> LinkArticlesAndItemsAsync(List<ChannelEntry> entries, CancellationToken cancellationToken)
+    private async Task<List<ChannelEntry>> LinkArticlesAndItemsAsync(List<ChannelEntry> entries, ArticleSet snapshot, CancellationToken cancellationToken)
     {
         var cited = entries.SelectMany(e => e.Via).Select(v => v.Url).Distinct(StringComparer.Ordinal).ToList();
         var itemsByLink = (await items.FindByLinksAsync(cited, cancellationToken))
             .GroupBy(i => i.Item.Link!, StringComparer.Ordinal)
             .ToDictionary(g => g.Key, g => (IReadOnlyList<string>)g.Select(i => TagUri($"/items/{i.Id}")).ToList(), StringComparer.Ordinal);
-        var articlesByLink = articles.Current.Articles
+        var articlesByLink = snapshot.Articles
             .SelectMany(a => a.Sources.Select(s => (s.Url, Id: TagUri($"/articles/{a.Slug}"))))
             .GroupBy(x => x.Url, StringComparer.Ordinal)
             .ToDictionary(g => g.Key, g => (IReadOnlyList<string>)g.Select(x => x.Id).ToList(), StringComparer.Ordinal);
@@ -103,12 +111,12 @@ internal sealed class ChannelReader(ArticleLibrary articles, SourceStore sources
     }
 
     /// <summary>Every entry of the channel, oldest arrival first.</summary>
-    private async Task<List<Arrival>> HistoryAsync(ChannelOptions channel, Dictionary<string, Source> chosen, CancellationToken cancellationToken)
+    private async Task<List<Arrival>> HistoryAsync(ChannelOptions channel, ArticleSet snapshot, Dictionary<string, Source> chosen, CancellationToken cancellationToken)
     {
         var history = new List<Arrival>();
         if (channel.Articles)
         {
-            history.AddRange(articles.Current.Articles.Select(a => new Arrival(a.Published, "a:" + a.Slug, a, null)));
+            history.AddRange(snapshot.Articles.Select(a => new Arrival(a.Published, "a:" + a.Slug, a, null)));
         }
 
         if (chosen.Count > 0)
@@ -146,7 +154,7 @@ internal sealed class ChannelReader(ArticleLibrary articles, SourceStore sources
         Authors = article.Authors,
         Categories = article.Tags,
         SummaryHtml = article.Summary is null ? null : WebUtility.HtmlEncode(article.Summary),
-        ContentHtml = cleaner.Clean(ArticleHtml.WithAttribution(article), new Uri(PublicUrl($"articles/{article.Slug}"))),
+        ContentHtml = ArticleHtml.WithAttribution(article, cleaner, new Uri(PublicUrl($"articles/{article.Slug}"))),
         Via = article.Sources,
         Rights = article.Rights,
         Ai = article.Ai,
@@ -179,7 +187,7 @@ internal sealed class ChannelReader(ArticleLibrary articles, SourceStore sources
             Enclosures = source.License == LicensePolicy.LinkOnly ? [] : item.Enclosures,
             // The source's updated is the item's own time, not the source's last poll: republished
             // entries, and the archive pages holding them, must not change every time a source is polled.
-            Source = new EntrySource(source.Url, source.DisplayTitle, source.SiteUrl, source.Url, item.Updated ?? published, source.License),
+            Source = new EntrySource(source.FeedId ?? source.Url, source.DisplayTitle, source.SiteUrl, source.Url, item.Updated ?? published, source.License),
         };
     }
 

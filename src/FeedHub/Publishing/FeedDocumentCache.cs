@@ -11,8 +11,11 @@ namespace FeedHub.Publishing;
 /// change: a request reads the entries (a small indexed query) and reuses the bytes, ETag and
 /// Last-Modified it already has for the same entries.
 /// </summary>
-internal sealed class FeedDocumentCache(ChannelReader reader, IOptions<FeedHubOptions> hub)
+internal sealed class FeedDocumentCache(ChannelReader reader, TimeProvider time, IOptions<FeedHubOptions> hub)
 {
+    /// <summary>Documents kept at once; a crawler walking every archive page must not grow memory without end.</summary>
+    private const int MaxDocuments = 512;
+
     private readonly ConcurrentDictionary<(string Channel, PublishedFormat Format, int? Page), FeedDocument> _documents = new();
 
     /// <param name="archivePage">An RFC 5005 archive page, or null for the subscription document.</param>
@@ -34,14 +37,23 @@ internal sealed class FeedDocumentCache(ChannelReader reader, IOptions<FeedHubOp
         var bytes = format == PublishedFormat.Json
             ? JsonFeedWriter.Write(published, hub.Value.PublicBaseUrl)
             : SyndicationWriter.Write(published, format, hub.Value.PublicBaseUrl);
-        var document = new FeedDocument(bytes, $"\"{Convert.ToHexStringLower(SHA256.HashData(bytes))[..32]}\"", published.Updated, published.FreshFor, fingerprint);
+        // Last-Modified is when this content was first served, never earlier than the one before:
+        // an entry that arrives with an old date still changes the document, and If-Modified-Since must see it.
+        var now = DateTimeOffset.FromUnixTimeSeconds(time.GetUtcNow().ToUnixTimeSeconds());
+        var lastModified = cached is not null && cached.LastModified >= now ? cached.LastModified.AddSeconds(1) : now;
+        var document = new FeedDocument(bytes, $"\"{Convert.ToHexStringLower(SHA256.HashData(bytes))[..32]}\"", lastModified, published.FreshFor, fingerprint);
+        if (_documents.Count >= MaxDocuments)
+        {
+            _documents.Clear();
+        }
+
         _documents[(channel.Id, format, archivePage)] = document;
         return document;
     }
 
     /// <summary>What identifies a channel's content: all of every entry, as JSON, hashed.</summary>
     private static string Fingerprint(PublishedChannel channel) =>
-        Convert.ToHexStringLower(SHA256.HashData(JsonSerializer.SerializeToUtf8Bytes(new { channel.Entries, channel.Archive })));
+        Convert.ToHexStringLower(SHA256.HashData(JsonSerializer.SerializeToUtf8Bytes(new { channel.Entries, channel.Archive, channel.FreshFor })));
 }
 
 /// <summary>

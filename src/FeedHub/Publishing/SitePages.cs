@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net;
 using System.Text;
 using FeedHub.Articles;
+using FeedHub.Parsing;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 
@@ -59,7 +60,7 @@ internal static class SitePages
         return Finish(html, body);
     }
 
-    private static ContentHttpResult ArticlePage(string slug, ArticleLibrary articles, IOptions<ChannelsOptions> channels, IOptions<FeedHubOptions> hub)
+    private static ContentHttpResult ArticlePage(string slug, ArticleLibrary articles, HtmlCleaner cleaner, IOptions<ChannelsOptions> channels, IOptions<FeedHubOptions> hub)
     {
         var article = articles.Current.Articles.FirstOrDefault(a => a.Slug == slug);
         if (article is null)
@@ -76,7 +77,9 @@ internal static class SitePages
             body.Append(CultureInfo.InvariantCulture, $" · updated {Time(article.Updated)}");
         }
 
-        body.Append("</p>\n").Append(ArticleHtml.WithAttribution(article)).Append('\n');
+        // The same cleaned HTML the feeds carry: Markdown links can name any scheme, javascript: included.
+        var articleUrl = new Uri(hub.Value.PublicBaseUrl, $"articles/{article.Slug}");
+        body.Append("</p>\n").Append(ArticleHtml.WithAttribution(article, cleaner, articleUrl)).Append('\n');
         if (article.Tags.Count > 0)
         {
             body.Append(CultureInfo.InvariantCulture, $"<p class=\"tags\">Tags: {string.Join(", ", article.Tags.Select(E))}</p>\n");

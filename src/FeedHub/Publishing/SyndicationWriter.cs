@@ -146,7 +146,8 @@ internal static class SyndicationWriter
             item.Links.Add(new SyndicationLink(new Uri(via.Url), "via", $"{via.Title} ({via.Publisher})", "text/html", 0));
         }
 
-        foreach (var enclosure in entry.Enclosures)
+        // RSS requires an enclosure's length; one FeedHub does not know is left to Atom and JSON Feed.
+        foreach (var enclosure in entry.Enclosures.Where(e => format == PublishedFormat.Atom || e.Length > 0))
         {
             item.Links.Add(SyndicationLink.CreateMediaEnclosureLink(new Uri(enclosure.Url), enclosure.Type ?? "application/octet-stream", enclosure.Length ?? 0));
         }
@@ -184,15 +185,16 @@ internal static class SyndicationWriter
         {
             foreach (var author in entry.Authors)
             {
-                item.Authors.Add(new SyndicationPerson(author.Email, author.Name ?? author.Email, author.Uri));
+                // Atom requires a name; an upstream author known only by e-mail or URL is named by it.
+                item.Authors.Add(new SyndicationPerson(author.Email, author.Name ?? author.Email ?? author.Uri ?? entry.Source?.Title, author.Uri));
             }
         }
         else
         {
             // RSS's own <author> must be an e-mail address; names travel as dc:creator.
-            foreach (var author in entry.Authors.Where(a => a.Name is not null))
+            foreach (var name in entry.Authors.Select(a => a.Name ?? a.Email ?? a.Uri).OfType<string>())
             {
-                item.ElementExtensions.Add(Extension("dc", Dc + "creator", author.Name));
+                item.ElementExtensions.Add(Extension("dc", Dc + "creator", name));
             }
         }
 

@@ -9,7 +9,7 @@ internal sealed class SourceStore(Database database, TimeProvider time)
 {
     private const string SelectSources =
         """
-        SELECT id, title, url, schedule, tags, license, origin, status, status_reason, feed_title, site_url,
+        SELECT id, title, url, schedule, tags, license, origin, status, status_reason, feed_title, site_url, feed_id,
                etag, last_modified, last_attempt_at, last_success_at, last_http_status, last_error,
                error_streak, next_attempt_at
         FROM sources
@@ -88,6 +88,7 @@ internal sealed class SourceStore(Database database, TimeProvider time)
                     error_streak = CASE WHEN url = @Url THEN error_streak ELSE 0 END,
                     feed_title = CASE WHEN url = @Url THEN feed_title END,
                     site_url = CASE WHEN url = @Url THEN site_url END,
+                    feed_id = CASE WHEN url = @Url THEN feed_id END,
                     title = @Title, url = @Url, schedule = @Schedule, tags = @Tags, license = @License, origin = @Origin,
                     updated_at = @now
                 WHERE id = @Id
@@ -133,7 +134,8 @@ internal sealed class SourceStore(Database database, TimeProvider time)
             SET etag = @ETag, last_modified = @LastModified, last_attempt_at = @LastAttemptAt,
                 last_success_at = @LastSuccessAt, last_http_status = @LastHttpStatus, last_error = @LastError,
                 error_streak = @ErrorStreak, next_attempt_at = @NextAttemptAt,
-                feed_title = COALESCE(@FeedTitle, feed_title), site_url = COALESCE(@SiteUrl, site_url)
+                feed_title = COALESCE(@FeedTitle, feed_title), site_url = COALESCE(@SiteUrl, site_url),
+                feed_id = COALESCE(@FeedId, feed_id)
             WHERE id = @id
             """,
             new
@@ -149,6 +151,7 @@ internal sealed class SourceStore(Database database, TimeProvider time)
                 state.NextAttemptAt,
                 feed?.FeedTitle,
                 feed?.SiteUrl,
+                feed?.FeedId,
             },
             transaction,
             cancellationToken: cancellationToken));
@@ -168,6 +171,7 @@ internal sealed class SourceStore(Database database, TimeProvider time)
         public string? StatusReason { get; init; }
         public string? FeedTitle { get; init; }
         public string? SiteUrl { get; init; }
+        public string? FeedId { get; init; }
         public string? Etag { get; init; }
         public string? LastModified { get; init; }
         public DateTimeOffset? LastAttemptAt { get; init; }
@@ -201,6 +205,7 @@ internal sealed class SourceStore(Database database, TimeProvider time)
             StatusReason = StatusReason,
             FeedTitle = FeedTitle,
             SiteUrl = SiteUrl,
+            FeedId = FeedId,
             State = new PollState
             {
                 ETag = Etag,
@@ -219,4 +224,4 @@ internal sealed class SourceStore(Database database, TimeProvider time)
 internal sealed record DeclaredSourcesMerge(int Added, int Updated, int Retired);
 
 /// <summary>What a successful parse tells about the feed itself.</summary>
-internal sealed record ParsedFeedInfo(string? FeedTitle, string? SiteUrl);
+internal sealed record ParsedFeedInfo(string? FeedTitle, string? SiteUrl, string? FeedId);

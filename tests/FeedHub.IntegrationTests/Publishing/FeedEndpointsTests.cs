@@ -111,7 +111,7 @@ public sealed class FeedEndpointsTests : IAsyncLifetime
             "updated": e.get("updated_parsed") and list(e.updated_parsed)[:6],
             "authors": [person(a) for a in e.get("authors", [])],
             "via": [l.get("href") for l in e.get("links", []) if l.get("rel") == "via"],
-            "source": e.get("source") and {"title": e.source.get("title"), "href": e.source.get("href") or e.source.get("link")},
+            "source": e.get("source") and {"title": e.source.get("title"), "id": e.source.get("id"), "href": e.source.get("href") or e.source.get("link")},
             "content": e.get("content") and e.content[0].value, "summary": e.get("summary"),
           } for e in d.entries]}))
         """;
@@ -141,6 +141,15 @@ public sealed class FeedEndpointsTests : IAsyncLifetime
             Assert.Equal("[2026,11,21,10,0,0]", entry.GetProperty("updated").GetRawText().Replace(" ", string.Empty, StringComparison.Ordinal));
             Assert.Equal("https://upstream.example/story", entry.GetProperty("via")[0].GetString());
         }
+    }
+
+    [Fact]
+    public async Task PlanetAtom_NamesTheUpstreamFeedByItsOwnId()
+    {
+        var response = await GetAsync("/feeds/planet.atom");
+        var parsed = await Python.RunAsync(FeedparserScript, await response.Content.ReadAsByteArrayAsync(Token), "feedparser");
+
+        Assert.All(parsed.GetProperty("entries").EnumerateArray(), e => Assert.Equal("urn:upstream", e.GetProperty("source").GetProperty("id").GetString()));
     }
 
     [Theory]
@@ -183,7 +192,8 @@ public sealed class FeedEndpointsTests : IAsyncLifetime
                 $$"""
                 import sys, json, jsonschema
                 schema = json.load(open({{JsonSerializer.Serialize(schema)}}))
-                errors = [e.message for e in jsonschema.Draft7Validator(schema).iter_errors(json.loads(sys.stdin.buffer.read()))]
+                validator = jsonschema.Draft7Validator(schema, format_checker=jsonschema.Draft7Validator.FORMAT_CHECKER)
+                errors = [e.message for e in validator.iter_errors(json.loads(sys.stdin.buffer.read()))]
                 print(json.dumps(errors))
                 """,
                 body,
@@ -231,6 +241,15 @@ public sealed class FeedEndpointsTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.OK, changed.StatusCode);
         Assert.NotEqual(etag, changed.Headers.ETag);
         Assert.Contains("Corrected story", await changed.Content.ReadAsStringAsync(Token), StringComparison.Ordinal);
+
+        // A new item dated long ago still changes the document, for If-Modified-Since as well.
+        var since = changed.Content.Headers.LastModified!.Value;
+        _upstream.ServeFeed("full.xml", UpstreamAtom.Replace("</feed>", "<entry><id>urn:upstream:old</id><title>Old news</title><link href=\"https://upstream.example/old\"/><updated>2001-01-01T00:00:00Z</updated></entry></feed>", StringComparison.Ordinal), etag: "\"v3\"", contentType: "application/atom+xml");
+        await _app.Get<SourcePoller>().PollAsync("full", CancellationToken.None);
+        var byDateAfterOldItem = await GetAsync("/feeds/planet.atom", h => h.IfModifiedSince = since);
+
+        Assert.Equal(HttpStatusCode.OK, byDateAfterOldItem.StatusCode);
+        Assert.Contains("Old news", await byDateAfterOldItem.Content.ReadAsStringAsync(Token), StringComparison.Ordinal);
     }
 
     /// <summary>
@@ -250,11 +269,12 @@ public sealed class FeedEndpointsTests : IAsyncLifetime
         Assert.Equal($"https://hub.example.org/feeds/{channel}.atom", feed.Elements(atom + "link").Single(l => (string?)l.Attribute("rel") == "self").Attribute("href")!.Value);
         Assert.NotEmpty(entries);
         Assert.Equal(entries.Count, entries.Select(e => e.Element(atom + "id")!.Value).Distinct().Count());
-        Assert.NotNull(feed.Element(atom + "author"));
+        Assert.False(string.IsNullOrWhiteSpace(feed.Element(atom + "author")?.Element(atom + "name")?.Value));
         Assert.All(feed.Descendants(atom + "updated").Concat(feed.Descendants(atom + "published")), d => Assert.Matches(@"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$", d.Value));
         foreach (var entry in entries)
         {
-            Assert.NotNull(entry.Element(atom + "author"));
+            Assert.All(entry.Elements(atom + "author"), a => Assert.False(string.IsNullOrWhiteSpace(a.Element(atom + "name")?.Value), "an author without a name"));
+            Assert.NotEmpty(entry.Elements(atom + "author"));
             Assert.NotNull(entry.Element(atom + "updated"));
             if (entry.Element(atom + "source") is { } source)
             {
@@ -312,10 +332,12 @@ public sealed class FeedEndpointsTests : IAsyncLifetime
         using var request = new HttpRequestMessage(HttpMethod.Head, new Uri("/feeds/news.rss", UriKind.Relative));
 
         var response = await client.SendAsync(request, Token);
+        var get = await GetAsync("/feeds/news.rss");
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("application/rss+xml", response.Content.Headers.ContentType?.MediaType);
-        Assert.NotNull(response.Headers.ETag);
+        Assert.Equal(get.Headers.ETag, response.Headers.ETag);
+        Assert.Equal((await get.Content.ReadAsByteArrayAsync(Token)).Length, response.Content.Headers.ContentLength);
         Assert.Empty(await response.Content.ReadAsByteArrayAsync(Token));
     }
 

@@ -21,7 +21,7 @@ public sealed class SitePagesTests : IAsyncLifetime
             ai: { generated: true, model: Test Model, statement: Generated for a test. }
             sources: [{ title: The story, url: "https://upstream.example/story", publisher: Upstream News }]
             ---
-            Body <script>alert(1)</script> text.
+            Body <script>alert(1)</script> text, [a trap](javascript:alert(1)) and ![](javascript:alert(2)).
             """);
         _app = new FeedHubApp(_root.Path, new Dictionary<string, string?>
         {
@@ -69,6 +69,7 @@ public sealed class SitePagesTests : IAsyncLifetime
         Assert.Contains("Generated for a test. Model: Test Model.", html, StringComparison.Ordinal);
         Assert.Contains("rel=\"author\">Ada Writer</a>", html, StringComparison.Ordinal);
         Assert.DoesNotContain("<script>", html, StringComparison.Ordinal);
+        Assert.DoesNotContain("javascript:", html, StringComparison.OrdinalIgnoreCase);
         Assert.Contains("href=\"http://localhost:5080/feeds/news.rss\"", html, StringComparison.Ordinal);
     }
 

@@ -22,6 +22,7 @@ public sealed class ArticleReaderTests
 
         Assert.Equal("a-title", article.Slug);
         Assert.Equal(new DateTimeOffset(2026, 11, 20, 8, 0, 0, TimeSpan.Zero), article.Published);
+        Assert.Equal(new DateTimeOffset(2026, 11, 21, 9, 0, 0, TimeSpan.Zero), ArticleReader.Read("/a.md", "---\ntitle: t\npublished: 2026-11-21T09:00:00\n---\n").Published);
         Assert.Equal(article.Published, article.Updated); // an "updated" before "published" is ignored
         Assert.Equal(["a", "b"], article.Tags);
         Assert.Contains("<em>Markdown</em>", article.BodyHtml, StringComparison.Ordinal);
@@ -37,6 +38,8 @@ public sealed class ArticleReaderTests
     [InlineData("---\ntitle: t\ntags: [a, b\npublished: 2026-11-20\n---\n", 3, "not well-formed")]
     [InlineData("---\ntitle: t\nslug: Not A Slug\npublished: 2026-11-20\n---\n", 1, "slug 'Not A Slug'")]
     [InlineData("---\ntitle: t\npublished: 2026-11-20\nsources: [{ title: s, url: notaurl, publisher: p }]\n---\n", 1, "not an absolute http or https URL")]
+    [InlineData("---\ntitle: t\npublished: 2026-11-20\nauthors: [{ name: a, uri: \"javascript:alert(1)\" }]\n---\n", 1, "uri must be an http or https URL")]
+    [InlineData("---\ntitle: t\npublished: 2026-11-20\nauthors: [{ name: a, email: not-an-email }]\n---\n", 1, "is not an e-mail address")]
     public void Read_RefusesBrokenFiles_SayingWhereAndWhy(string text, int line, string problem)
     {
         var error = Assert.Throws<ArticleException>(() => ArticleReader.Read("/articles/x.md", text));
