@@ -46,6 +46,7 @@ internal static class FeedHubServiceCollectionExtensions
         builder.Services.AddSingleton<ItemStore>();
         builder.Services.AddSingleton<FetchLogStore>();
         builder.Services.AddSingleton<PollStore>();
+        builder.Services.AddSingleton<ChannelSequenceStore>();
         return builder;
     }
 

@@ -12,14 +12,15 @@ namespace FeedHub.Publishing;
 /// Gathers a channel's entries: own articles with their visible attribution, and stored items
 /// republished as far as each source's licence allows, with where they came from.
 /// </summary>
-internal sealed class ChannelReader(ArticleLibrary articles, SourceStore sources, ItemStore items, HtmlCleaner cleaner, IOptions<FeedHubOptions> hub)
+internal sealed class ChannelReader(
+    ArticleLibrary articles, SourceStore sources, ItemStore items, ChannelSequenceStore sequences, HtmlCleaner cleaner, IOptions<FeedHubOptions> hub)
 {
     private const int ExcerptLength = 280;
 
     /// <summary>
     /// A channel's subscription document (<paramref name="archivePage"/> null) or one of its RFC 5005
-    /// archive pages, or null for a page that does not exist. Entries are numbered in the order they
-    /// arrived (items when FeedHub first stored them, articles by publication); archive page k holds
+    /// archive pages, or null for a page that does not exist. Entries are numbered once, in the order
+    /// the channel first published them (<see cref="ChannelSequenceStore"/>); archive page k holds
     /// entries (k-1)·Limit to k·Limit-1 and exists once every entry in it is older than the newest
     /// Limit, so a page never changes once it exists. The subscription document holds the rest:
     /// the newest Limit entries and up to Limit-1 more.
@@ -34,7 +35,11 @@ internal sealed class ChannelReader(ArticleLibrary articles, SourceStore sources
             : [];
         // One reading of the articles folder for the whole document, however often it reloads meanwhile.
         var snapshot = articles.Current;
-        var history = await HistoryAsync(channel, snapshot, chosen, cancellationToken);
+        var arrived = await HistoryAsync(channel, snapshot, chosen, cancellationToken);
+
+        // Pages follow the order the channel first published its entries, kept in the store.
+        var numbers = await sequences.NumberAsync(channel.Id, arrived.Select(a => a.Key).ToList(), cancellationToken);
+        var history = arrived.OrderBy(a => numbers[a.Key]).ToList();
 
         var pageSize = channel.Limit;
         var fullPages = Math.Max(0, (history.Count - channel.Limit) / pageSize);

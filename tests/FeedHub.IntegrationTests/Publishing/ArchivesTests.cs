@@ -109,6 +109,37 @@ public sealed class ArchivesTests : IAsyncLifetime
         Assert.Equal(10, ids.Count);
     }
 
+    [Fact]
+    public async Task ABackdatedArticle_JoinsTheNewestEntries_NotAnArchivePage()
+    {
+        using var root = new TestDirectory();
+        for (var day = 1; day <= 3; day++)
+        {
+            root.Write($"feeds/articles/a{day}.md", $"---\ntitle: Article {day}\npublished: 2026-11-0{day}T09:00:00Z\n---\nBody.\n");
+        }
+
+        await using var app = new FeedHubApp(root.Path, new Dictionary<string, string?>
+        {
+            ["FeedHub:Channels:0:Id"] = "news",
+            ["FeedHub:Channels:0:Title"] = "News",
+            ["FeedHub:Channels:0:Articles"] = "true",
+            ["FeedHub:Channels:0:Limit"] = "1",
+        });
+        using var client = app.CreateClient();
+        var token = TestContext.Current.CancellationToken;
+        var page1 = await client.GetAsync(new Uri("/feeds/news/archive/1.atom", UriKind.Relative), token);
+        Assert.Contains("Article 1", await page1.Content.ReadAsStringAsync(token), StringComparison.Ordinal);
+
+        // Written later but dated before every other article.
+        root.Write("feeds/articles/a0.md", "---\ntitle: Article 0\npublished: 2025-01-01T09:00:00Z\n---\nBody.\n");
+        await Eventually.TrueAsync(() => Task.FromResult(app.Get<FeedHub.Articles.ArticleLibrary>().Current.Articles.Length == 4), "the new article to be read");
+        var page1Again = await client.GetAsync(new Uri("/feeds/news/archive/1.atom", UriKind.Relative), token);
+        var subscription = await client.GetStringAsync(new Uri("/feeds/news.atom", UriKind.Relative), token);
+
+        Assert.Equal(page1.Headers.ETag, page1Again.Headers.ETag);
+        Assert.Contains("Article 0", subscription, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("/feeds/planet/archive/0.atom")]
     [InlineData("/feeds/planet/archive/3.atom")]
