@@ -7,9 +7,9 @@ using Microsoft.Extensions.Options;
 namespace FeedHub.Publishing;
 
 /// <summary>
-/// Rendered feed documents, one per channel and format, rebuilt only when the channel's entries
-/// change: a request reads the entries (a small indexed query) and reuses the bytes, ETag and
-/// Last-Modified it already has for the same entries.
+/// Rendered feed documents, one per channel, format and archive page, rebuilt only when their entries
+/// change: a request reads the entries and reuses the bytes, ETag and Last-Modified already made for
+/// the same entries. (Reading a channel's history on every request is the cost left to optimise.)
 /// </summary>
 internal sealed class FeedDocumentCache(ChannelReader reader, TimeProvider time, IOptions<FeedHubOptions> hub)
 {
@@ -37,6 +37,7 @@ internal sealed class FeedDocumentCache(ChannelReader reader, TimeProvider time,
         var bytes = format == PublishedFormat.Json
             ? JsonFeedWriter.Write(published, hub.Value.PublicBaseUrl)
             : SyndicationWriter.Write(published, format, hub.Value.PublicBaseUrl);
+
         // Last-Modified is when this content was first served, never earlier than the one before:
         // an entry that arrives with an old date still changes the document, and If-Modified-Since must see it.
         var now = DateTimeOffset.FromUnixTimeSeconds(time.GetUtcNow().ToUnixTimeSeconds());

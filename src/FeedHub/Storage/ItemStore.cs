@@ -7,14 +7,19 @@ namespace FeedHub.Storage;
 
 internal sealed class ItemStore(Database database)
 {
+    private const string SelectItems =
+        """
+        SELECT id, source_id, guid, title, link, summary, content_html, authors, categories, enclosures,
+               published, updated, first_seen_at
+        FROM items
+
+        """;
+
     public async Task<IReadOnlyList<StoredItem>> QueryAsync(ItemQuery query, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
         var rows = await connection.QueryAsync<ItemRow>(new CommandDefinition(
-            """
-            SELECT id, source_id, guid, title, link, summary, content_html, authors, categories, enclosures,
-                   published, updated, first_seen_at
-            FROM items
+            SelectItems + """
             WHERE (@SourceId IS NULL OR source_id = @SourceId)
               AND (@Since IS NULL OR first_seen_at >= @Since)
             ORDER BY sort_at DESC, id DESC
@@ -35,10 +40,7 @@ internal sealed class ItemStore(Database database)
 
         await using var connection = await database.OpenAsync(cancellationToken);
         var rows = await connection.QueryAsync<ItemRow>(new CommandDefinition(
-            """
-            SELECT id, source_id, guid, title, link, summary, content_html, authors, categories, enclosures,
-                   published, updated, first_seen_at
-            FROM items
+            SelectItems + """
             WHERE source_id IN @sourceIds
             ORDER BY sort_at DESC, id DESC
             LIMIT @limit
@@ -74,10 +76,7 @@ internal sealed class ItemStore(Database database)
 
         await using var connection = await database.OpenAsync(cancellationToken);
         var rows = await connection.QueryAsync<ItemRow>(new CommandDefinition(
-            """
-            SELECT id, source_id, guid, title, link, summary, content_html, authors, categories, enclosures,
-                   published, updated, first_seen_at
-            FROM items
+            SelectItems + """
             WHERE link IN @links
             """,
             new { links },
@@ -94,10 +93,7 @@ internal sealed class ItemStore(Database database)
 
         await using var connection = await database.OpenAsync(cancellationToken);
         var rows = await connection.QueryAsync<ItemRow>(new CommandDefinition(
-            """
-            SELECT id, source_id, guid, title, link, summary, content_html, authors, categories, enclosures,
-                   published, updated, first_seen_at
-            FROM items
+            SelectItems + """
             WHERE id IN @ids
             """,
             new { ids },
