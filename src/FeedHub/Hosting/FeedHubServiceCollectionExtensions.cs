@@ -92,8 +92,8 @@ internal static class FeedHubServiceCollectionExtensions
                 return new SocketsHttpHandler
                 {
                     AutomaticDecompression = DecompressionMethods.All,
-                    AllowAutoRedirect = polling.MaxRedirects > 0,
-                    MaxAutomaticRedirections = Math.Max(1, polling.MaxRedirects),
+                    // The fetcher follows redirects itself, to see which are permanent.
+                    AllowAutoRedirect = false,
                     UseCookies = false,
                     UseProxy = false,
                     ConnectTimeout = polling.Timeout,

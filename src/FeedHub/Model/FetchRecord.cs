@@ -41,4 +41,7 @@ public enum FetchOutcome
 
     /// <summary>Anything that did not end in items: network, HTTP status, size, parse.</summary>
     Failed,
+
+    /// <summary>A 429 or 503 with Retry-After: the source waits as asked. Not a failure.</summary>
+    RateLimited,
 }

@@ -60,6 +60,9 @@ public sealed record PollState
 
     /// <summary>When the next poll is due: the schedule's next fire, or later while backing off.</summary>
     public DateTimeOffset? NextAttemptAt { get; init; }
+
+    /// <summary>Where the last poll was permanently redirected; the URL moves there if the next poll is too.</summary>
+    public string? PermanentRedirect { get; init; }
 }
 
 /// <summary>Where a source was declared, which decides who may change or retire it.</summary>

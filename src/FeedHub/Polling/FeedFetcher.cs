@@ -31,44 +31,67 @@ internal sealed class FeedFetcher(HttpClient client, HostLimiter hosts, IOptions
 
         try
         {
-            using var request = new HttpRequestMessage(HttpMethod.Get, url);
-            request.Headers.TryAddWithoutValidation("Accept", Accept);
-            if (state.ETag is not null)
+            // Redirects are followed here, not by the handler, to tell a permanent move (301, 308)
+            // from a temporary one and to catch loops. Every hop goes through the network guard.
+            var current = url;
+            var visited = new HashSet<Uri> { url };
+            var permanent = true;
+            for (var hop = 0; ; hop++)
             {
-                request.Headers.TryAddWithoutValidation("If-None-Match", state.ETag);
-            }
+                using var request = Request(current, state);
+                using var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, deadline.Token);
+                var status = (int)response.StatusCode;
+                if (status is 301 or 302 or 303 or 307 or 308 && response.Headers.Location is { } location)
+                {
+                    if (hop >= settings.MaxRedirects)
+                    {
+                        return new FetchFailed(status, $"More than {settings.MaxRedirects} redirects, the last to {location}.");
+                    }
 
-            if (state.LastModified is not null)
-            {
-                request.Headers.TryAddWithoutValidation("If-Modified-Since", state.LastModified);
-            }
+                    var next = new Uri(current, location);
+                    if (!visited.Add(next))
+                    {
+                        return new FetchFailed(status, $"A redirect loop: {current} leads back to {next}.");
+                    }
 
-            using var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, deadline.Token);
-            var status = (int)response.StatusCode;
-            if (response.StatusCode == HttpStatusCode.NotModified)
-            {
-                return new NotModified();
-            }
+                    permanent &= status is 301 or 308;
+                    current = next;
+                    continue;
+                }
 
-            if (!response.IsSuccessStatusCode)
-            {
-                return new FetchFailed(status, $"HTTP {status} {response.ReasonPhrase}".TrimEnd());
-            }
+                var movedTo = hop > 0 && permanent ? current : null;
+                if (response.StatusCode == HttpStatusCode.NotModified)
+                {
+                    return new NotModified(movedTo);
+                }
 
-            var body = await ReadCappedAsync(response.Content, settings.MaxBodyBytes, deadline.Token);
-            if (body is null)
-            {
-                return new FetchFailed(status, $"The body is larger than the {settings.MaxBodyBytes:N0}-byte cap.", settings.MaxBodyBytes);
-            }
+                if (status is 429 or 503 && RetryAfter(response) is { } retryAfter)
+                {
+                    return new RateLimited(status, retryAfter);
+                }
 
-            var finalUrl = response.RequestMessage?.RequestUri ?? url;
-            return new FetchedDocument(
-                status,
-                body,
-                response.Content.Headers.ContentType?.ToString(),
-                response.Content.Headers.ContentLocation is { } location && Uri.TryCreate(finalUrl, location, out var based) ? based : finalUrl,
-                Header(response.Headers, "ETag"),
-                Header(response.Content.Headers, "Last-Modified"));
+                if (!response.IsSuccessStatusCode)
+                {
+                    return new FetchFailed(status, $"HTTP {status} {response.ReasonPhrase}".TrimEnd());
+                }
+
+                var body = await ReadCappedAsync(response.Content, settings.MaxBodyBytes, deadline.Token);
+                if (body is null)
+                {
+                    return new FetchFailed(status, $"The body is larger than the {settings.MaxBodyBytes:N0}-byte cap.", settings.MaxBodyBytes);
+                }
+
+                return new FetchedDocument(
+                    status,
+                    body,
+                    response.Content.Headers.ContentType?.ToString(),
+                    response.Content.Headers.ContentLocation is { } contentLocation && Uri.TryCreate(current, contentLocation, out var based) ? based : current,
+                    Header(response.Headers, "ETag"),
+                    Header(response.Content.Headers, "Last-Modified"))
+                {
+                    MovedTo = movedTo,
+                };
+            }
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
@@ -87,6 +110,31 @@ internal sealed class FeedFetcher(HttpClient client, HostLimiter hosts, IOptions
             return new FetchFailed(null, $"The body could not be decompressed: {e.Message}");
         }
     }
+
+    private static HttpRequestMessage Request(Uri url, PollState state)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Get, url);
+        request.Headers.TryAddWithoutValidation("Accept", Accept);
+        if (state.ETag is not null)
+        {
+            request.Headers.TryAddWithoutValidation("If-None-Match", state.ETag);
+        }
+
+        if (state.LastModified is not null)
+        {
+            request.Headers.TryAddWithoutValidation("If-Modified-Since", state.LastModified);
+        }
+
+        return request;
+    }
+
+    /// <summary>Retry-After as a delay or a date (RFC 9110 §10.2.3), or null when absent or unreadable.</summary>
+    private static RetryAfter? RetryAfter(HttpResponseMessage response) => response.Headers.RetryAfter switch
+    {
+        { Delta: { } delta } => new RetryAfter(delta, null),
+        { Date: { } date } => new RetryAfter(null, date),
+        _ => null,
+    };
 
     /// <summary>The body, or null when it would pass <paramref name="cap"/> bytes.</summary>
     private static async Task<byte[]?> ReadCappedAsync(HttpContent content, long cap, CancellationToken cancellationToken)

@@ -6,10 +6,24 @@ internal abstract record FetchResult(int? HttpStatus);
 /// <summary>A 2xx with its body (decompressed, within the cap) and the validators to send next time.</summary>
 /// <param name="DocumentUrl">The document's base URI: its Content-Location, else its URL after redirects.</param>
 internal sealed record FetchedDocument(int? HttpStatus, byte[] Body, string? ContentType, Uri DocumentUrl, string? ETag, string? LastModified)
-    : FetchResult(HttpStatus);
+    : FetchResult(HttpStatus)
+{
+    /// <summary>Where the feed now lives, when every redirect on the way was permanent (301, 308).</summary>
+    public Uri? MovedTo { get; init; }
+}
 
 /// <summary>A 304: nothing changed since the validators were issued.</summary>
-internal sealed record NotModified() : FetchResult(304);
+/// <param name="MovedTo">Where the feed now lives, when every redirect on the way was permanent.</param>
+internal sealed record NotModified(Uri? MovedTo = null) : FetchResult(304);
+
+/// <summary>A 429 or 503 with Retry-After: the server asks to be left alone for a while. Not a failure.</summary>
+internal sealed record RateLimited(int? HttpStatus, RetryAfter RetryAfter) : FetchResult(HttpStatus);
+
+/// <summary>A Retry-After header: a delay, or a date.</summary>
+internal sealed record RetryAfter(TimeSpan? Delay, DateTimeOffset? Date)
+{
+    public DateTimeOffset From(DateTimeOffset now) => Date ?? now + (Delay ?? TimeSpan.Zero);
+}
 
 /// <summary>No document: the reason in words, and the status when the server answered at all.</summary>
 internal sealed record FetchFailed(int? HttpStatus, string Error, long Bytes = 0) : FetchResult(HttpStatus);

@@ -14,9 +14,9 @@ internal sealed class PollJob(SourcePoller poller, PollScheduler scheduler, Sour
     {
         var sourceId = context.JobDetail.Key.Name;
         var outcome = await poller.PollAsync(sourceId, cancellationToken);
-        if (outcome is null)
+        if (outcome is null || outcome.Retired)
         {
-            // The source was deleted while its trigger was pending.
+            // The source was deleted while its trigger was pending, or is gone for good (HTTP 410).
             await scheduler.UnscheduleAsync(sourceId, cancellationToken);
             return;
         }

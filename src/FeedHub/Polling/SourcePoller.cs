@@ -48,10 +48,32 @@ internal sealed partial class SourcePoller(
 
         var finishedAt = time.GetUtcNow();
         var document = result as FetchedDocument;
-        var error = (result as FetchFailed)?.Error;
-        var failed = error is not null;
-        var streak = failed ? source.State.ErrorStreak + 1 : 0;
+        var rateLimited = result as RateLimited;
+        var error = result switch
+        {
+            FetchFailed { HttpStatus: 410 } => "HTTP 410 Gone: the feed was removed for good, so the source is retired.",
+            FetchFailed failure => failure.Error,
+            RateLimited limited => $"Rate limited (HTTP {limited.HttpStatus}): the server asked to wait until {limited.RetryAfter.From(finishedAt):u}.",
+            _ => null,
+        };
+
+        // Being asked to wait is not failing: the streak, and so the backoff, are left as they were.
+        var failed = result is FetchFailed;
+        var streak = failed ? source.State.ErrorStreak + 1 : rateLimited is null ? 0 : source.State.ErrorStreak;
         var next = NextAttempt(source, finishedAt, streak);
+        if (rateLimited is not null)
+        {
+            var asked = rateLimited.RetryAfter.From(finishedAt);
+            var cap = finishedAt + options.Value.BackoffCap;
+            next = asked > next ? (asked < cap ? asked : cap) : next;
+        }
+
+        // A permanent redirect moves the source only when the next poll is redirected there too.
+        var movedTo = (document?.MovedTo ?? (result as NotModified)?.MovedTo)?.AbsoluteUri;
+        var move = movedTo is not null && movedTo == source.State.PermanentRedirect ? movedTo : null;
+        var change = move is not null || result is FetchFailed { HttpStatus: 410 }
+            ? new SourceChange(move, result is FetchFailed { HttpStatus: 410 } ? $"The feed is gone (HTTP 410 on {finishedAt:yyyy-MM-dd})." : null)
+            : null;
 
         // Validators come from the last 200 only: a 304 or a failure keeps the previous ones.
         var state = source.State with
@@ -59,11 +81,12 @@ internal sealed partial class SourcePoller(
             ETag = document is null ? source.State.ETag : document.ETag,
             LastModified = document is null ? source.State.LastModified : document.LastModified,
             LastAttemptAt = startedAt,
-            LastSuccessAt = failed ? source.State.LastSuccessAt : finishedAt,
+            LastSuccessAt = failed || rateLimited is not null ? source.State.LastSuccessAt : finishedAt,
             LastHttpStatus = result.HttpStatus,
             LastError = error,
             ErrorStreak = streak,
             NextAttemptAt = next,
+            PermanentRedirect = move is null ? movedTo : null,
         };
 
         var fetch = new FetchRecord
@@ -75,15 +98,18 @@ internal sealed partial class SourcePoller(
             {
                 NotModified => FetchOutcome.NotModified,
                 FetchFailed => FetchOutcome.Failed,
+                RateLimited => FetchOutcome.RateLimited,
                 _ => FetchOutcome.Fetched,
             },
             HttpStatus = result.HttpStatus,
             Bytes = document?.Body.Length ?? (result as FetchFailed)?.Bytes ?? 0,
             Error = error,
-            Notes = feed is null ? null : Notes(feed),
+            Notes = Join(
+                move is not null ? $"Moved permanently to {move} (redirected there on two polls in a row); the source now polls it." : null,
+                feed is null ? null : Notes(feed)),
         };
         var record = await polls.RecordAsync(
-            new PollRecord(fetch, state, feed is null ? null : new ParsedFeedInfo(feed.Title, feed.SiteUrl, feed.Id), feed?.Items ?? []),
+            new PollRecord(fetch, state, feed is null ? null : new ParsedFeedInfo(feed.Title, feed.SiteUrl, feed.Id), feed?.Items ?? [], change),
             cancellationToken);
 
         if (failed)
@@ -95,8 +121,11 @@ internal sealed partial class SourcePoller(
             LogPolled(source.Id, record.Outcome, record.ItemsNew, record.ItemsUpdated, next);
         }
 
-        return new PollOutcome(record, next);
+        return new PollOutcome(record, next, Retired: change?.RetireReason is not null);
     }
+
+    private static string? Join(string? first, string? second) =>
+        first is null ? second : second is null ? first : $"{first} {second}";
 
     private static string? Notes(ParsedFeed feed)
     {
@@ -128,5 +157,5 @@ internal sealed partial class SourcePoller(
     private partial void LogFailed(string sourceId, int errorStreak, string? error, DateTimeOffset nextAttemptAt);
 }
 
-/// <summary>What a poll did, and when the source is due again.</summary>
-internal sealed record PollOutcome(FetchRecord Fetch, DateTimeOffset NextAttemptAt);
+/// <summary>What a poll did, when the source is due again, and whether it retired the source (HTTP 410).</summary>
+internal sealed record PollOutcome(FetchRecord Fetch, DateTimeOffset NextAttemptAt, bool Retired = false);

@@ -18,7 +18,7 @@ internal sealed class PollStore(Database database)
             : await ItemStore.UpsertAsync(connection, transaction, poll.Fetch.SourceId, poll.Items, poll.Fetch.StartedAt, cancellationToken);
         var fetch = poll.Fetch with { ItemsSeen = poll.Items.Count, ItemsNew = inserted, ItemsUpdated = updated };
 
-        await SourceStore.UpdateAfterPollAsync(connection, transaction, fetch.SourceId, poll.State, poll.Feed, cancellationToken);
+        await SourceStore.UpdateAfterPollAsync(connection, transaction, fetch.SourceId, poll.State, poll.Feed, poll.Change, cancellationToken);
         await FetchLogStore.AppendAsync(connection, transaction, fetch, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return fetch;
@@ -29,4 +29,5 @@ internal sealed class PollStore(Database database)
 /// <param name="State">The source's state after the attempt.</param>
 /// <param name="Feed">What the feed said about itself, when it parsed.</param>
 /// <param name="Items">The parsed items, empty unless the fetch succeeded.</param>
-internal sealed record PollRecord(FetchRecord Fetch, PollState State, ParsedFeedInfo? Feed, IReadOnlyList<Item> Items);
+/// <param name="Change">A permanent move or retirement the poll decided, if any.</param>
+internal sealed record PollRecord(FetchRecord Fetch, PollState State, ParsedFeedInfo? Feed, IReadOnlyList<Item> Items, SourceChange? Change = null);

@@ -11,7 +11,7 @@ internal sealed class SourceStore(Database database, TimeProvider time)
         """
         SELECT id, title, url, schedule, tags, license, origin, status, status_reason, feed_title, site_url, feed_id,
                etag, last_modified, last_attempt_at, last_success_at, last_http_status, last_error,
-               error_streak, next_attempt_at
+               error_streak, next_attempt_at, declared_url, redirect_to
         FROM sources
         """;
 
@@ -57,8 +57,8 @@ internal sealed class SourceStore(Database database, TimeProvider time)
             {
                 await connection.ExecuteAsync(new CommandDefinition(
                     """
-                    INSERT INTO sources (id, title, url, schedule, tags, license, origin, status, created_at, updated_at)
-                    VALUES (@Id, @Title, @Url, @Schedule, @Tags, @License, @Origin, 'Active', @now, @now)
+                    INSERT INTO sources (id, title, url, declared_url, schedule, tags, license, origin, status, created_at, updated_at)
+                    VALUES (@Id, @Title, @Url, @Url, @Schedule, @Tags, @License, @Origin, 'Active', @now, @now)
                     """,
                     new { row.Id, row.Title, row.Url, row.Schedule, row.Tags, row.License, row.Origin, now },
                     transaction,
@@ -68,7 +68,9 @@ internal sealed class SourceStore(Database database, TimeProvider time)
             }
 
             var revived = current.Status == nameof(SourceStatus.Retired) && current.StatusReason == NoLongerDeclared;
-            if (!revived && current.Title == row.Title && current.Url == row.Url && current.Schedule == row.Schedule
+            // The declaration is compared with what was declared, not with the URL polled: a feed
+            // that moved permanently stays moved until its declaration changes.
+            if (!revived && current.Title == row.Title && (current.DeclaredUrl ?? current.Url) == row.Url && current.Schedule == row.Schedule
                 && current.Tags == row.Tags && current.License == row.License && current.Origin == row.Origin)
             {
                 continue;
@@ -79,21 +81,24 @@ internal sealed class SourceStore(Database database, TimeProvider time)
                 UPDATE sources
                 SET status = CASE WHEN @revived THEN 'Active' ELSE status END,
                     status_reason = CASE WHEN @revived THEN NULL ELSE status_reason END,
-                    next_attempt_at = CASE WHEN url = @Url AND schedule = @Schedule THEN next_attempt_at END,
-                    etag = CASE WHEN url = @Url THEN etag END,
-                    last_modified = CASE WHEN url = @Url THEN last_modified END,
-                    last_attempt_at = CASE WHEN url = @Url THEN last_attempt_at END,
-                    last_http_status = CASE WHEN url = @Url THEN last_http_status END,
-                    last_error = CASE WHEN url = @Url THEN last_error END,
-                    error_streak = CASE WHEN url = @Url THEN error_streak ELSE 0 END,
-                    feed_title = CASE WHEN url = @Url THEN feed_title END,
-                    site_url = CASE WHEN url = @Url THEN site_url END,
-                    feed_id = CASE WHEN url = @Url THEN feed_id END,
-                    title = @Title, url = @Url, schedule = @Schedule, tags = @Tags, license = @License, origin = @Origin,
+                    next_attempt_at = CASE WHEN @urlChanged OR schedule <> @Schedule THEN NULL ELSE next_attempt_at END,
+                    etag = CASE WHEN @urlChanged THEN NULL ELSE etag END,
+                    last_modified = CASE WHEN @urlChanged THEN NULL ELSE last_modified END,
+                    last_attempt_at = CASE WHEN @urlChanged THEN NULL ELSE last_attempt_at END,
+                    last_http_status = CASE WHEN @urlChanged THEN NULL ELSE last_http_status END,
+                    last_error = CASE WHEN @urlChanged THEN NULL ELSE last_error END,
+                    error_streak = CASE WHEN @urlChanged THEN 0 ELSE error_streak END,
+                    feed_title = CASE WHEN @urlChanged THEN NULL ELSE feed_title END,
+                    site_url = CASE WHEN @urlChanged THEN NULL ELSE site_url END,
+                    feed_id = CASE WHEN @urlChanged THEN NULL ELSE feed_id END,
+                    redirect_to = CASE WHEN @urlChanged THEN NULL ELSE redirect_to END,
+                    url = CASE WHEN @urlChanged THEN @Url ELSE url END,
+                    declared_url = @Url,
+                    title = @Title, schedule = @Schedule, tags = @Tags, license = @License, origin = @Origin,
                     updated_at = @now
                 WHERE id = @Id
                 """,
-                new { row.Id, row.Title, row.Url, row.Schedule, row.Tags, row.License, row.Origin, revived, now },
+                new { row.Id, row.Title, row.Url, row.Schedule, row.Tags, row.License, row.Origin, revived, urlChanged = (current.DeclaredUrl ?? current.Url) != row.Url, now },
                 transaction,
                 cancellationToken: cancellationToken));
             updated++;
@@ -126,14 +131,18 @@ internal sealed class SourceStore(Database database, TimeProvider time)
     }
 
     /// <summary>Writes what one poll learnt about its source, inside the poll's transaction.</summary>
+    /// <param name="change">A move to a new URL, or retirement, that the poll decided.</param>
     internal static Task UpdateAfterPollAsync(
-        DbConnection connection, DbTransaction transaction, string id, PollState state, ParsedFeedInfo? feed, CancellationToken cancellationToken) =>
+        DbConnection connection, DbTransaction transaction, string id, PollState state, ParsedFeedInfo? feed, SourceChange? change, CancellationToken cancellationToken) =>
         connection.ExecuteAsync(new CommandDefinition(
             """
             UPDATE sources
             SET etag = @ETag, last_modified = @LastModified, last_attempt_at = @LastAttemptAt,
                 last_success_at = @LastSuccessAt, last_http_status = @LastHttpStatus, last_error = @LastError,
-                error_streak = @ErrorStreak, next_attempt_at = @NextAttemptAt,
+                error_streak = @ErrorStreak, next_attempt_at = @NextAttemptAt, redirect_to = @PermanentRedirect,
+                url = COALESCE(@MovedTo, url),
+                status = CASE WHEN @RetireReason IS NULL THEN status ELSE 'Retired' END,
+                status_reason = COALESCE(@RetireReason, status_reason),
                 feed_title = COALESCE(@FeedTitle, feed_title), site_url = COALESCE(@SiteUrl, site_url),
                 feed_id = COALESCE(@FeedId, feed_id)
             WHERE id = @id
@@ -149,6 +158,9 @@ internal sealed class SourceStore(Database database, TimeProvider time)
                 state.LastError,
                 state.ErrorStreak,
                 state.NextAttemptAt,
+                state.PermanentRedirect,
+                change?.MovedTo,
+                change?.RetireReason,
                 feed?.FeedTitle,
                 feed?.SiteUrl,
                 feed?.FeedId,
@@ -180,6 +192,8 @@ internal sealed class SourceStore(Database database, TimeProvider time)
         public string? LastError { get; init; }
         public long ErrorStreak { get; init; }
         public DateTimeOffset? NextAttemptAt { get; init; }
+        public string? DeclaredUrl { get; init; }
+        public string? RedirectTo { get; init; }
 
         public static SourceRow From(Source source) => new()
         {
@@ -216,12 +230,16 @@ internal sealed class SourceStore(Database database, TimeProvider time)
                 LastError = LastError,
                 ErrorStreak = (int)ErrorStreak,
                 NextAttemptAt = NextAttemptAt,
+                PermanentRedirect = RedirectTo,
             },
         };
     }
 }
 
 internal sealed record DeclaredSourcesMerge(int Added, int Updated, int Retired);
+
+/// <summary>What a poll changes about its source beyond its state: a permanent move, or retirement.</summary>
+internal sealed record SourceChange(string? MovedTo, string? RetireReason);
 
 /// <summary>What a successful parse tells about the feed itself.</summary>
 internal sealed record ParsedFeedInfo(string? FeedTitle, string? SiteUrl, string? FeedId);

@@ -1,0 +1,148 @@
+using FeedHub.IntegrationTests.Infrastructure;
+using FeedHub.Model;
+using FeedHub.Polling;
+using FeedHub.Storage;
+using Microsoft.AspNetCore.Http;
+
+namespace FeedHub.IntegrationTests.Polling;
+
+/// <summary>What upstreams say about themselves: wait (429, 503), gone (410), moved (301, 308) or not (302), and loops.</summary>
+public sealed class PolitenessTests : IAsyncLifetime
+{
+    private TestUpstream _upstream = null!;
+
+    public async ValueTask InitializeAsync() => _upstream = await TestUpstream.StartAsync();
+
+    public async ValueTask DisposeAsync() => await _upstream.DisposeAsync();
+
+    private FeedHubApp Start(string path, string? contentRoot = null)
+    {
+        var app = new FeedHubApp(contentRoot, FeedHubApp.Sources(("upstream", _upstream.Url(path))));
+        _ = app.Server;
+        return app;
+    }
+
+    private static Task<Source?> SourceAsync(FeedHubApp app) => app.Get<SourceStore>().GetAsync("upstream", CancellationToken.None);
+
+    private static Task<PollOutcome?> PollNowAsync(FeedHubApp app) => app.Get<SourcePoller>().PollAsync("upstream", CancellationToken.None);
+
+    private void Redirect(string from, string to, int status) => _upstream.Map(from, context =>
+    {
+        context.Response.StatusCode = status;
+        context.Response.Headers.Location = "/" + to;
+        return Task.CompletedTask;
+    });
+
+    [Fact]
+    public async Task TooManyRequests_WithRetryAfterSeconds_DefersTheSource_WithoutCountingAFailure()
+    {
+        _upstream.Map("feed.xml", context =>
+        {
+            context.Response.StatusCode = StatusCodes.Status429TooManyRequests;
+            context.Response.Headers.RetryAfter = "7200";
+            return Task.CompletedTask;
+        });
+        await using var app = Start("feed.xml");
+
+        var fetch = Assert.Single(await app.WaitForFetchesAsync("upstream"));
+
+        Assert.Equal(FetchOutcome.RateLimited, fetch.Outcome);
+        Assert.Equal(429, fetch.HttpStatus);
+        Assert.StartsWith("Rate limited (HTTP 429)", fetch.Error, StringComparison.Ordinal);
+        var source = await SourceAsync(app);
+        Assert.Equal(0, source!.State.ErrorStreak);
+
+        // Two hours asked, on an hourly schedule: the next poll waits the two hours.
+        Assert.True(source.State.NextAttemptAt >= fetch.StartedAt.AddSeconds(7200), $"next attempt {source.State.NextAttemptAt:o}");
+    }
+
+    [Fact]
+    public async Task ServiceUnavailable_WithRetryAfterDate_DefersUntilThatDate()
+    {
+        var until = DateTimeOffset.UtcNow.AddHours(3);
+        _upstream.Map("feed.xml", context =>
+        {
+            context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
+            context.Response.Headers.RetryAfter = until.ToString("r", System.Globalization.CultureInfo.InvariantCulture);
+            return Task.CompletedTask;
+        });
+        await using var app = Start("feed.xml");
+
+        var fetch = Assert.Single(await app.WaitForFetchesAsync("upstream"));
+
+        Assert.Equal(FetchOutcome.RateLimited, fetch.Outcome);
+        Assert.True((await SourceAsync(app))!.State.NextAttemptAt >= until.AddSeconds(-1));
+    }
+
+    [Fact]
+    public async Task Gone_RetiresTheSource_WithAVisibleReason_AndStopsPolling()
+    {
+        _upstream.Map("feed.xml", context =>
+        {
+            context.Response.StatusCode = StatusCodes.Status410Gone;
+            return Task.CompletedTask;
+        });
+        await using var app = Start("feed.xml");
+
+        var fetch = Assert.Single(await app.WaitForFetchesAsync("upstream"));
+        await Eventually.TrueAsync(async () => await app.Get<PollScheduler>().NextFireAsync("upstream", CancellationToken.None) is null, "the source to be unscheduled");
+
+        Assert.Equal(410, fetch.HttpStatus);
+        var source = await SourceAsync(app);
+        Assert.Equal(SourceStatus.Retired, source!.Status);
+        Assert.StartsWith("The feed is gone (HTTP 410", source.StatusReason, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(301)]
+    [InlineData(308)]
+    public async Task PermanentRedirect_OnTwoPollsInARow_MovesTheSource_AndTheMoveSurvivesARestart(int status)
+    {
+        Redirect("old.xml", "new.xml", status);
+        _upstream.ServeFeed("new.xml", Feeds.Numbered(2));
+        using var root = new TestDirectory();
+        await using (var app = Start("old.xml", root.Path))
+        {
+            await app.WaitForFetchesAsync("upstream");
+            Assert.Equal(_upstream.Url("old.xml").AbsoluteUri, (await SourceAsync(app))!.Url);
+
+            var second = await PollNowAsync(app);
+
+            Assert.Contains("Moved permanently to", second!.Fetch.Notes, StringComparison.Ordinal);
+            Assert.Equal(_upstream.Url("new.xml").AbsoluteUri, (await SourceAsync(app))!.Url);
+        }
+
+        // The declaration still names the old URL; the move stands until the declaration changes.
+        await using var restarted = Start("old.xml", root.Path);
+        Assert.Equal(_upstream.Url("new.xml").AbsoluteUri, (await SourceAsync(restarted))!.Url);
+        await PollNowAsync(restarted);
+        Assert.Empty(_upstream.RequestsTo("old.xml").Skip(2));
+    }
+
+    [Fact]
+    public async Task TemporaryRedirect_NeverMovesTheSource()
+    {
+        Redirect("old.xml", "new.xml", 302);
+        _upstream.ServeFeed("new.xml", Feeds.Numbered(1));
+        await using var app = Start("old.xml");
+        await app.WaitForFetchesAsync("upstream");
+
+        await PollNowAsync(app);
+        await PollNowAsync(app);
+
+        Assert.Equal(_upstream.Url("old.xml").AbsoluteUri, (await SourceAsync(app))!.Url);
+    }
+
+    [Fact]
+    public async Task RedirectLoop_IsAFetchErrorThatSaysSo()
+    {
+        Redirect("a.xml", "b.xml", 302);
+        Redirect("b.xml", "a.xml", 302);
+        await using var app = Start("a.xml");
+
+        var fetch = Assert.Single(await app.WaitForFetchesAsync("upstream"));
+
+        Assert.Equal(FetchOutcome.Failed, fetch.Outcome);
+        Assert.StartsWith("A redirect loop:", fetch.Error, StringComparison.Ordinal);
+    }
+}
