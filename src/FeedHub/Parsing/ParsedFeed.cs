@@ -19,6 +19,9 @@ public sealed record ParsedFeed
 
     public DateTimeOffset? Updated { get; init; }
 
+    /// <summary>How often the feed says it changes at most (RSS <c>ttl</c>, <c>sy:updatePeriod</c>): a floor for polling it.</summary>
+    public TimeSpan? UpdateInterval { get; init; }
+
     public IReadOnlyList<Item> Items { get; init; } = [];
 
     /// <summary>Dates the document gives that could not be read; those fields are left empty, never set to "now".</summary>

@@ -57,6 +57,7 @@ internal sealed class XmlFeedAdapter(HtmlCleaner cleaner, Uri documentUrl)
                     Child(feed, "lastBuildDate")?.Value ?? feed.Element(Dc + "date")?.Value
                         ?? feed.Element(DcTerms + "modified")?.Value ?? feed.Element(Atom + "updated")?.Value),
                 Items = shape.Items.Select(FromRss).ToList(),
+                UpdateInterval = UpdateInterval(feed, shape.Feed.Parent),
             },
         };
     }
@@ -142,6 +143,30 @@ internal sealed class XmlFeedAdapter(HtmlCleaner cleaner, Uri documentUrl)
             Summary = cleaner.Clean(Child(item, "ABSTRACT")?.Value, itemBase),
             Updated = Date((string?)item.Attribute("LASTMOD")),
         };
+    }
+
+    /// <summary>
+    /// The feed's own word on how often it changes: RSS <c>ttl</c> (minutes), or the syndication
+    /// module's <c>updatePeriod</c> divided by <c>updateFrequency</c>, on the channel (or, in RSS 1.0, beside it).
+    /// </summary>
+    private static TimeSpan? UpdateInterval(XElement channel, XElement? root)
+    {
+        if (int.TryParse(Child(channel, "ttl")?.Value.Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var minutes) && minutes > 0)
+        {
+            return TimeSpan.FromMinutes(minutes);
+        }
+
+        var period = (channel.Element(Syndication + "updatePeriod") ?? root?.Element(Syndication + "updatePeriod"))?.Value.Trim().ToLowerInvariant() switch
+        {
+            "hourly" => TimeSpan.FromHours(1),
+            "daily" => TimeSpan.FromDays(1),
+            "weekly" => TimeSpan.FromDays(7),
+            "monthly" => TimeSpan.FromDays(30),
+            "yearly" => TimeSpan.FromDays(365),
+            _ => (TimeSpan?)null,
+        };
+        var frequency = int.TryParse((channel.Element(Syndication + "updateFrequency") ?? root?.Element(Syndication + "updateFrequency"))?.Value.Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var times) && times > 0 ? times : 1;
+        return period / frequency;
     }
 
     /// <summary>A date, or null; a date that is there but cannot be read is noted (the first few of them).</summary>

@@ -20,4 +20,9 @@ internal static class Backoff
         // Up to a fifth shorter, never longer than the cap.
         return TimeSpan.FromSeconds(delay * (1 - (0.2 * jitter)));
     }
+
+    /// <summary>How much later than its interval a healthy source polls: up to a tenth of the interval, at most five minutes.</summary>
+    /// <param name="random">A number in [0, 1).</param>
+    public static TimeSpan Jitter(TimeSpan interval, double random) =>
+        TimeSpan.FromSeconds(Math.Min(interval.TotalSeconds * 0.1, 300) * random);
 }

@@ -90,6 +90,7 @@ internal sealed class FeedFetcher(HttpClient client, HostLimiter hosts, IOptions
                     Header(response.Content.Headers, "Last-Modified"))
                 {
                     MovedTo = movedTo,
+                    FreshFor = FreshFor(response),
                 };
             }
         }
@@ -127,6 +128,11 @@ internal sealed class FeedFetcher(HttpClient client, HostLimiter hosts, IOptions
 
         return request;
     }
+
+    /// <summary>Cache-Control max-age, else Expires less Date: how long the document stays fresh, per its server.</summary>
+    private static TimeSpan? FreshFor(HttpResponseMessage response) =>
+        response.Headers.CacheControl?.MaxAge
+        ?? (response.Content.Headers.Expires is { } expires && response.Headers.Date is { } date && expires > date ? expires - date : null);
 
     /// <summary>Retry-After as a delay or a date (RFC 9110 §10.2.3), or null when absent or unreadable.</summary>
     private static RetryAfter? RetryAfter(HttpResponseMessage response) => response.Headers.RetryAfter switch

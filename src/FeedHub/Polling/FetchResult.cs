@@ -10,6 +10,9 @@ internal sealed record FetchedDocument(int? HttpStatus, byte[] Body, string? Con
 {
     /// <summary>Where the feed now lives, when every redirect on the way was permanent (301, 308).</summary>
     public Uri? MovedTo { get; init; }
+
+    /// <summary>How long the server says the document stays fresh (Cache-Control max-age, or Expires).</summary>
+    public TimeSpan? FreshFor { get; init; }
 }
 
 /// <summary>A 304: nothing changed since the validators were issued.</summary>

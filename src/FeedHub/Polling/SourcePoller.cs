@@ -61,6 +61,15 @@ internal sealed partial class SourcePoller(
         var failed = result is FetchFailed;
         var streak = failed ? source.State.ErrorStreak + 1 : rateLimited is null ? 0 : source.State.ErrorStreak;
         var next = NextAttempt(source, finishedAt, streak);
+
+        // What the publisher says about freshness is a floor under the schedule, within the cap.
+        var floor = Max(document?.FreshFor, feed?.UpdateInterval);
+        if (floor is { } atLeast && streak == 0)
+        {
+            var earliest = finishedAt + (atLeast < options.Value.BackoffCap ? atLeast : options.Value.BackoffCap);
+            next = earliest > next ? earliest : next;
+        }
+
         if (rateLimited is not null)
         {
             var asked = rateLimited.RetryAfter.From(finishedAt);
@@ -124,6 +133,8 @@ internal sealed partial class SourcePoller(
         return new PollOutcome(record, next, Retired: change?.RetireReason is not null);
     }
 
+    private static TimeSpan? Max(TimeSpan? a, TimeSpan? b) => a is null ? b : b is null ? a : a > b ? a : b;
+
     private static string? Join(string? first, string? second) =>
         first is null ? second : second is null ? first : $"{first} {second}";
 
@@ -141,7 +152,9 @@ internal sealed partial class SourcePoller(
         var regular = schedule.NextAfter(now);
         if (errorStreak == 0)
         {
-            return regular;
+            // Sources on the same interval drift apart instead of hitting their hosts together.
+            // Cron schedules name exact times and are kept to them.
+            return schedule.Interval is { } every ? regular + Backoff.Jitter(every, Random.Shared.NextDouble()) : regular;
         }
 
         // A cron schedule's period is the gap between two of its fires, wherever the failure falls.

@@ -133,6 +133,33 @@ public sealed class PolitenessTests : IAsyncLifetime
         Assert.Equal(_upstream.Url("old.xml").AbsoluteUri, (await SourceAsync(app))!.Url);
     }
 
+    [Theory]
+    [InlineData("Cache-Control", "max-age=10800", null)]
+    [InlineData(null, null, "<ttl>180</ttl>")]
+    [InlineData(null, null, "<sy:updatePeriod>daily</sy:updatePeriod><sy:updateFrequency>8</sy:updateFrequency>")]
+    public async Task PublishersFreshness_IsAFloorUnderTheSchedule(string? header, string? value, string? channelElement)
+    {
+        var rss = Feeds.Numbered(1).Replace("<channel>", "<channel>" + channelElement, StringComparison.Ordinal)
+            .Replace("<rss version=\"2.0\">", "<rss version=\"2.0\" xmlns:sy=\"http://purl.org/rss/1.0/modules/syndication/\">", StringComparison.Ordinal);
+        _upstream.Map("feed.xml", context =>
+        {
+            if (header is not null)
+            {
+                context.Response.Headers[header] = value;
+            }
+
+            context.Response.ContentType = "application/rss+xml";
+            return context.Response.WriteAsync(rss);
+        });
+        await using var app = Start("feed.xml");
+
+        var fetch = Assert.Single(await app.WaitForFetchesAsync("upstream"));
+
+        // Three hours said, on an hourly schedule: the next poll waits the three hours.
+        Assert.Equal(FetchOutcome.Fetched, fetch.Outcome);
+        Assert.True((await SourceAsync(app))!.State.NextAttemptAt >= fetch.StartedAt.AddHours(3), "the floor holds");
+    }
+
     [Fact]
     public async Task RedirectLoop_IsAFetchErrorThatSaysSo()
     {

@@ -32,6 +32,15 @@ public sealed class BackoffTests
         Assert.True(shortest >= longest * 0.8);
     }
 
+    [Theory]
+    [InlineData(60, 0.5, 3)]
+    [InlineData(3600, 0.999, 299.7)]
+    [InlineData(86400, 0.5, 150)]
+    public void Jitter_IsATenthOfTheIntervalAtMost_AndNeverMoreThanFiveMinutes(int intervalSeconds, double random, double expectedSeconds)
+    {
+        Assert.Equal(expectedSeconds, Backoff.Jitter(TimeSpan.FromSeconds(intervalSeconds), random).TotalSeconds, precision: 6);
+    }
+
     [Fact]
     public void Delay_NeverRetriesFasterThanAMinute()
     {
