@@ -6,7 +6,8 @@ namespace FeedHub.Parsing;
 
 /// <summary>
 /// Upstream HTML goes through an allow-list before FeedHub keeps it: scripts, event handlers, active
-/// content, forms and inline styles go, and relative URLs become absolute against the item's base.
+/// content, forms and inline styles go; iframes stay only from known video hosts; tracking pixels
+/// and tracking query parameters go; relative URLs become absolute against the item's base.
 /// </summary>
 public sealed class HtmlCleaner
 {
@@ -15,6 +16,19 @@ public sealed class HtmlCleaner
     /// depth: such markup is hostile, and only its text is kept.
     /// </summary>
     internal const int MaxDepth = 256;
+
+    /// <summary>Hosts whose embedded players may stay, as in Miniflux: video, nothing else.</summary>
+    private static readonly string[] VideoHosts =
+    [
+        "www.youtube.com", "youtube.com", "www.youtube-nocookie.com", "player.vimeo.com", "www.dailymotion.com", "player.twitch.tv",
+    ];
+
+    /// <summary>Query parameters that only track readers; links lose them.</summary>
+    private static readonly HashSet<string> TrackingParameters = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "utm_source", "utm_medium", "utm_campaign", "utm_term", "utm_content", "utm_id", "fbclid", "gclid", "dclid",
+        "msclkid", "mc_cid", "mc_eid", "yclid", "_hsenc", "_hsmi", "igshid", "mkt_tok",
+    };
 
     private static readonly string[] FormTags = ["form", "input", "button", "select", "textarea", "option", "optgroup", "fieldset", "legend", "label", "datalist", "output"];
 
@@ -69,7 +83,47 @@ public sealed class HtmlCleaner
         // Inline styles go, as in Miniflux: republished content takes the look of the page showing it,
         // no style can cover that page, and no CSS parser runs for every item.
         sanitizer.AllowedAttributes.Remove("style");
+
+        sanitizer.AllowedTags.Add("iframe");
+        sanitizer.AllowedAttributes.UnionWith(["allowfullscreen", "frameborder"]);
+        sanitizer.FilterUrl += (_, e) => e.SanitizedUrl = WithoutTracking(e.SanitizedUrl);
+        sanitizer.PostProcessDom += (_, e) =>
+        {
+            foreach (var frame in e.Document.QuerySelectorAll("iframe").ToList())
+            {
+                if (!Uri.TryCreate(frame.GetAttribute("src"), UriKind.Absolute, out var src) || src.Scheme != "https" || !VideoHosts.Contains(src.Host, StringComparer.OrdinalIgnoreCase))
+                {
+                    frame.Remove();
+                }
+                else
+                {
+                    // An embedded player gets no access to the page around it.
+                    frame.SetAttribute("sandbox", "allow-scripts allow-same-origin allow-popups");
+                }
+            }
+
+            // A 1×1 image is a tracking pixel, not a picture.
+            foreach (var pixel in e.Document.QuerySelectorAll("img").Where(i => i.GetAttribute("width") is "0" or "1" || i.GetAttribute("height") is "0" or "1").ToList())
+            {
+                pixel.Remove();
+            }
+        };
         return sanitizer;
+    }
+
+    /// <summary>A URL without the query parameters that only track who followed it.</summary>
+    internal static string? WithoutTracking(string? url)
+    {
+        var query = url?.IndexOf('?', StringComparison.Ordinal) ?? -1;
+        if (url is null || query < 0)
+        {
+            return url;
+        }
+
+        var fragment = url.IndexOf('#', query);
+        var end = fragment < 0 ? url.Length : fragment;
+        var kept = url[(query + 1)..end].Split('&').Where(p => p.Length > 0 && !TrackingParameters.Contains(p.Split('=')[0])).ToList();
+        return url[..query] + (kept.Count > 0 ? "?" + string.Join('&', kept) : string.Empty) + url[end..];
     }
 
     /// <summary>

@@ -30,6 +30,45 @@ public sealed class HtmlCleanerTests
     }
 
     [Fact]
+    public void Clean_KeepsVideoPlayersOnly_DropsPixels_AndStripsTracking()
+    {
+        var clean = _cleaner.Clean(
+            """
+            <iframe src="https://www.youtube.com/embed/abc" allowfullscreen></iframe>
+            <iframe src="https://ads.example/frame"></iframe>
+            <iframe src="http://www.youtube.com/embed/plain-http"></iframe>
+            <img src="https://cdn.example/pixel.gif" width="1" height="1">
+            <img src="https://cdn.example/photo.jpg" width="640">
+            <a href="https://news.example.com/story?id=7&utm_source=feed&utm_medium=rss&fbclid=x#top">story</a>
+            """,
+            Base)!;
+
+        Assert.Contains("<iframe src=\"https://www.youtube.com/embed/abc\"", clean, StringComparison.Ordinal);
+        Assert.Contains("sandbox=", clean, StringComparison.Ordinal);
+        Assert.DoesNotContain("ads.example", clean, StringComparison.Ordinal);
+        Assert.DoesNotContain("plain-http", clean, StringComparison.Ordinal);
+        Assert.DoesNotContain("pixel.gif", clean, StringComparison.Ordinal);
+        Assert.Contains("photo.jpg", clean, StringComparison.Ordinal);
+        Assert.Contains("href=\"https://news.example.com/story?id=7#top\"", clean, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("""<a href="javascript:alert(1)">x</a>""")]
+    [InlineData("""<a href="  jAvAsCrIpT:alert(1)">x</a>""")]
+    [InlineData("""<img src="data:image/svg+xml;base64,PHN2Zz4=">""")]
+    [InlineData("""<svg><script>alert(1)</script></svg>""")]
+    [InlineData("""<math><mtext><img src=x onerror=alert(1)></mtext></math>""")]
+    [InlineData("""<div style="background:url(javascript:alert(1))">x</div>""")]
+    [InlineData("""<object data="https://evil.example/x.swf"></object><embed src="https://evil.example/y">""")]
+    [InlineData("""<meta http-equiv="refresh" content="0;url=https://evil.example">""")]
+    public void Clean_LetsNoActiveContentThrough(string html)
+    {
+        var clean = _cleaner.Clean(html, Base) ?? string.Empty;
+
+        Assert.DoesNotMatch("(?i)javascript:|onerror|<script|<object|<embed|<meta|data:|alert", clean);
+    }
+
+    [Fact]
     public void Clean_KeepsOnlyTheTextOfHostilelyDeepMarkup()
     {
         var depth = 100_000;
