@@ -25,24 +25,29 @@ internal static class AdminEndpoints
         return endpoints;
     }
 
-    private static async Task<Ok<SourcesPage>> ListSources(SourceStore sources, PollScheduler scheduler, CancellationToken cancellationToken)
+    /// <param name="behind">True for only the sources behind their schedule (failing, rate limited, or without a recent success).</param>
+    private static async Task<Ok<SourcesPage>> ListSources(bool? behind, SourceStore sources, PollScheduler scheduler, TimeProvider time, CancellationToken cancellationToken)
     {
         var list = new List<SourceResponse>();
         foreach (var source in await sources.ListAsync(cancellationToken))
         {
-            list.Add(SourceResponse.From(source, await scheduler.NextFireAsync(source.Id, cancellationToken)));
+            var response = SourceResponse.From(source, await scheduler.NextFireAsync(source.Id, cancellationToken), SourceHealth.Of(source, time.GetUtcNow()));
+            if (behind is null || response.BehindSchedule == behind)
+            {
+                list.Add(response);
+            }
         }
 
         return TypedResults.Ok(new SourcesPage(list));
     }
 
     private static async Task<Results<Ok<SourceResponse>, ProblemHttpResult>> GetSource(
-        string id, SourceStore sources, PollScheduler scheduler, CancellationToken cancellationToken)
+        string id, SourceStore sources, PollScheduler scheduler, TimeProvider time, CancellationToken cancellationToken)
     {
         var source = await sources.GetAsync(id, cancellationToken);
         return source is null
             ? UnknownSource(id)
-            : TypedResults.Ok(SourceResponse.From(source, await scheduler.NextFireAsync(id, cancellationToken)));
+            : TypedResults.Ok(SourceResponse.From(source, await scheduler.NextFireAsync(id, cancellationToken), SourceHealth.Of(source, time.GetUtcNow())));
     }
 
     private static async Task<Results<Ok<FetchesPage>, ProblemHttpResult, ValidationProblem>> ListFetches(

@@ -1,4 +1,5 @@
 using FeedHub.Model;
+using FeedHub.Polling;
 
 namespace FeedHub.Admin;
 
@@ -19,9 +20,12 @@ internal sealed record SourceResponse(
     int? LastHttpStatus,
     string? LastError,
     int ErrorStreak,
-    DateTimeOffset? NextPollAt)
+    DateTimeOffset? NextPollAt,
+    SourceCondition Health,
+    bool BehindSchedule,
+    string? Why)
 {
-    public static SourceResponse From(Source source, DateTimeOffset? nextPollAt) => new(
+    public static SourceResponse From(Source source, DateTimeOffset? nextPollAt, SourceHealth health) => new(
         source.Id,
         source.DisplayTitle,
         source.Url,
@@ -37,7 +41,10 @@ internal sealed record SourceResponse(
         source.State.LastHttpStatus,
         source.State.LastError,
         source.State.ErrorStreak,
-        source.Status == SourceStatus.Active ? nextPollAt ?? source.State.NextAttemptAt : null);
+        source.Status == SourceStatus.Active ? nextPollAt ?? source.State.NextAttemptAt : null,
+        health.Condition,
+        health.BehindSchedule,
+        health.Why);
 }
 
 internal sealed record ItemResponse(

@@ -158,6 +158,8 @@ public sealed class AdminApiTests : IAsyncLifetime
         Assert.Equal("Full", a.GetProperty("license").GetString());
         Assert.Equal("Active", a.GetProperty("status").GetString());
         Assert.Equal(0, a.GetProperty("errorStreak").GetInt32());
+        Assert.Equal("Ok", a.GetProperty("health").GetString());
+        Assert.False(a.GetProperty("behindSchedule").GetBoolean());
         Assert.Equal(JsonValueKind.Null, a.GetProperty("lastError").ValueKind);
         Assert.True(a.GetProperty("nextPollAt").GetDateTimeOffset() > a.GetProperty("lastSuccessAt").GetDateTimeOffset());
     }

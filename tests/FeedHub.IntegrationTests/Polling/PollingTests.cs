@@ -179,6 +179,11 @@ public sealed class PollingTests : IAsyncLifetime
         var failing = await app.Get<SourceStore>().GetAsync("upstream", CancellationToken.None);
         Assert.Equal(2, failing!.State.ErrorStreak);
 
+        var behind = (await app.GetJsonAsync("/api/sources?behind=true")).GetProperty("sources");
+        Assert.Equal("upstream", Assert.Single(behind.EnumerateArray()).GetProperty("id").GetString());
+        Assert.Equal("Failing", behind[0].GetProperty("health").GetString());
+        Assert.Equal("HTTP 503 Service Unavailable", behind[0].GetProperty("why").GetString());
+
         // Two failures on a 1h schedule: the next attempt is about two hours away, not one.
         Assert.True(second.NextAttemptAt > second.Fetch.StartedAt.AddMinutes(90), $"next attempt {second.NextAttemptAt:o}");
 
