@@ -1,0 +1,109 @@
+using System.Text;
+using FeedHub.IntegrationTests.Infrastructure;
+using FeedHub.Model;
+using Microsoft.AspNetCore.Http;
+
+namespace FeedHub.IntegrationTests.Polling;
+
+/// <summary>
+/// One upstream per way a server can be broken or hostile: each poll ends in items or in a recorded
+/// error that names the cause, and the host keeps answering.
+/// </summary>
+public sealed class HostileUpstreamTests : IAsyncLifetime
+{
+    private TestUpstream _upstream = null!;
+
+    public async ValueTask InitializeAsync() => _upstream = await TestUpstream.StartAsync();
+
+    public async ValueTask DisposeAsync() => await _upstream.DisposeAsync();
+
+    private static string BillionLaughs()
+    {
+        var entities = new StringBuilder("<!ENTITY lol0 \"lol\">");
+        for (var i = 1; i <= 9; i++)
+        {
+            entities.Append(System.Globalization.CultureInfo.InvariantCulture, $"<!ENTITY lol{i} \"{string.Concat(Enumerable.Repeat($"&lol{i - 1};", 10))}\">");
+        }
+
+        return $"<?xml version=\"1.0\"?><!DOCTYPE rss [{entities}]><rss version=\"2.0\"><channel><title>&lol9;</title><item><guid>1</guid><title>x</title></item></channel></rss>";
+    }
+
+    /// <summary>Each scenario, and how its poll must end: "fetched" (one item stored), or a failure whose error says this.</summary>
+    public static TheoryData<string, string> Scenarios => new()
+    {
+        { "xxe", "fetched" },
+        { "billion-laughs", "fetched" },
+        { "endless", "larger than the" },
+        { "html", "HTML page, not a feed" },
+        { "empty", "The document is empty." },
+        { "invalid-bytes", "fetched" },
+        { "wrong-type", "fetched" },
+    };
+
+    [Theory]
+    [MemberData(nameof(Scenarios))]
+    public async Task EveryPoll_EndsInItemsOrANamedError_AndTheHostKeepsAnswering(string scenario, string expected)
+    {
+        _upstream.Map("feed.xml", context => Serve(scenario, context));
+        await using var app = new FeedHubApp(settings: new Dictionary<string, string?>(FeedHubApp.Sources(("upstream", _upstream.Url("feed.xml"))))
+        {
+            ["FeedHub:Polling:MaxBodyBytes"] = "1048576",
+        });
+        _ = app.Server;
+
+        var fetch = Assert.Single(await app.WaitForFetchesAsync("upstream"));
+
+        if (expected == "fetched")
+        {
+            Assert.Equal(FetchOutcome.Fetched, fetch.Outcome);
+            Assert.Equal(1, fetch.ItemsNew);
+        }
+        else
+        {
+            Assert.Equal(FetchOutcome.Failed, fetch.Outcome);
+            Assert.Contains(expected, fetch.Error, StringComparison.Ordinal);
+        }
+
+        using var client = app.CreateClient();
+        Assert.Equal("Healthy", await client.GetStringAsync(new Uri("/healthz", UriKind.Relative), TestContext.Current.CancellationToken));
+        var items = (await app.GetJsonAsync("/api/items")).GetProperty("items");
+        Assert.All(items.EnumerateArray(), i => Assert.DoesNotContain("root:", i.GetProperty("title").GetString(), StringComparison.Ordinal));
+    }
+
+    private static async Task Serve(string scenario, HttpContext context)
+    {
+        var response = context.Response;
+        response.ContentType = "application/rss+xml";
+        switch (scenario)
+        {
+            case "xxe":
+                await response.WriteAsync("<?xml version=\"1.0\"?><!DOCTYPE rss [<!ENTITY xxe SYSTEM \"file:///etc/passwd\">]><rss version=\"2.0\"><channel><title>t</title><item><guid>1</guid><title>&xxe;</title></item></channel></rss>");
+                break;
+            case "billion-laughs":
+                await response.WriteAsync(BillionLaughs());
+                break;
+            case "endless":
+                var chunk = Encoding.UTF8.GetBytes(new string(' ', 64 * 1024));
+                await response.WriteAsync("<rss version=\"2.0\"><channel><title>");
+                while (!context.RequestAborted.IsCancellationRequested)
+                {
+                    await response.Body.WriteAsync(chunk, context.RequestAborted);
+                }
+
+                break;
+            case "html":
+                response.ContentType = "text/html";
+                await response.WriteAsync("<!DOCTYPE html><html><head><title>Home</title></head><body><p>Welcome<br></body></html>");
+                break;
+            case "empty":
+                break;
+            case "invalid-bytes":
+                await response.Body.WriteAsync((byte[])[.. Encoding.UTF8.GetBytes("<rss version=\"2.0\"><channel><title>t</title><item><guid>1</guid><title>bad "), 0xC3, 0x28, 0xFF, .. Encoding.UTF8.GetBytes("</title></item></channel></rss>")]);
+                break;
+            case "wrong-type":
+                response.ContentType = "image/png";
+                await response.WriteAsync(Feeds.Numbered(1));
+                break;
+        }
+    }
+}
