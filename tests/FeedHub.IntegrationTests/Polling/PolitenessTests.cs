@@ -161,6 +161,43 @@ public sealed class PolitenessTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task SourcesOnOneHost_AreNeverPolledMoreThanThePerHostLimitAtOnce()
+    {
+        var inFlight = 0;
+        var most = 0;
+        _upstream.Map("slow.xml", async context =>
+        {
+            var now = Interlocked.Increment(ref inFlight);
+            InterlockedMax(ref most, now);
+            await Task.Delay(300, context.RequestAborted);
+            Interlocked.Decrement(ref inFlight);
+            context.Response.ContentType = "application/rss+xml";
+            await context.Response.WriteAsync(Feeds.Numbered(1));
+        });
+        var settings = FeedHubApp.Sources(
+            [.. Enumerable.Range(1, 4).Select(i => ($"s{i}", new Uri(_upstream.Url("slow.xml"), $"?n={i}")))]);
+        settings["FeedHub:Polling:MaxConcurrencyPerHost"] = "1";
+        await using var app = new FeedHubApp(settings: settings);
+        _ = app.Server;
+
+        foreach (var id in new[] { "s1", "s2", "s3", "s4" })
+        {
+            await app.WaitForFetchesAsync(id);
+        }
+
+        Assert.Equal(4, _upstream.RequestsTo("slow.xml").Count);
+        Assert.Equal(1, most);
+    }
+
+    private static void InterlockedMax(ref int target, int value)
+    {
+        int seen;
+        while (value > (seen = Volatile.Read(ref target)) && Interlocked.CompareExchange(ref target, value, seen) != seen)
+        {
+        }
+    }
+
+    [Fact]
     public async Task RedirectLoop_IsAFetchErrorThatSaysSo()
     {
         Redirect("a.xml", "b.xml", 302);
