@@ -75,6 +75,7 @@ internal static class FeedHubServiceCollectionExtensions
             .ValidateOnStart();
 
         builder.Services.AddSingleton<HostLimiter>();
+        builder.Services.AddSingleton<PollingRandomness>();
         builder.Services.AddSingleton<PollScheduler>();
         builder.Services.AddTransient<SourcePoller>();
         builder.Services.AddHttpClient<FeedFetcher>(FeedFetcher.HttpClientName, (services, client) =>

@@ -17,6 +17,7 @@ internal sealed partial class SourcePoller(
     FeedFetcher fetcher,
     FeedParser parser,
     TimeProvider time,
+    PollingRandomness randomness,
     IOptions<PollingOptions> options,
     ILogger<SourcePoller> logger)
 {
@@ -154,12 +155,12 @@ internal sealed partial class SourcePoller(
         {
             // Sources on the same interval drift apart instead of hitting their hosts together.
             // Cron schedules name exact times and are kept to them.
-            return schedule.Interval is { } every ? regular + Backoff.Jitter(every, Random.Shared.NextDouble()) : regular;
+            return schedule.Interval is { } every ? regular + Backoff.Jitter(every, randomness.NextFraction()) : regular;
         }
 
         // A cron schedule's period is the gap between two of its fires, wherever the failure falls.
         var interval = schedule.Interval ?? (schedule.NextAfter(regular) - regular);
-        var delay = Backoff.Delay(errorStreak, interval, options.Value.BackoffCap, Random.Shared.NextDouble());
+        var delay = Backoff.Delay(errorStreak, interval, options.Value.BackoffCap, randomness.NextFraction());
         return now + delay;
     }
 

@@ -4,6 +4,7 @@ using System.Text.Json;
 using FeedHub.Model;
 using FeedHub.Storage;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.TestHost;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -19,10 +20,13 @@ public sealed class FeedHubApp : WebApplicationFactory<Program>
 
     private readonly Dictionary<string, string?> _settings;
     private readonly TestDirectory? _ownDirectory;
+    private readonly Action<IServiceCollection>? _services;
 
     /// <param name="contentRoot">A folder the caller owns (to restart on it), or null for one of the app's own, deleted with it.</param>
-    public FeedHubApp(string? contentRoot = null, IDictionary<string, string?>? settings = null)
+    /// <param name="services">Replaces services after FeedHub registered its own (a fake clock, say).</param>
+    public FeedHubApp(string? contentRoot = null, IDictionary<string, string?>? settings = null, Action<IServiceCollection>? services = null)
     {
+        _services = services;
         _ownDirectory = contentRoot is null ? new TestDirectory() : null;
         ContentRoot = contentRoot ?? _ownDirectory!.Path;
         _settings = WithDefaults(settings);
@@ -113,6 +117,11 @@ public sealed class FeedHubApp : WebApplicationFactory<Program>
         foreach (var (key, value) in _settings)
         {
             builder.UseSetting(key, value);
+        }
+
+        if (_services is not null)
+        {
+            builder.ConfigureTestServices(_services);
         }
     }
 }
