@@ -1,4 +1,5 @@
 using System.Globalization;
+using FeedHub.Model;
 using FeedHub.Polling;
 using FeedHub.Storage;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -21,6 +22,9 @@ internal static class AdminEndpoints
         api.MapGet("/sources", ListSources);
         api.MapGet("/sources/{id}", GetSource);
         api.MapGet("/sources/{id}/fetches", ListFetches);
+        api.MapPost("/sources/{id}/poll", PollNow);
+        api.MapPost("/sources/{id}/pause", Pause);
+        api.MapPost("/sources/{id}/resume", Resume);
         api.MapGet("/items", ListItems);
         return endpoints;
     }
@@ -48,6 +52,49 @@ internal static class AdminEndpoints
         return source is null
             ? UnknownSource(id)
             : TypedResults.Ok(SourceResponse.From(source, await scheduler.NextFireAsync(id, cancellationToken), SourceHealth.Of(source, time.GetUtcNow())));
+    }
+
+    /// <summary>Queues a poll now; its result lands in the source's fetch history.</summary>
+    private static async Task<Results<Accepted, ProblemHttpResult>> PollNow(string id, SourceStore sources, PollScheduler scheduler, CancellationToken cancellationToken)
+    {
+        var source = await sources.GetAsync(id, cancellationToken);
+        if (source is null)
+        {
+            return UnknownSource(id);
+        }
+
+        return await scheduler.PollNowAsync(id, cancellationToken)
+            ? TypedResults.Accepted($"/api/sources/{id}/fetches")
+            : TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "The source is not polled", detail: $"'{id}' is {source.Status}: resume it first.");
+    }
+
+    private static async Task<Results<Ok<SourceResponse>, ProblemHttpResult>> Pause(
+        string id, SourceStore sources, PollScheduler scheduler, TimeProvider time, CancellationToken cancellationToken) =>
+        await ChangeStatusAsync(id, SourceStatus.Paused, sources, scheduler, time, cancellationToken);
+
+    private static async Task<Results<Ok<SourceResponse>, ProblemHttpResult>> Resume(
+        string id, SourceStore sources, PollScheduler scheduler, TimeProvider time, CancellationToken cancellationToken) =>
+        await ChangeStatusAsync(id, SourceStatus.Active, sources, scheduler, time, cancellationToken);
+
+    /// <summary>Pauses or resumes a source: its trigger goes or comes back at once. A retired source stays retired.</summary>
+    private static async Task<Results<Ok<SourceResponse>, ProblemHttpResult>> ChangeStatusAsync(
+        string id, SourceStatus status, SourceStore sources, PollScheduler scheduler, TimeProvider time, CancellationToken cancellationToken)
+    {
+        var source = await sources.GetAsync(id, cancellationToken);
+        if (source is null)
+        {
+            return UnknownSource(id);
+        }
+
+        if (source.Status == SourceStatus.Retired)
+        {
+            return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "The source is retired", detail: source.StatusReason);
+        }
+
+        await sources.SetStatusAsync(id, status, status == SourceStatus.Paused ? $"Paused by an operator on {time.GetUtcNow():u}." : null, cancellationToken);
+        var changed = (await sources.GetAsync(id, cancellationToken))!;
+        await scheduler.ScheduleAsync(changed, cancellationToken);
+        return TypedResults.Ok(SourceResponse.From(changed, await scheduler.NextFireAsync(id, cancellationToken), SourceHealth.Of(changed, time.GetUtcNow())));
     }
 
     private static async Task<Results<Ok<FetchesPage>, ProblemHttpResult, ValidationProblem>> ListFetches(

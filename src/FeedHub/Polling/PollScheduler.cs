@@ -74,6 +74,20 @@ internal sealed partial class PollScheduler(ISchedulerFactory schedulers, TimePr
         return await scheduler.RescheduleJob(current.Key, Trigger(sourceId, schedule, Later(time.GetUtcNow(), at)), cancellationToken);
     }
 
+    /// <summary>Polls a scheduled source now, after any poll of it already running (Quartz never runs two at once).</summary>
+    /// <returns>False when the source is not scheduled (paused, retired or unknown).</returns>
+    public async Task<bool> PollNowAsync(string sourceId, CancellationToken cancellationToken)
+    {
+        var scheduler = await schedulers.GetScheduler(cancellationToken);
+        if (!await scheduler.Exists(JobKeyOf(sourceId), cancellationToken))
+        {
+            return false;
+        }
+
+        await scheduler.TriggerJob(JobKeyOf(sourceId), cancellationToken: cancellationToken);
+        return true;
+    }
+
     public async Task UnscheduleAsync(string sourceId, CancellationToken cancellationToken)
     {
         var scheduler = await schedulers.GetScheduler(cancellationToken);

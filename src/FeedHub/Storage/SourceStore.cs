@@ -121,6 +121,17 @@ internal sealed class SourceStore(Database database, TimeProvider time)
         return new DeclaredSourcesMerge(added, updated, retired);
     }
 
+    /// <summary>Pauses or resumes a source (never a retired one); false when there is no such source.</summary>
+    public async Task<bool> SetStatusAsync(string id, SourceStatus status, string? reason, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        var changed = await connection.ExecuteAsync(new CommandDefinition(
+            "UPDATE sources SET status = @status, status_reason = @reason, updated_at = @now WHERE id = @id",
+            new { id, status = status.ToString(), reason, now = time.GetUtcNow() },
+            cancellationToken: cancellationToken));
+        return changed > 0;
+    }
+
     public async Task SetNextAttemptAsync(string id, DateTimeOffset? nextAttemptAt, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);

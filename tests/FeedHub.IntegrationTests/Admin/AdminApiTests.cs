@@ -165,6 +165,36 @@ public sealed class AdminApiTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task PauseResumeAndPollNow_TakeEffectAtOnce()
+    {
+        using var client = _app.Admin();
+        var scheduler = _app.Get<FeedHub.Polling.PollScheduler>();
+
+        var paused = await client.PostAsync(new Uri("/api/sources/b/pause", UriKind.Relative), null, Token);
+        var pollPaused = await client.PostAsync(new Uri("/api/sources/b/poll", UriKind.Relative), null, Token);
+        var shown = await paused.Content.ReadFromJsonAsync<JsonElement>(Token);
+
+        Assert.Equal(HttpStatusCode.OK, paused.StatusCode);
+        Assert.Equal("Paused", shown.GetProperty("status").GetString());
+        Assert.Equal("Paused", shown.GetProperty("health").GetString());
+        Assert.Equal(JsonValueKind.Null, shown.GetProperty("nextPollAt").ValueKind);
+        Assert.Null(await scheduler.NextFireAsync("b", CancellationToken.None));
+        Assert.Equal(HttpStatusCode.Conflict, pollPaused.StatusCode);
+
+        var resumed = await client.PostAsync(new Uri("/api/sources/b/resume", UriKind.Relative), null, Token);
+
+        Assert.Equal("Active", (await resumed.Content.ReadFromJsonAsync<JsonElement>(Token)).GetProperty("status").GetString());
+        Assert.NotNull(await scheduler.NextFireAsync("b", CancellationToken.None));
+
+        var polled = await client.PostAsync(new Uri("/api/sources/a/poll", UriKind.Relative), null, Token);
+
+        Assert.Equal(HttpStatusCode.Accepted, polled.StatusCode);
+        Assert.Equal("/api/sources/a/fetches", polled.Headers.Location?.OriginalString);
+        await _app.WaitForFetchesAsync("a", count: 2);
+        Assert.Equal(HttpStatusCode.NotFound, (await client.PostAsync(new Uri("/api/sources/nope/pause", UriKind.Relative), null, Token)).StatusCode);
+    }
+
+    [Fact]
     public async Task Fetches_AreTheSourcesHistory_AndUnknownSourcesAre404()
     {
         var fetches = (await _app.GetJsonAsync("/api/sources/b/fetches")).GetProperty("fetches");
