@@ -1,5 +1,7 @@
 using System.Globalization;
 using FeedHub.Model;
+using FeedHub.Sources;
+using Microsoft.Extensions.Options;
 using FeedHub.Polling;
 using FeedHub.Storage;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -25,6 +27,8 @@ internal static class AdminEndpoints
         api.MapPost("/sources/{id}/poll", PollNow);
         api.MapPost("/sources/{id}/pause", Pause);
         api.MapPost("/sources/{id}/resume", Resume);
+        api.MapGet("/opml", ExportOpml);
+        api.MapPost("/opml", ImportOpmlAsync);
         api.MapGet("/items", ListItems);
         return endpoints;
     }
@@ -52,6 +56,40 @@ internal static class AdminEndpoints
         return source is null
             ? UnknownSource(id)
             : TypedResults.Ok(SourceResponse.From(source, await scheduler.NextFireAsync(id, cancellationToken), SourceHealth.Of(source, time.GetUtcNow())));
+    }
+
+    private static async Task<IResult> ExportOpml(SourceStore sources, TimeProvider time, CancellationToken cancellationToken)
+    {
+        var document = OpmlWriter.Write(await sources.ListAsync(cancellationToken), time.GetUtcNow());
+        return TypedResults.Text(document.Declaration + "\n" + document.ToString(), "text/x-opml; charset=utf-8");
+    }
+
+    /// <summary>
+    /// Imports subscriptions from an OPML body, merged by URL; reports what was added, updated, left
+    /// alone and refused (with the outline's line and why). New and changed sources are scheduled at once.
+    /// </summary>
+    private static async Task<Results<Ok<OpmlImportReport>, ProblemHttpResult>> ImportOpmlAsync(
+        HttpRequest request, SourceStore sources, PollScheduler scheduler, IOptions<PollingOptions> polling, TimeProvider time, CancellationToken cancellationToken)
+    {
+        OpmlSubscriptions opml;
+        try
+        {
+            using var reader = new StreamReader(request.Body);
+            opml = OpmlReader.Read(new StringReader(await reader.ReadToEndAsync(cancellationToken)));
+        }
+        catch (FormatException e)
+        {
+            return TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Not OPML", detail: e.Message);
+        }
+
+        var declared = DeclaredSources.Build(new SourcesOptions(), opml, polling.Value.DefaultSchedule, time.GetUtcNow());
+        var merge = await sources.ImportAsync(declared.Sources, cancellationToken);
+        foreach (var id in merge.Added.Concat(merge.Updated))
+        {
+            await scheduler.ScheduleAsync((await sources.GetAsync(id, cancellationToken))!, cancellationToken);
+        }
+
+        return TypedResults.Ok(new OpmlImportReport(merge.Added, merge.Updated, merge.Skipped, declared.Problems));
     }
 
     /// <summary>Queues a poll now; its result lands in the source's fetch history.</summary>

@@ -111,6 +111,9 @@ internal sealed record FetchResponse(
 
 internal sealed record ItemsPage(IReadOnlyList<ItemResponse> Items);
 
+/// <param name="Invalid">Outlines refused, each with its line and why.</param>
+internal sealed record OpmlImportReport(IReadOnlyList<string> Added, IReadOnlyList<string> Updated, IReadOnlyList<string> Skipped, IReadOnlyList<string> Invalid);
+
 internal sealed record SourcesPage(IReadOnlyList<SourceResponse> Sources);
 
 internal sealed record FetchesPage(IReadOnlyList<FetchResponse> Fetches);

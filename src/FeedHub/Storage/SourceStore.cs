@@ -121,6 +121,63 @@ internal sealed class SourceStore(Database database, TimeProvider time)
         return new DeclaredSourcesMerge(added, updated, retired);
     }
 
+    /// <summary>
+    /// Merges imported subscriptions by URL: a new URL is added (as an API source), a known one has its
+    /// title, schedule, tags and licence updated when they differ, and is skipped when they do not.
+    /// </summary>
+    public async Task<ImportMerge> ImportAsync(IReadOnlyList<Source> imported, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var existing = (await connection.QueryAsync<SourceRow>(new CommandDefinition(SelectSources, transaction: transaction, cancellationToken: cancellationToken))).ToList();
+        var byUrl = existing.ToDictionary(r => r.Url, StringComparer.Ordinal);
+        var ids = existing.Select(r => r.Id).ToHashSet(StringComparer.Ordinal);
+        List<string> added = [], updated = [], skipped = [];
+        foreach (var source in imported)
+        {
+            var row = SourceRow.From(source);
+            if (byUrl.TryGetValue(row.Url, out var current))
+            {
+                // An exported source without a title of its own carries its feed's title; that is no change.
+                var sameTitle = current.Title == row.Title || (current.Title is null && row.Title == (current.FeedTitle ?? current.Id));
+                if (sameTitle && current.Schedule == row.Schedule && current.Tags == row.Tags && current.License == row.License)
+                {
+                    skipped.Add(current.Id);
+                    continue;
+                }
+
+                await connection.ExecuteAsync(new CommandDefinition(
+                    "UPDATE sources SET title = @Title, schedule = @Schedule, tags = @Tags, license = @License, updated_at = @now WHERE id = @id",
+                    new { row.Title, row.Schedule, row.Tags, row.License, now, id = current.Id },
+                    transaction,
+                    cancellationToken: cancellationToken));
+                updated.Add(current.Id);
+                continue;
+            }
+
+            var id = row.Id;
+            for (var n = 2; !ids.Add(id); n++)
+            {
+                id = $"{row.Id}-{n}";
+            }
+
+            await connection.ExecuteAsync(new CommandDefinition(
+                """
+                INSERT INTO sources (id, title, url, declared_url, schedule, tags, license, origin, status, created_at, updated_at)
+                VALUES (@id, @Title, @Url, @Url, @Schedule, @Tags, @License, 'Api', 'Active', @now, @now)
+                """,
+                new { id, row.Title, row.Url, row.Schedule, row.Tags, row.License, now },
+                transaction,
+                cancellationToken: cancellationToken));
+            byUrl[row.Url] = row;
+            added.Add(id);
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+        return new ImportMerge(added, updated, skipped);
+    }
+
     /// <summary>Pauses or resumes a source (never a retired one); false when there is no such source.</summary>
     public async Task<bool> SetStatusAsync(string id, SourceStatus status, string? reason, CancellationToken cancellationToken)
     {
@@ -248,6 +305,9 @@ internal sealed class SourceStore(Database database, TimeProvider time)
 }
 
 internal sealed record DeclaredSourcesMerge(int Added, int Updated, int Retired);
+
+/// <summary>Which sources an OPML import added, updated and left as they were, by id.</summary>
+internal sealed record ImportMerge(IReadOnlyList<string> Added, IReadOnlyList<string> Updated, IReadOnlyList<string> Skipped);
 
 /// <summary>What a poll changes about its source beyond its state: a permanent move, or retirement.</summary>
 internal sealed record SourceChange(string? MovedTo, string? RetireReason);

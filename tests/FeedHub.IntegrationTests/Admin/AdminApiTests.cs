@@ -165,6 +165,38 @@ public sealed class AdminApiTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task OpmlExportThenImport_IsANoOp_AndAnImportReportsWhatItDid()
+    {
+        using var client = _app.Admin();
+        var exported = await client.GetStringAsync(new Uri("/api/opml", UriKind.Relative), Token);
+
+        var again = await client.PostAsync(new Uri("/api/opml", UriKind.Relative), new StringContent(exported), Token);
+        var noop = await again.Content.ReadFromJsonAsync<JsonElement>(Token);
+
+        Assert.Contains("xmlUrl=\"" + _upstream.Url("a.xml").AbsoluteUri + "\"", exported, StringComparison.Ordinal);
+        Assert.Equal(0, noop.GetProperty("added").GetArrayLength());
+        Assert.Equal(0, noop.GetProperty("updated").GetArrayLength());
+        Assert.Equal(2, noop.GetProperty("skipped").GetArrayLength());
+
+        var opml = $"""
+            <opml version="2.0" xmlns:feedhub="urn:feedhub:opml:1"><body>
+            <outline text="New one" xmlUrl="{_upstream.Url("new.xml")}" feedhub:schedule="2h"/>
+            <outline text="B, renamed" xmlUrl="{_upstream.Url("b.xml")}"/>
+            <outline text="Broken" xmlUrl="ftp://nowhere.example/feed"/>
+            </body></opml>
+            """;
+        var report = await (await client.PostAsync(new Uri("/api/opml", UriKind.Relative), new StringContent(opml), Token)).Content.ReadFromJsonAsync<JsonElement>(Token);
+        var notOpml = await client.PostAsync(new Uri("/api/opml", UriKind.Relative), new StringContent("<html/>"), Token);
+
+        var added = Assert.Single(report.GetProperty("added").EnumerateArray()).GetString()!;
+        Assert.Equal("b", Assert.Single(report.GetProperty("updated").EnumerateArray()).GetString());
+        Assert.StartsWith("line 4: ", Assert.Single(report.GetProperty("invalid").EnumerateArray()).GetString(), StringComparison.Ordinal);
+        Assert.NotNull(await _app.Get<FeedHub.Polling.PollScheduler>().NextFireAsync(added, CancellationToken.None));
+        Assert.Equal("B, renamed", (await _app.GetJsonAsync("/api/sources/b")).GetProperty("title").GetString());
+        Assert.Equal(HttpStatusCode.BadRequest, notOpml.StatusCode);
+    }
+
+    [Fact]
     public async Task PauseResumeAndPollNow_TakeEffectAtOnce()
     {
         using var client = _app.Admin();
