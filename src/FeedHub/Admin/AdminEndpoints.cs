@@ -155,7 +155,7 @@ internal static class AdminEndpoints
     }
 
     private static async Task<Results<Ok<ItemsPage>, ValidationProblem>> ListItems(
-        string? source, string? since, string? limit, SourceStore sources, ItemStore items, CancellationToken cancellationToken)
+        string? source, string? since, string? limit, string? q, SourceStore sources, ItemStore items, CancellationToken cancellationToken)
     {
         var errors = new Dictionary<string, string[]>();
         var count = ParseLimit(limit, errors);
@@ -183,7 +183,7 @@ internal static class AdminEndpoints
             return TypedResults.ValidationProblem(errors);
         }
 
-        var page = await items.QueryAsync(new ItemQuery(string.IsNullOrEmpty(source) ? null : source, sinceTime, count), cancellationToken);
+        var page = await items.QueryAsync(new ItemQuery(string.IsNullOrEmpty(source) ? null : source, sinceTime, count, q), cancellationToken);
         return TypedResults.Ok(new ItemsPage(page.Select(ItemResponse.From).ToList()));
     }
 

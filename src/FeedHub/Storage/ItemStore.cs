@@ -22,12 +22,27 @@ internal sealed class ItemStore(Database database)
             SelectItems + """
             WHERE (@SourceId IS NULL OR source_id = @SourceId)
               AND (@Since IS NULL OR first_seen_at >= @Since)
+              AND (@Search IS NULL OR id IN (SELECT rowid FROM items_search WHERE items_search MATCH @Search))
             ORDER BY sort_at DESC, id DESC
             LIMIT @Limit
             """,
-            query,
+            new { query.SourceId, query.Since, query.Limit, Search = SearchExpression(query.Text) },
             cancellationToken: cancellationToken));
         return rows.Select(r => r.ToStoredItem()).ToList();
+    }
+
+    /// <summary>
+    /// A user's words as an FTS5 query: each word a quoted phrase (so no operator syntax leaks in),
+    /// all of them required; the last may be a prefix ("robo*" finds "robots").
+    /// </summary>
+    internal static string? SearchExpression(string? text)
+    {
+        var words = (text ?? string.Empty).Split(' ', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Select(w => w.Replace("\"", string.Empty, StringComparison.Ordinal))
+            .Where(w => w.Trim('*').Length > 0)
+            .Select(w => w.EndsWith('*') ? $"\"{w.TrimEnd('*')}\"*" : $"\"{w}\"")
+            .ToList();
+        return words.Count == 0 ? null : string.Join(' ', words);
     }
 
     /// <summary>The newest items of any of these sources, newest first.</summary>
@@ -250,6 +265,7 @@ internal sealed class ItemArrival
     public DateTimeOffset FirstSeenAt { get; init; }
 }
 
-/// <summary>Which items to read: newest first, optionally from one source and stored since a time.</summary>
+/// <summary>Which items to read: newest first, optionally from one source, stored since a time, mentioning some words.</summary>
 /// <param name="Since">Items FeedHub first stored at or after this time, whatever date they carry, so a client that polls with its last check misses nothing.</param>
-internal sealed record ItemQuery(string? SourceId, DateTimeOffset? Since, int Limit);
+/// <param name="Text">Words every item must contain (title, summary or content), or null.</param>
+internal sealed record ItemQuery(string? SourceId, DateTimeOffset? Since, int Limit, string? Text = null);

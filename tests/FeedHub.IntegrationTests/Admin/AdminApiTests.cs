@@ -129,6 +129,20 @@ public sealed class AdminApiTests : IAsyncLifetime
     }
 
     [Theory]
+    [InlineData("newest", new[] { "Newest" })]
+    [InlineData("full", new[] { "Newest" })]
+    [InlineData("story", new[] { "Story 3", "Story 2", "Story 1" })]
+    [InlineData("stor*", new[] { "Story 3", "Story 2", "Story 1" })]
+    [InlineData("body 2", new[] { "Story 2" })]
+    [InlineData("\"unbalanced OR NOT", new string[0])]
+    public async Task Items_AreSearchedByTheirWords(string q, string[] titles)
+    {
+        var items = (await _app.GetJsonAsync($"/api/items?q={Uri.EscapeDataString(q)}")).GetProperty("items");
+
+        Assert.Equal(titles, items.EnumerateArray().Select(i => i.GetProperty("title").GetString()).ToArray());
+    }
+
+    [Theory]
     [InlineData("/api/items?limit=0", "limit")]
     [InlineData("/api/items?limit=lots", "limit")]
     [InlineData("/api/items?since=last-tuesday", "since")]
