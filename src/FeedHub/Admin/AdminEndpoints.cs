@@ -23,6 +23,9 @@ internal static class AdminEndpoints
         var api = endpoints.MapGroup("/api");
         api.MapGet("/sources", ListSources);
         api.MapGet("/sources/{id}", GetSource);
+        api.MapPost("/sources", CreateSource);
+        api.MapPut("/sources/{id}", UpdateSource);
+        api.MapDelete("/sources/{id}", DeleteSource);
         api.MapGet("/sources/{id}/fetches", ListFetches);
         api.MapPost("/sources/{id}/poll", PollNow);
         api.MapPost("/sources/{id}/pause", Pause);
@@ -91,6 +94,89 @@ internal static class AdminEndpoints
 
         return TypedResults.Ok(new OpmlImportReport(merge.Added, merge.Updated, merge.Skipped, declared.Problems));
     }
+
+    /// <summary>Adds a source; it is polled at once, then follows its schedule.</summary>
+    private static async Task<Results<Created<SourceResponse>, ValidationProblem, ProblemHttpResult>> CreateSource(
+        SourceRequest request, SourceStore sources, PollScheduler scheduler, IOptions<PollingOptions> polling, TimeProvider time, CancellationToken cancellationToken)
+    {
+        var errors = new Dictionary<string, string[]>();
+        var source = request.Validate(polling.Value.DefaultSchedule, time.GetUtcNow(), errors);
+        if (source is null)
+        {
+            return TypedResults.ValidationProblem(errors);
+        }
+
+        if ((await sources.ListAsync(cancellationToken)).FirstOrDefault(s => s.Url == source.Url) is { } same)
+        {
+            return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "Already followed", detail: $"The source '{same.Id}' already polls {source.Url}.");
+        }
+
+        if (!await sources.CreateAsync(source, cancellationToken))
+        {
+            return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "The id is taken", detail: $"A source with the id '{source.Id}' exists.");
+        }
+
+        var created = (await sources.GetAsync(source.Id, cancellationToken))!;
+        await scheduler.ScheduleAsync(created, cancellationToken);
+        return TypedResults.Created($"/api/sources/{created.Id}", SourceResponse.From(created, await scheduler.NextFireAsync(created.Id, cancellationToken), SourceHealth.Of(created, time.GetUtcNow())));
+    }
+
+    /// <summary>Changes a source made through the API; the new schedule or URL takes effect at once.</summary>
+    private static async Task<Results<Ok<SourceResponse>, ValidationProblem, ProblemHttpResult>> UpdateSource(
+        string id, SourceRequest request, SourceStore sources, PollScheduler scheduler, IOptions<PollingOptions> polling, TimeProvider time, CancellationToken cancellationToken)
+    {
+        var current = await sources.GetAsync(id, cancellationToken);
+        if (current is null)
+        {
+            return UnknownSource(id);
+        }
+
+        if (Declared(current) is { } declared)
+        {
+            return declared;
+        }
+
+        var errors = new Dictionary<string, string[]>();
+        var source = request.Validate(polling.Value.DefaultSchedule, time.GetUtcNow(), errors, fixedId: id);
+        if (source is null)
+        {
+            return TypedResults.ValidationProblem(errors);
+        }
+
+        await sources.UpdateDefinitionAsync(source, cancellationToken);
+        var updated = (await sources.GetAsync(id, cancellationToken))!;
+        await scheduler.ScheduleAsync(updated, cancellationToken);
+        return TypedResults.Ok(SourceResponse.From(updated, await scheduler.NextFireAsync(id, cancellationToken), SourceHealth.Of(updated, time.GetUtcNow())));
+    }
+
+    /// <summary>Deletes a source made through the API, with its items and fetch history.</summary>
+    private static async Task<Results<NoContent, ProblemHttpResult>> DeleteSource(string id, SourceStore sources, PollScheduler scheduler, CancellationToken cancellationToken)
+    {
+        var current = await sources.GetAsync(id, cancellationToken);
+        if (current is null)
+        {
+            return UnknownSource(id);
+        }
+
+        if (Declared(current) is { } declared)
+        {
+            return declared;
+        }
+
+        await scheduler.UnscheduleAsync(id, cancellationToken);
+        await sources.DeleteAsync(id, cancellationToken);
+        return TypedResults.NoContent();
+    }
+
+    /// <summary>A source declared in configuration or OPML is changed there; through the API it would come back at the next start.</summary>
+    private static ProblemHttpResult? Declared(Source source) => source.Origin == SourceOrigin.Api
+        ? null
+        : TypedResults.Problem(
+            statusCode: StatusCodes.Status409Conflict,
+            title: "Declared in a file",
+            detail: source.Origin == SourceOrigin.Config
+                ? $"'{source.Id}' is declared in FeedHub:Sources; change it there."
+                : $"'{source.Id}' is declared in the OPML file (FeedHub:SourcesOpml); change it there.");
 
     /// <summary>Queues a poll now; its result lands in the source's fetch history.</summary>
     private static async Task<Results<Accepted, ProblemHttpResult>> PollNow(string id, SourceStore sources, PollScheduler scheduler, CancellationToken cancellationToken)

@@ -178,6 +178,56 @@ internal sealed class SourceStore(Database database, TimeProvider time)
         return new ImportMerge(added, updated, skipped);
     }
 
+    /// <summary>Adds a source made through the API; false when the id is taken.</summary>
+    public async Task<bool> CreateAsync(Source source, CancellationToken cancellationToken)
+    {
+        var row = SourceRow.From(source with { Origin = SourceOrigin.Api });
+        await using var connection = await database.OpenAsync(cancellationToken);
+        var inserted = await connection.ExecuteAsync(new CommandDefinition(
+            """
+            INSERT INTO sources (id, title, url, declared_url, schedule, tags, license, origin, status, created_at, updated_at)
+            VALUES (@Id, @Title, @Url, @Url, @Schedule, @Tags, @License, 'Api', 'Active', @now, @now)
+            ON CONFLICT (id) DO NOTHING
+            """,
+            new { row.Id, row.Title, row.Url, row.Schedule, row.Tags, row.License, now = time.GetUtcNow() },
+            cancellationToken: cancellationToken));
+        return inserted == 1;
+    }
+
+    /// <summary>
+    /// Changes a source's definition. A new schedule takes effect at once; a new URL is a new feed,
+    /// polled at once with none of the old one's validators or errors.
+    /// </summary>
+    public async Task UpdateDefinitionAsync(Source source, CancellationToken cancellationToken)
+    {
+        var row = SourceRow.From(source);
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await connection.ExecuteAsync(new CommandDefinition(
+            """
+            UPDATE sources
+            SET next_attempt_at = CASE WHEN url <> @Url OR schedule <> @Schedule THEN NULL ELSE next_attempt_at END,
+                etag = CASE WHEN url <> @Url THEN NULL ELSE etag END,
+                last_modified = CASE WHEN url <> @Url THEN NULL ELSE last_modified END,
+                last_attempt_at = CASE WHEN url <> @Url THEN NULL ELSE last_attempt_at END,
+                last_error = CASE WHEN url <> @Url THEN NULL ELSE last_error END,
+                error_streak = CASE WHEN url <> @Url THEN 0 ELSE error_streak END,
+                redirect_to = CASE WHEN url <> @Url THEN NULL ELSE redirect_to END,
+                url = @Url, declared_url = @Url, title = @Title, schedule = @Schedule, tags = @Tags, license = @License,
+                updated_at = @now
+            WHERE id = @Id
+            """,
+            new { row.Id, row.Title, row.Url, row.Schedule, row.Tags, row.License, now = time.GetUtcNow() },
+            cancellationToken: cancellationToken));
+    }
+
+    /// <summary>Deletes a source with its items and fetch history, in one transaction (the foreign keys cascade).</summary>
+    public async Task<bool> DeleteAsync(string id, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        return await connection.ExecuteAsync(new CommandDefinition(
+            "DELETE FROM sources WHERE id = @id", new { id }, cancellationToken: cancellationToken)) == 1;
+    }
+
     /// <summary>Pauses or resumes a source (never a retired one); false when there is no such source.</summary>
     public async Task<bool> SetStatusAsync(string id, SourceStatus status, string? reason, CancellationToken cancellationToken)
     {

@@ -211,6 +211,55 @@ public sealed class AdminApiTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Sources_AreCreatedUpdatedAndDeleted_ThroughTheApi()
+    {
+        using var client = _app.Admin();
+        var scheduler = _app.Get<FeedHub.Polling.PollScheduler>();
+        _upstream.ServeFeed("c.xml", Feeds.Numbered(2));
+
+        var created = await client.PostAsJsonAsync(new Uri("/api/sources", UriKind.Relative), new { url = _upstream.Url("c.xml").AbsoluteUri, title = "C", schedule = "2h", tags = (string[])["x"], license = "Excerpt" }, Token);
+        var body = await created.Content.ReadFromJsonAsync<JsonElement>(Token);
+        var id = body.GetProperty("id").GetString()!;
+
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        Assert.Equal($"/api/sources/{id}", created.Headers.Location?.OriginalString);
+        Assert.Equal(("C", "2h", "Excerpt", "Api"), (body.GetProperty("title").GetString(), body.GetProperty("schedule").GetString(), body.GetProperty("license").GetString(), body.GetProperty("origin").GetString()));
+        Assert.Equal(2, (await _app.WaitForFetchesAsync(id))[0].ItemsNew);
+
+        var twice = await client.PostAsJsonAsync(new Uri("/api/sources", UriKind.Relative), new { url = _upstream.Url("c.xml").AbsoluteUri }, Token);
+        Assert.Equal(HttpStatusCode.Conflict, twice.StatusCode);
+
+        var updated = await client.PutAsJsonAsync(new Uri($"/api/sources/{id}", UriKind.Relative), new { url = _upstream.Url("c.xml").AbsoluteUri, title = "C", schedule = "0 0 0 1 1 ?" }, Token);
+        Assert.Equal(HttpStatusCode.OK, updated.StatusCode);
+        var next = await scheduler.NextFireAsync(id, CancellationToken.None);
+        Assert.Equal((1, 1), (next!.Value.Month, next.Value.Day));
+
+        var declared = await client.PutAsJsonAsync(new Uri("/api/sources/a", UriKind.Relative), new { url = _upstream.Url("a.xml").AbsoluteUri }, Token);
+        Assert.Equal(HttpStatusCode.Conflict, declared.StatusCode);
+
+        var deleted = await client.DeleteAsync(new Uri($"/api/sources/{id}", UriKind.Relative), Token);
+        Assert.Equal(HttpStatusCode.NoContent, deleted.StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync(new Uri($"/api/sources/{id}", UriKind.Relative), Token)).StatusCode);
+        Assert.Null(await scheduler.NextFireAsync(id, CancellationToken.None));
+        Assert.Empty(await _app.Get<FeedHub.Storage.ItemStore>().QueryAsync(new FeedHub.Storage.ItemQuery(id, null, 10), CancellationToken.None));
+    }
+
+    [Theory]
+    [InlineData("""{ "url": "ftp://x.example/feed" }""", "url")]
+    [InlineData("""{ "url": "https://x.example/feed", "schedule": "sometimes" }""", "schedule")]
+    [InlineData("""{ "url": "https://x.example/feed", "license": "Everything" }""", "license")]
+    [InlineData("""{ "url": "https://x.example/feed", "id": "Not Valid" }""", "id")]
+    public async Task InvalidSource_IsRefusedNamingTheField(string json, string field)
+    {
+        using var client = _app.Admin();
+
+        var response = await client.PostAsync(new Uri("/api/sources", UriKind.Relative), new StringContent(json, System.Text.Encoding.UTF8, "application/json"), Token);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.True((await response.Content.ReadFromJsonAsync<JsonElement>(Token)).GetProperty("errors").TryGetProperty(field, out _));
+    }
+
+    [Fact]
     public async Task PauseResumeAndPollNow_TakeEffectAtOnce()
     {
         using var client = _app.Admin();
