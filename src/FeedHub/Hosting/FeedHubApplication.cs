@@ -24,7 +24,9 @@ public static class FeedHubApplication
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseAdminAuthentication();
-        app.MapHealthChecks("/healthz");
+        // Liveness answers while the process does; readiness asks the store and the scheduler.
+        app.MapHealthChecks("/healthz", new() { Predicate = _ => false });
+        app.MapHealthChecks("/readyz", new() { Predicate = check => check.Tags.Contains("ready") });
         app.MapFeeds();
         app.MapSitePages();
         app.MapAdminApi();

@@ -154,7 +154,9 @@ internal static class FeedHubServiceCollectionExtensions
                 $"FeedHub:Admin:ApiKey must be at least {AdminOptions.MinimumKeyLength} characters.")
             .ValidateOnStart();
         builder.Services.AddProblemDetails();
-        builder.Services.AddHealthChecks();
+        builder.Services.AddHealthChecks()
+            .AddCheck<StoreReadiness>("store", tags: ["ready"])
+            .AddCheck<SchedulerReadiness>("scheduler", tags: ["ready"]);
         builder.Services.ConfigureHttpJsonOptions(json =>
         {
             json.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter());

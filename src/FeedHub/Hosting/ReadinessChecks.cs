@@ -1,0 +1,37 @@
+using Dapper;
+using FeedHub.Storage;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Quartz;
+
+namespace FeedHub.Hosting;
+
+/// <summary>Ready when the store answers a query.</summary>
+internal sealed class StoreReadiness(Database database) : IHealthCheck
+{
+    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            await using var connection = await database.OpenAsync(cancellationToken);
+            await connection.ExecuteScalarAsync<long>(new CommandDefinition("SELECT count(*) FROM schema_migrations", cancellationToken: cancellationToken));
+            return HealthCheckResult.Healthy();
+        }
+        catch (Exception e) when (e is System.Data.Common.DbException or InvalidOperationException)
+        {
+            return HealthCheckResult.Unhealthy("The store does not answer.", e);
+        }
+    }
+}
+
+/// <summary>Ready when the scheduler is running: polls are being scheduled.</summary>
+internal sealed class SchedulerReadiness(ISchedulerFactory schedulers) : IHealthCheck
+{
+    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    {
+        var scheduler = await schedulers.GetScheduler(cancellationToken);
+        var status = await scheduler.GetStatus(cancellationToken);
+        return status == SchedulerStatus.Running
+            ? HealthCheckResult.Healthy()
+            : HealthCheckResult.Unhealthy($"The poll scheduler is {status}, not running.");
+    }
+}
