@@ -45,26 +45,6 @@ internal sealed class ItemStore(Database database)
         return words.Count == 0 ? null : string.Join(' ', words);
     }
 
-    /// <summary>The newest items of any of these sources, newest first.</summary>
-    public async Task<IReadOnlyList<StoredItem>> NewestOfSourcesAsync(IReadOnlyCollection<string> sourceIds, int limit, CancellationToken cancellationToken)
-    {
-        if (sourceIds.Count == 0)
-        {
-            return [];
-        }
-
-        await using var connection = await database.OpenAsync(cancellationToken);
-        var rows = await connection.QueryAsync<ItemRow>(new CommandDefinition(
-            SelectItems + """
-            WHERE source_id IN @sourceIds
-            ORDER BY sort_at DESC, id DESC
-            LIMIT @limit
-            """,
-            new { sourceIds, limit },
-            cancellationToken: cancellationToken));
-        return rows.Select(r => r.ToStoredItem()).ToList();
-    }
-
     /// <summary>Every item of these sources in the order FeedHub first stored them, oldest first: the order of a channel's archives.</summary>
     public async Task<IReadOnlyList<ItemArrival>> ArrivalOrderAsync(IReadOnlyCollection<string> sourceIds, CancellationToken cancellationToken)
     {
@@ -82,37 +62,16 @@ internal sealed class ItemStore(Database database)
     }
 
     /// <summary>The stored items whose link is one of these URLs.</summary>
-    public async Task<IReadOnlyList<StoredItem>> FindByLinksAsync(IReadOnlyCollection<string> links, CancellationToken cancellationToken)
+    public Task<IReadOnlyList<StoredItem>> FindByLinksAsync(IReadOnlyCollection<string> links, CancellationToken cancellationToken) =>
+        links.Count == 0 ? Task.FromResult<IReadOnlyList<StoredItem>>([]) : SelectAsync("WHERE link IN @links", new { links }, cancellationToken);
+
+    public Task<IReadOnlyList<StoredItem>> GetManyAsync(IReadOnlyCollection<long> ids, CancellationToken cancellationToken) =>
+        ids.Count == 0 ? Task.FromResult<IReadOnlyList<StoredItem>>([]) : SelectAsync("WHERE id IN @ids", new { ids }, cancellationToken);
+
+    private async Task<IReadOnlyList<StoredItem>> SelectAsync(string condition, object parameters, CancellationToken cancellationToken)
     {
-        if (links.Count == 0)
-        {
-            return [];
-        }
-
         await using var connection = await database.OpenAsync(cancellationToken);
-        var rows = await connection.QueryAsync<ItemRow>(new CommandDefinition(
-            SelectItems + """
-            WHERE link IN @links
-            """,
-            new { links },
-            cancellationToken: cancellationToken));
-        return rows.Select(r => r.ToStoredItem()).ToList();
-    }
-
-    public async Task<IReadOnlyList<StoredItem>> GetManyAsync(IReadOnlyCollection<long> ids, CancellationToken cancellationToken)
-    {
-        if (ids.Count == 0)
-        {
-            return [];
-        }
-
-        await using var connection = await database.OpenAsync(cancellationToken);
-        var rows = await connection.QueryAsync<ItemRow>(new CommandDefinition(
-            SelectItems + """
-            WHERE id IN @ids
-            """,
-            new { ids },
-            cancellationToken: cancellationToken));
+        var rows = await connection.QueryAsync<ItemRow>(new CommandDefinition(SelectItems + condition, parameters, cancellationToken: cancellationToken));
         return rows.Select(r => r.ToStoredItem()).ToList();
     }
 

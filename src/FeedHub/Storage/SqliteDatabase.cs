@@ -23,7 +23,6 @@ internal sealed class SqliteDatabase : Database
         builder.ForeignKeys = true;
         builder.Pooling = true;
         _connectionString = builder.ToString();
-        DataSource = builder.DataSource;
     }
 
     public static bool IsInMemory(string connectionString)
@@ -31,9 +30,6 @@ internal sealed class SqliteDatabase : Database
         var builder = new SqliteConnectionStringBuilder(connectionString);
         return builder.Mode == SqliteOpenMode.Memory || builder.DataSource is "" or ":memory:";
     }
-
-    /// <summary>The database file's full path.</summary>
-    public string DataSource { get; }
 
     public override SqlDialect Dialect => SqliteDialect.Instance;
 
