@@ -143,7 +143,7 @@ internal static class AdminEndpoints
             return TypedResults.ValidationProblem(errors);
         }
 
-        await sources.UpdateDefinitionAsync(source, cancellationToken);
+        await sources.UpdateDefinitionAsync(source, urlChanged: source.Url != current.Url, cancellationToken);
         var updated = (await sources.GetAsync(id, cancellationToken))!;
         await scheduler.ScheduleAsync(updated, cancellationToken);
         return TypedResults.Ok(SourceResponse.From(updated, await scheduler.NextFireAsync(id, cancellationToken), SourceHealth.Of(updated, time.GetUtcNow())));

@@ -77,25 +77,12 @@ internal sealed class SourceStore(Database database, TimeProvider time)
             }
 
             await connection.ExecuteAsync(new CommandDefinition(
-                """
+                $"""
                 UPDATE sources
                 SET status = CASE WHEN @revived THEN 'Active' ELSE status END,
                     status_reason = CASE WHEN @revived THEN NULL ELSE status_reason END,
-                    next_attempt_at = CASE WHEN @urlChanged OR schedule <> @Schedule THEN NULL ELSE next_attempt_at END,
-                    etag = CASE WHEN @urlChanged THEN NULL ELSE etag END,
-                    last_modified = CASE WHEN @urlChanged THEN NULL ELSE last_modified END,
-                    last_attempt_at = CASE WHEN @urlChanged THEN NULL ELSE last_attempt_at END,
-                    last_http_status = CASE WHEN @urlChanged THEN NULL ELSE last_http_status END,
-                    last_error = CASE WHEN @urlChanged THEN NULL ELSE last_error END,
-                    error_streak = CASE WHEN @urlChanged THEN 0 ELSE error_streak END,
-                    feed_title = CASE WHEN @urlChanged THEN NULL ELSE feed_title END,
-                    site_url = CASE WHEN @urlChanged THEN NULL ELSE site_url END,
-                    feed_id = CASE WHEN @urlChanged THEN NULL ELSE feed_id END,
-                    redirect_to = CASE WHEN @urlChanged THEN NULL ELSE redirect_to END,
-                    url = CASE WHEN @urlChanged THEN @Url ELSE url END,
-                    declared_url = @Url,
-                    title = @Title, schedule = @Schedule, tags = @Tags, license = @License, origin = @Origin,
-                    updated_at = @now
+                    origin = @Origin,
+                    {SetDefinition}
                 WHERE id = @Id
                 """,
                 new { row.Id, row.Title, row.Url, row.Schedule, row.Tags, row.License, row.Origin, revived, urlChanged = (current.DeclaredUrl ?? current.Url) != row.Url, now },
@@ -198,25 +185,18 @@ internal sealed class SourceStore(Database database, TimeProvider time)
     /// Changes a source's definition. A new schedule takes effect at once; a new URL is a new feed,
     /// polled at once with none of the old one's validators or errors.
     /// </summary>
-    public async Task UpdateDefinitionAsync(Source source, CancellationToken cancellationToken)
+    /// <param name="urlChanged">The source now names another URL than it was given before (a permanent move does not count).</param>
+    public async Task UpdateDefinitionAsync(Source source, bool urlChanged, CancellationToken cancellationToken)
     {
         var row = SourceRow.From(source);
         await using var connection = await database.OpenAsync(cancellationToken);
         await connection.ExecuteAsync(new CommandDefinition(
-            """
+            $"""
             UPDATE sources
-            SET next_attempt_at = CASE WHEN url <> @Url OR schedule <> @Schedule THEN NULL ELSE next_attempt_at END,
-                etag = CASE WHEN url <> @Url THEN NULL ELSE etag END,
-                last_modified = CASE WHEN url <> @Url THEN NULL ELSE last_modified END,
-                last_attempt_at = CASE WHEN url <> @Url THEN NULL ELSE last_attempt_at END,
-                last_error = CASE WHEN url <> @Url THEN NULL ELSE last_error END,
-                error_streak = CASE WHEN url <> @Url THEN 0 ELSE error_streak END,
-                redirect_to = CASE WHEN url <> @Url THEN NULL ELSE redirect_to END,
-                url = @Url, declared_url = @Url, title = @Title, schedule = @Schedule, tags = @Tags, license = @License,
-                updated_at = @now
+            SET {SetDefinition}
             WHERE id = @Id
             """,
-            new { row.Id, row.Title, row.Url, row.Schedule, row.Tags, row.License, now = time.GetUtcNow() },
+            new { row.Id, row.Title, row.Url, row.Schedule, row.Tags, row.License, urlChanged, now = time.GetUtcNow() },
             cancellationToken: cancellationToken));
     }
 
@@ -285,6 +265,30 @@ internal sealed class SourceStore(Database database, TimeProvider time)
             },
             transaction,
             cancellationToken: cancellationToken));
+
+    /// <summary>
+    /// A source's new definition, shared by declarations and the API: a changed schedule drops the
+    /// pending attempt so the new one applies at once; a changed URL is a new feed, with none of the
+    /// old one's validators, errors, feed metadata or pending redirect.
+    /// </summary>
+    private const string SetDefinition =
+        """
+        next_attempt_at = CASE WHEN @urlChanged OR schedule <> @Schedule THEN NULL ELSE next_attempt_at END,
+            etag = CASE WHEN @urlChanged THEN NULL ELSE etag END,
+            last_modified = CASE WHEN @urlChanged THEN NULL ELSE last_modified END,
+            last_attempt_at = CASE WHEN @urlChanged THEN NULL ELSE last_attempt_at END,
+            last_http_status = CASE WHEN @urlChanged THEN NULL ELSE last_http_status END,
+            last_error = CASE WHEN @urlChanged THEN NULL ELSE last_error END,
+            error_streak = CASE WHEN @urlChanged THEN 0 ELSE error_streak END,
+            feed_title = CASE WHEN @urlChanged THEN NULL ELSE feed_title END,
+            site_url = CASE WHEN @urlChanged THEN NULL ELSE site_url END,
+            feed_id = CASE WHEN @urlChanged THEN NULL ELSE feed_id END,
+            redirect_to = CASE WHEN @urlChanged THEN NULL ELSE redirect_to END,
+            url = CASE WHEN @urlChanged THEN @Url ELSE url END,
+            declared_url = @Url,
+            title = @Title, schedule = @Schedule, tags = @Tags, license = @License,
+            updated_at = @now
+        """;
 
     internal const string NoLongerDeclared = "No longer declared in configuration or OPML.";
 
