@@ -231,12 +231,9 @@ public sealed class FeedParserTests
 
         try
         {
+            // The entity is left as the text it is: no parser sees the DTD, so nothing is fetched.
             var feed = Fixture.Parser.Parse(body, null, new Uri("https://x.example/"));
-            Assert.DoesNotContain(feed.Items, i => i.Title?.Contains("TOP-SECRET", StringComparison.Ordinal) == true);
-        }
-        catch (FeedParseException)
-        {
-            // Refusing the document is as good as not resolving the entity.
+            Assert.Equal("&xxe;", Assert.Single(feed.Items).Title);
         }
         finally
         {
