@@ -241,7 +241,7 @@ internal static class AdminEndpoints
     }
 
     private static async Task<Results<Ok<ItemsPage>, ValidationProblem>> ListItems(
-        string? source, string? since, string? limit, string? q, SourceStore sources, ItemStore items, CancellationToken cancellationToken)
+        string? source, string? since, string? limit, string? q, string? cursor, SourceStore sources, ItemStore items, CancellationToken cancellationToken)
     {
         var errors = new Dictionary<string, string[]>();
         var count = ParseLimit(limit, errors);
@@ -259,6 +259,12 @@ internal static class AdminEndpoints
             }
         }
 
+        ItemCursor? after = null;
+        if (!string.IsNullOrEmpty(cursor) && !ItemCursor.TryDecode(cursor, out after))
+        {
+            errors["cursor"] = ["Not a cursor this API gave out: pass the 'next' value of the previous page unchanged."];
+        }
+
         if (!string.IsNullOrEmpty(source) && await sources.GetAsync(source, cancellationToken) is null)
         {
             errors["source"] = [$"No source has the id '{source}'."];
@@ -269,8 +275,8 @@ internal static class AdminEndpoints
             return TypedResults.ValidationProblem(errors);
         }
 
-        var page = await items.QueryAsync(new ItemQuery(string.IsNullOrEmpty(source) ? null : source, sinceTime, count, q), cancellationToken);
-        return TypedResults.Ok(new ItemsPage(page.Select(ItemResponse.From).ToList()));
+        var page = await items.QueryAsync(new ItemQuery(string.IsNullOrEmpty(source) ? null : source, sinceTime, count, q, after), cancellationToken);
+        return TypedResults.Ok(new ItemsPage(page.Items.Select(ItemResponse.From).ToList(), page.Next?.Encode()));
     }
 
     /// <summary>The <c>limit</c> query parameter, or the default; a bad value is added to <paramref name="errors"/>.</summary>

@@ -109,7 +109,8 @@ internal sealed record FetchResponse(
         fetch.Notes);
 }
 
-internal sealed record ItemsPage(IReadOnlyList<ItemResponse> Items);
+/// <param name="Next">The <c>cursor</c> of the next page, or null on the last page.</param>
+internal sealed record ItemsPage(IReadOnlyList<ItemResponse> Items, string? Next);
 
 /// <param name="Invalid">Outlines refused, each with its line and why.</param>
 internal sealed record OpmlImportReport(IReadOnlyList<string> Added, IReadOnlyList<string> Updated, IReadOnlyList<string> Skipped, IReadOnlyList<string> Invalid);

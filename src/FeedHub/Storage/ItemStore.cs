@@ -1,4 +1,8 @@
+using System.Buffers.Text;
 using System.Data.Common;
+using System.Diagnostics.CodeAnalysis;
+using System.Globalization;
+using System.Text;
 using System.Text.Json;
 using Dapper;
 using FeedHub.Model;
@@ -10,25 +14,34 @@ internal sealed class ItemStore(Database database)
     private const string SelectItems =
         """
         SELECT id, source_id, guid, title, link, summary, content_html, authors, categories, enclosures,
-               published, updated, first_seen_at
+               published, updated, first_seen_at, sort_at
         FROM items
 
         """;
 
-    public async Task<IReadOnlyList<StoredItem>> QueryAsync(ItemQuery query, CancellationToken cancellationToken)
+    /// <summary>One page of items, newest first, and the cursor of the next page (null on the last).</summary>
+    public async Task<ItemPage> QueryAsync(ItemQuery query, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
-        var rows = await connection.QueryAsync<ItemRow>(new CommandDefinition(
+
+        // One row more than asked says whether another page follows. The cursor is the last row's
+        // place in the order, so pages stay put while new items arrive at the top.
+        var rows = (await connection.QueryAsync<ItemRow>(new CommandDefinition(
             SelectItems + """
             WHERE (@SourceId IS NULL OR source_id = @SourceId)
               AND (@Since IS NULL OR first_seen_at >= @Since)
               AND (@Search IS NULL OR id IN (SELECT rowid FROM items_search WHERE items_search MATCH @Search))
+              AND (@AfterSortAt IS NULL OR sort_at < @AfterSortAt OR (sort_at = @AfterSortAt AND id < @AfterId))
             ORDER BY sort_at DESC, id DESC
-            LIMIT @Limit
+            LIMIT @Take
             """,
-            new { query.SourceId, query.Since, query.Limit, Search = SearchExpression(query.Text) },
-            cancellationToken: cancellationToken));
-        return rows.Select(r => r.ToStoredItem()).ToList();
+            new { query.SourceId, query.Since, Take = query.Limit + 1, Search = SearchExpression(query.Text), AfterSortAt = query.After?.SortAt, AfterId = query.After?.Id },
+            cancellationToken: cancellationToken))).ToList();
+        var more = rows.Count > query.Limit;
+        var page = more ? rows[..query.Limit] : rows;
+        return new ItemPage(
+            page.Select(r => r.ToStoredItem()).ToList(),
+            more ? new ItemCursor(page[^1].SortAt, page[^1].Id) : null);
     }
 
     /// <summary>
@@ -194,6 +207,8 @@ internal sealed class ItemStore(Database database)
         public DateTimeOffset? Updated { get; init; }
         public DateTimeOffset FirstSeenAt { get; init; }
 
+        public string SortAt { get; init; } = "";
+
         public StoredItem ToStoredItem() => new()
         {
             Id = Id,
@@ -227,4 +242,30 @@ internal sealed class ItemArrival
 /// <summary>Which items to read: newest first, optionally from one source, stored since a time, mentioning some words.</summary>
 /// <param name="Since">Items FeedHub first stored at or after this time, whatever date they carry, so a client that polls with its last check misses nothing.</param>
 /// <param name="Text">Words every item must contain (title, summary or content), or null.</param>
-internal sealed record ItemQuery(string? SourceId, DateTimeOffset? Since, int Limit, string? Text = null);
+/// <param name="After">Where the previous page ended, or null for the first page.</param>
+internal sealed record ItemQuery(string? SourceId, DateTimeOffset? Since, int Limit, string? Text = null, ItemCursor? After = null);
+
+internal sealed record ItemPage(IReadOnlyList<StoredItem> Items, ItemCursor? Next);
+
+/// <summary>A place in the newest-first order of items, given to clients as an opaque token.</summary>
+internal sealed record ItemCursor(string SortAt, long Id)
+{
+    public string Encode() => Base64Url.EncodeToString(Encoding.UTF8.GetBytes(FormattableString.Invariant($"{Id}|{SortAt}")));
+
+    public static bool TryDecode(string text, [NotNullWhen(true)] out ItemCursor? cursor)
+    {
+        cursor = null;
+        if (!Base64Url.IsValid(text) || text.Length > 200)
+        {
+            return false;
+        }
+
+        var parts = Encoding.UTF8.GetString(Base64Url.DecodeFromChars(text)).Split('|', 2);
+        if (parts.Length == 2 && long.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out var id) && parts[1].Length > 0)
+        {
+            cursor = new ItemCursor(parts[1], id);
+        }
+
+        return cursor is not null;
+    }
+}

@@ -50,7 +50,7 @@ public sealed class RealFeedsTests
                 continue;
             }
 
-            var stored = await app.Get<ItemStore>().QueryAsync(new ItemQuery(Id(file), null, 500), CancellationToken.None);
+            var stored = (await app.Get<ItemStore>().QueryAsync(new ItemQuery(Id(file), null, 500), CancellationToken.None)).Items;
             var distinct = DistinctIdentities(Path.Combine(corpus, file));
             if (fetch.Outcome != FetchOutcome.Fetched || fetch.ItemsSeen != count || stored.Count != distinct)
             {

@@ -31,8 +31,8 @@ public sealed class PollingTests : IAsyncLifetime
 
     private static Task<PollOutcome?> PollNowAsync(FeedHubApp app) => app.Get<SourcePoller>().PollAsync("upstream", CancellationToken.None);
 
-    private static Task<IReadOnlyList<StoredItem>> ItemsAsync(FeedHubApp app) =>
-        app.Get<ItemStore>().QueryAsync(new ItemQuery("upstream", null, 500), CancellationToken.None);
+    private static async Task<IReadOnlyList<StoredItem>> ItemsAsync(FeedHubApp app) =>
+        (await app.Get<ItemStore>().QueryAsync(new ItemQuery("upstream", null, 500), CancellationToken.None)).Items;
 
     [Fact]
     public async Task NewSource_IsPolledAtStart_AndItsItemsAreStored()

@@ -58,7 +58,7 @@ public sealed class StorageTests : IAsyncLifetime
         Assert.Equal(6, outcome.Fetch.ItemsSeen);
         Assert.Equal(0, outcome.Fetch.ItemsNew);
         Assert.Equal(0, outcome.Fetch.ItemsUpdated);
-        var items = await second.Get<ItemStore>().QueryAsync(new ItemQuery("upstream", null, 100), CancellationToken.None);
+        var items = (await second.Get<ItemStore>().QueryAsync(new ItemQuery("upstream", null, 100), CancellationToken.None)).Items;
         Assert.Equal(6, items.Count);
         Assert.Equal(2, (await second.Get<FetchLogStore>().ListAsync("upstream", 10, CancellationToken.None)).Count);
     }
