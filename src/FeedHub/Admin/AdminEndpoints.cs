@@ -21,18 +21,24 @@ internal static class AdminEndpoints
     public static IEndpointRouteBuilder MapAdminApi(this IEndpointRouteBuilder endpoints)
     {
         var api = endpoints.MapGroup("/api");
-        api.MapGet("/sources", ListSources);
-        api.MapGet("/sources/{id}", GetSource);
-        api.MapPost("/sources", CreateSource);
-        api.MapPut("/sources/{id}", UpdateSource);
-        api.MapDelete("/sources/{id}", DeleteSource);
-        api.MapGet("/sources/{id}/fetches", ListFetches);
-        api.MapPost("/sources/{id}/poll", PollNow);
-        api.MapPost("/sources/{id}/pause", Pause);
-        api.MapPost("/sources/{id}/resume", Resume);
-        api.MapGet("/opml", ExportOpml);
-        api.MapPost("/opml", ImportOpmlAsync);
-        api.MapGet("/items", ListItems);
+
+        var sources = api.MapGroup("").WithTags("Sources");
+        sources.MapGet("/sources", ListSources);
+        sources.MapPost("/sources", CreateSource).ProducesProblem(StatusCodes.Status409Conflict);
+        var source = sources.MapGroup("").ProducesProblem(StatusCodes.Status404NotFound);
+        source.MapGet("/sources/{id}", GetSource);
+        source.MapPut("/sources/{id}", UpdateSource).ProducesProblem(StatusCodes.Status409Conflict);
+        source.MapDelete("/sources/{id}", DeleteSource).ProducesProblem(StatusCodes.Status409Conflict);
+        source.MapGet("/sources/{id}/fetches", ListFetches);
+        source.MapPost("/sources/{id}/poll", PollNow).ProducesProblem(StatusCodes.Status409Conflict);
+        source.MapPost("/sources/{id}/pause", Pause).ProducesProblem(StatusCodes.Status409Conflict);
+        source.MapPost("/sources/{id}/resume", Resume).ProducesProblem(StatusCodes.Status409Conflict);
+
+        // The OPML body is read as it comes: feed readers export it as text/xml, application/xml or text/x-opml.
+        api.MapGet("/opml", ExportOpml).WithTags("OPML").Produces<string>(contentType: "text/x-opml");
+        api.MapPost("/opml", ImportOpmlAsync).WithTags("OPML");
+
+        api.MapGet("/items", ListItems).WithTags("Items");
         return endpoints;
     }
 

@@ -30,6 +30,7 @@ public static class FeedHubApplication
         app.MapFeeds();
         app.MapSitePages();
         app.MapAdminApi();
+        app.MapOpenApi(AdminOpenApi.DocumentPath);
         return app;
     }
 }
