@@ -43,29 +43,11 @@ internal static class AdminEndpoints
     }
 
     /// <param name="behind">True for only the sources behind their schedule (failing, rate limited, or without a recent success).</param>
-    private static async Task<Ok<SourcesPage>> ListSources(bool? behind, SourceStore sources, PollScheduler scheduler, TimeProvider time, CancellationToken cancellationToken)
-    {
-        var list = new List<SourceResponse>();
-        foreach (var source in await sources.ListAsync(cancellationToken))
-        {
-            var response = SourceResponse.From(source, await scheduler.NextFireAsync(source.Id, cancellationToken), SourceHealth.Of(source, time.GetUtcNow()));
-            if (behind is null || response.BehindSchedule == behind)
-            {
-                list.Add(response);
-            }
-        }
+    private static async Task<Ok<SourcesPage>> ListSources(bool? behind, SourceOperations operations, CancellationToken cancellationToken) =>
+        TypedResults.Ok(new SourcesPage([.. (await operations.ListAsync(cancellationToken)).Where(s => behind is null || s.BehindSchedule == behind)]));
 
-        return TypedResults.Ok(new SourcesPage(list));
-    }
-
-    private static async Task<Results<Ok<SourceResponse>, ProblemHttpResult>> GetSource(
-        string id, SourceStore sources, PollScheduler scheduler, TimeProvider time, CancellationToken cancellationToken)
-    {
-        var source = await sources.GetAsync(id, cancellationToken);
-        return source is null
-            ? UnknownSource(id)
-            : TypedResults.Ok(SourceResponse.From(source, await scheduler.NextFireAsync(id, cancellationToken), SourceHealth.Of(source, time.GetUtcNow())));
-    }
+    private static async Task<Results<Ok<SourceResponse>, ProblemHttpResult>> GetSource(string id, SourceOperations operations, CancellationToken cancellationToken) =>
+        await operations.GetAsync(id, cancellationToken) is { } source ? TypedResults.Ok(source) : UnknownSource(id);
 
     private static async Task<IResult> ExportOpml(SourceStore sources, TimeProvider time, CancellationToken cancellationToken)
     {
@@ -101,131 +83,58 @@ internal static class AdminEndpoints
         return TypedResults.Ok(new OpmlImportReport(merge.Added, merge.Updated, merge.Skipped, declared.Problems));
     }
 
-    /// <summary>Adds a source; it is polled at once, then follows its schedule.</summary>
     private static async Task<Results<Created<SourceResponse>, ValidationProblem, ProblemHttpResult>> CreateSource(
-        SourceRequest request, SourceStore sources, PollScheduler scheduler, IOptions<PollingOptions> polling, TimeProvider time, CancellationToken cancellationToken)
-    {
-        var errors = new Dictionary<string, string[]>();
-        var source = request.Validate(polling.Value.DefaultSchedule, time.GetUtcNow(), errors);
-        if (source is null)
+        SourceRequest request, SourceOperations operations, CancellationToken cancellationToken) =>
+        await operations.CreateAsync(request, cancellationToken) switch
         {
-            return TypedResults.ValidationProblem(errors);
-        }
+            { Status: OperationStatus.Done, Value: { } created } => TypedResults.Created($"/api/sources/{created.Id}", created),
+            { Status: OperationStatus.Invalid } invalid => TypedResults.ValidationProblem(invalid.Errors!),
+            var refused => Problem(refused),
+        };
 
-        if ((await sources.ListAsync(cancellationToken)).FirstOrDefault(s => s.Url == source.Url) is { } same)
-        {
-            return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "Already followed", detail: $"The source '{same.Id}' already polls {source.Url}.");
-        }
-
-        if (!await sources.CreateAsync(source, cancellationToken))
-        {
-            return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "The id is taken", detail: $"A source with the id '{source.Id}' exists.");
-        }
-
-        var created = (await sources.GetAsync(source.Id, cancellationToken))!;
-        await scheduler.ScheduleAsync(created, cancellationToken);
-        return TypedResults.Created($"/api/sources/{created.Id}", SourceResponse.From(created, await scheduler.NextFireAsync(created.Id, cancellationToken), SourceHealth.Of(created, time.GetUtcNow())));
-    }
-
-    /// <summary>Changes a source made through the API; the new schedule or URL takes effect at once.</summary>
     private static async Task<Results<Ok<SourceResponse>, ValidationProblem, ProblemHttpResult>> UpdateSource(
-        string id, SourceRequest request, SourceStore sources, PollScheduler scheduler, IOptions<PollingOptions> polling, TimeProvider time, CancellationToken cancellationToken)
-    {
-        var current = await sources.GetAsync(id, cancellationToken);
-        if (current is null)
+        string id, SourceRequest request, SourceOperations operations, CancellationToken cancellationToken) =>
+        await operations.UpdateAsync(id, request, cancellationToken) switch
         {
-            return UnknownSource(id);
-        }
+            { Status: OperationStatus.Done, Value: { } updated } => TypedResults.Ok(updated),
+            { Status: OperationStatus.Invalid } invalid => TypedResults.ValidationProblem(invalid.Errors!),
+            var refused => Problem(refused),
+        };
 
-        if (Declared(current) is { } declared)
+    private static async Task<Results<NoContent, ProblemHttpResult>> DeleteSource(string id, SourceOperations operations, CancellationToken cancellationToken) =>
+        await operations.DeleteAsync(id, cancellationToken) switch
         {
-            return declared;
-        }
-
-        var errors = new Dictionary<string, string[]>();
-        var source = request.Validate(polling.Value.DefaultSchedule, time.GetUtcNow(), errors, fixedId: id);
-        if (source is null)
-        {
-            return TypedResults.ValidationProblem(errors);
-        }
-
-        await sources.UpdateDefinitionAsync(source, urlChanged: source.Url != current.Url, cancellationToken);
-        var updated = (await sources.GetAsync(id, cancellationToken))!;
-        await scheduler.ScheduleAsync(updated, cancellationToken);
-        return TypedResults.Ok(SourceResponse.From(updated, await scheduler.NextFireAsync(id, cancellationToken), SourceHealth.Of(updated, time.GetUtcNow())));
-    }
-
-    /// <summary>Deletes a source made through the API, with its items and fetch history.</summary>
-    private static async Task<Results<NoContent, ProblemHttpResult>> DeleteSource(string id, SourceStore sources, PollScheduler scheduler, CancellationToken cancellationToken)
-    {
-        var current = await sources.GetAsync(id, cancellationToken);
-        if (current is null)
-        {
-            return UnknownSource(id);
-        }
-
-        if (Declared(current) is { } declared)
-        {
-            return declared;
-        }
-
-        await scheduler.UnscheduleAsync(id, cancellationToken);
-        await sources.DeleteAsync(id, cancellationToken);
-        return TypedResults.NoContent();
-    }
-
-    /// <summary>A source declared in configuration or OPML is changed there; through the API it would come back at the next start.</summary>
-    private static ProblemHttpResult? Declared(Source source) => source.Origin == SourceOrigin.Api
-        ? null
-        : TypedResults.Problem(
-            statusCode: StatusCodes.Status409Conflict,
-            title: "Declared in a file",
-            detail: source.Origin == SourceOrigin.Config
-                ? $"'{source.Id}' is declared in FeedHub:Sources; change it there."
-                : $"'{source.Id}' is declared in the OPML file (FeedHub:SourcesOpml); change it there.");
+            { Status: OperationStatus.Done } => TypedResults.NoContent(),
+            var refused => Problem(refused),
+        };
 
     /// <summary>Queues a poll now; its result lands in the source's fetch history.</summary>
-    private static async Task<Results<Accepted, ProblemHttpResult>> PollNow(string id, SourceStore sources, PollScheduler scheduler, CancellationToken cancellationToken)
-    {
-        var source = await sources.GetAsync(id, cancellationToken);
-        if (source is null)
+    private static async Task<Results<Accepted, ProblemHttpResult>> PollNow(string id, SourceOperations operations, CancellationToken cancellationToken) =>
+        await operations.PollNowAsync(id, cancellationToken) switch
         {
-            return UnknownSource(id);
-        }
+            { Status: OperationStatus.Done } => TypedResults.Accepted($"/api/sources/{id}/fetches"),
+            var refused => Problem(refused),
+        };
 
-        return await scheduler.PollNowAsync(id, cancellationToken)
-            ? TypedResults.Accepted($"/api/sources/{id}/fetches")
-            : TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "The source is not polled", detail: $"'{id}' is {source.Status}: resume it first.");
-    }
+    private static Task<Results<Ok<SourceResponse>, ProblemHttpResult>> Pause(string id, SourceOperations operations, CancellationToken cancellationToken) =>
+        ChangeStatusAsync(id, SourceStatus.Paused, operations, cancellationToken);
 
-    private static async Task<Results<Ok<SourceResponse>, ProblemHttpResult>> Pause(
-        string id, SourceStore sources, PollScheduler scheduler, TimeProvider time, CancellationToken cancellationToken) =>
-        await ChangeStatusAsync(id, SourceStatus.Paused, sources, scheduler, time, cancellationToken);
+    private static Task<Results<Ok<SourceResponse>, ProblemHttpResult>> Resume(string id, SourceOperations operations, CancellationToken cancellationToken) =>
+        ChangeStatusAsync(id, SourceStatus.Active, operations, cancellationToken);
 
-    private static async Task<Results<Ok<SourceResponse>, ProblemHttpResult>> Resume(
-        string id, SourceStore sources, PollScheduler scheduler, TimeProvider time, CancellationToken cancellationToken) =>
-        await ChangeStatusAsync(id, SourceStatus.Active, sources, scheduler, time, cancellationToken);
-
-    /// <summary>Pauses or resumes a source: its trigger goes or comes back at once. A retired source stays retired.</summary>
     private static async Task<Results<Ok<SourceResponse>, ProblemHttpResult>> ChangeStatusAsync(
-        string id, SourceStatus status, SourceStore sources, PollScheduler scheduler, TimeProvider time, CancellationToken cancellationToken)
-    {
-        var source = await sources.GetAsync(id, cancellationToken);
-        if (source is null)
+        string id, SourceStatus status, SourceOperations operations, CancellationToken cancellationToken) =>
+        await operations.SetStatusAsync(id, status, cancellationToken) switch
         {
-            return UnknownSource(id);
-        }
+            { Status: OperationStatus.Done, Value: { } changed } => TypedResults.Ok(changed),
+            var refused => Problem(refused),
+        };
 
-        if (source.Status == SourceStatus.Retired)
-        {
-            return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "The source is retired", detail: source.StatusReason);
-        }
-
-        await sources.SetStatusAsync(id, status, status == SourceStatus.Paused ? $"Paused by an operator on {time.GetUtcNow():u}." : null, cancellationToken);
-        var changed = (await sources.GetAsync(id, cancellationToken))!;
-        await scheduler.ScheduleAsync(changed, cancellationToken);
-        return TypedResults.Ok(SourceResponse.From(changed, await scheduler.NextFireAsync(id, cancellationToken), SourceHealth.Of(changed, time.GetUtcNow())));
-    }
+    /// <summary>A refused operation as problem details: 404 for an unknown source, 409 for a conflict.</summary>
+    private static ProblemHttpResult Problem<T>(Operation<T> refused) => TypedResults.Problem(
+        statusCode: refused.Status == OperationStatus.NotFound ? StatusCodes.Status404NotFound : StatusCodes.Status409Conflict,
+        title: refused.Title,
+        detail: refused.Detail);
 
     private static async Task<Results<Ok<FetchesPage>, ProblemHttpResult, ValidationProblem>> ListFetches(
         string id, string? limit, SourceStore sources, FetchLogStore fetchLog, CancellationToken cancellationToken)

@@ -154,6 +154,7 @@ internal static class FeedHubServiceCollectionExtensions
                 $"FeedHub:Admin:ApiKey must be at least {AdminOptions.MinimumKeyLength} characters.")
             .ValidateOnStart();
         builder.Services.AddProblemDetails();
+        builder.Services.AddSingleton<SourceOperations>();
         builder.Services.AddAdminOpenApi();
         builder.Services.AddHealthChecks()
             .AddCheck<StoreReadiness>("store", tags: ["ready"])
