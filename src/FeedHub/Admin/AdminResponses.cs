@@ -4,7 +4,7 @@ using FeedHub.Polling;
 namespace FeedHub.Admin;
 
 /// <summary>A source as the admin API shows it: what was declared and how its polling goes.</summary>
-internal sealed record SourceResponse(
+public sealed record SourceResponse(
     string Id,
     string Title,
     string Url,
@@ -82,7 +82,7 @@ internal sealed record ItemResponse(
     }
 }
 
-internal sealed record FetchResponse(
+public sealed record FetchResponse(
     long Id,
     DateTimeOffset StartedAt,
     long DurationMs,

@@ -4,7 +4,7 @@ using FeedHub.Sources;
 namespace FeedHub.Admin;
 
 /// <summary>A source as the admin API takes it: only <c>url</c> is required.</summary>
-internal sealed record SourceRequest(string? Id, string? Title, string? Url, string? Schedule, List<string>? Tags, string? License)
+public sealed record SourceRequest(string? Id, string? Title, string? Url, string? Schedule, List<string>? Tags, string? License)
 {
     /// <summary>The source this request describes, or the problems with it, keyed by field.</summary>
     public Source? Validate(string defaultSchedule, DateTimeOffset now, Dictionary<string, string[]> errors, string? fixedId = null)

@@ -1,4 +1,5 @@
 using FeedHub.Admin;
+using FeedHub.Admin.Dashboard;
 using FeedHub.Publishing;
 
 namespace FeedHub.Hosting;
@@ -24,6 +25,7 @@ public static class FeedHubApplication
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseAdminAuthentication();
+        app.UseDashboard();
         // Liveness answers while the process does; readiness asks the store and the scheduler.
         app.MapHealthChecks("/healthz", new() { Predicate = _ => false });
         app.MapHealthChecks("/readyz", new() { Predicate = check => check.Tags.Contains("ready") });
@@ -31,6 +33,7 @@ public static class FeedHubApplication
         app.MapSitePages();
         app.MapAdminApi();
         app.MapOpenApi(AdminOpenApi.DocumentPath);
+        app.MapDashboard();
         return app;
     }
 }

@@ -1,5 +1,6 @@
 using System.Net;
 using FeedHub.Admin;
+using FeedHub.Admin.Dashboard;
 using FeedHub.Articles;
 using FeedHub.Publishing;
 using Microsoft.AspNetCore.ResponseCompression;
@@ -155,6 +156,8 @@ internal static class FeedHubServiceCollectionExtensions
             .ValidateOnStart();
         builder.Services.AddProblemDetails();
         builder.Services.AddSingleton<SourceOperations>();
+        builder.Services.AddSingleton<DashboardPages>();
+        builder.Services.AddDashboard();
         builder.Services.AddAdminOpenApi();
         builder.Services.AddHealthChecks()
             .AddCheck<StoreReadiness>("store", tags: ["ready"])

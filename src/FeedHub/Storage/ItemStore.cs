@@ -44,6 +44,13 @@ internal sealed class ItemStore(Database database)
             more ? new ItemCursor(page[^1].SortAt, page[^1].Id) : null);
     }
 
+    public async Task<long> CountAsync(string sourceId, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        return await connection.ExecuteScalarAsync<long>(new CommandDefinition(
+            "SELECT COUNT(*) FROM items WHERE source_id = @sourceId", new { sourceId }, cancellationToken: cancellationToken));
+    }
+
     /// <summary>
     /// A user's words as an FTS5 query: each word a quoted phrase (so no operator syntax leaks in),
     /// all of them required; the last may be a prefix ("robo*" finds "robots").
@@ -245,10 +252,10 @@ internal sealed class ItemArrival
 /// <param name="After">Where the previous page ended, or null for the first page.</param>
 internal sealed record ItemQuery(string? SourceId, DateTimeOffset? Since, int Limit, string? Text = null, ItemCursor? After = null);
 
-internal sealed record ItemPage(IReadOnlyList<StoredItem> Items, ItemCursor? Next);
+public sealed record ItemPage(IReadOnlyList<StoredItem> Items, ItemCursor? Next);
 
 /// <summary>A place in the newest-first order of items, given to clients as an opaque token.</summary>
-internal sealed record ItemCursor(string SortAt, long Id)
+public sealed record ItemCursor(string SortAt, long Id)
 {
     public string Encode() => Base64Url.EncodeToString(Encoding.UTF8.GetBytes(FormattableString.Invariant($"{Id}|{SortAt}")));
 

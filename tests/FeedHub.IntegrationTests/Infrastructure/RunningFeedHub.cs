@@ -18,6 +18,8 @@ public sealed class RunningFeedHub : IAsyncDisposable
         BaseUrl = baseUrl;
     }
 
+    public IServiceProvider Services => _app.Services;
+
     /// <summary>Where FeedHub listens, which is also its public base URL.</summary>
     public Uri BaseUrl { get; }
 

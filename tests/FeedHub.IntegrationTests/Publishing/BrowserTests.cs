@@ -6,16 +6,9 @@ namespace FeedHub.IntegrationTests.Publishing;
 /// <summary>The site's pages in a real browser: Debian's Chromium, driven by Playwright.</summary>
 public sealed class BrowserTests
 {
-    private static readonly string[] ChromiumArgs =
-    [
-        "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic",
-    ];
-
     [Fact]
     public async Task Reader_FindsTheFeeds_AndFollowsAnArticleToItsSources()
     {
-        var chromium = DebianTool.Require("/usr/bin/chromium", "chromium");
         using var root = new TestDirectory();
         root.Write("feeds/articles/robots.md", """
             ---
@@ -35,8 +28,7 @@ public sealed class BrowserTests
             ["FeedHub:Channels:0:Title"] = "Test News",
             ["FeedHub:Channels:0:Articles"] = "true",
         });
-        using var playwright = await Playwright.CreateAsync();
-        await using var browser = await playwright.Chromium.LaunchAsync(new() { ExecutablePath = chromium, Headless = true, Args = ChromiumArgs });
+        await using var browser = await Chromium.LaunchAsync();
         var page = await browser.NewPageAsync();
 
         await page.GotoAsync(hub.BaseUrl.AbsoluteUri);

@@ -1,0 +1,238 @@
+using FeedHub.Articles;
+using FeedHub.Model;
+using FeedHub.Storage;
+using Microsoft.AspNetCore.Antiforgery;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.Options;
+
+namespace FeedHub.Admin.Dashboard;
+
+/// <summary>
+/// The operator dashboard under <c>/admin</c>: server-rendered pages over the same operations as the
+/// admin API. Every form carries an antiforgery token; every change answers with a redirect back
+/// (so reloading never repeats it) or, when refused, with the page and the reason.
+/// </summary>
+internal static class DashboardEndpoints
+{
+    private const int ItemsPerPage = 50;
+
+    public static IApplicationBuilder UseDashboard(this IApplicationBuilder app) =>
+        app.UseAuthentication().UseAuthorization().UseAntiforgery().UseRateLimiter();
+
+    public static IEndpointRouteBuilder MapDashboard(this IEndpointRouteBuilder endpoints)
+    {
+        var pages = endpoints.MapGroup("").ExcludeFromDescription().AddEndpointFilter(RefuseForgedForms);
+        pages.MapGet("/admin/dashboard.css", Stylesheet);
+        pages.MapGet("/admin/sign-in", SignInForm);
+        pages.MapPost("/admin/sign-in", SignInAsync).RequireRateLimiting(DashboardAuthentication.SignInLimit);
+
+        var admin = pages.MapGroup("").RequireAuthorization(DashboardAuthentication.Policy).WithMetadata(new RequireAntiforgeryTokenAttribute());
+        admin.MapPost("/admin/sign-out", (Delegate)SignOutAsync);
+        admin.MapGet("/admin", SourcesAsync);
+        admin.MapPost("/admin/sources", AddSourceAsync);
+        admin.MapGet("/admin/sources/{id}", SourceAsync);
+        admin.MapPost("/admin/sources/{id}/poll", PollAsync);
+        admin.MapPost("/admin/sources/{id}/pause", PauseAsync);
+        admin.MapPost("/admin/sources/{id}/resume", ResumeAsync);
+        admin.MapPost("/admin/sources/{id}/schedule", ChangeScheduleAsync);
+        admin.MapGet("/admin/sources/{id}/delete", ConfirmDeleteAsync);
+        admin.MapPost("/admin/sources/{id}/delete", DeleteAsync);
+        admin.MapGet("/admin/items", ItemsAsync);
+        admin.MapGet("/admin/articles", Articles);
+        return endpoints;
+    }
+
+    /// <summary>
+    /// The antiforgery middleware only records a failed check; form binding refuses it, but an action
+    /// without form fields (pause, poll) would run. Every dashboard form is refused here instead.
+    /// </summary>
+    private static async ValueTask<object?> RefuseForgedForms(EndpointFilterInvocationContext context, EndpointFilterDelegate next) =>
+        context.HttpContext.Features.Get<IAntiforgeryValidationFeature>() is { IsValid: false }
+            ? TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "The form has expired", detail: "Reload the page and send the form again.")
+            : await next(context);
+
+    private static readonly Lazy<string> Css = new(() =>
+    {
+        using var stream = typeof(DashboardEndpoints).Assembly.GetManifestResourceStream("FeedHub.Admin.Dashboard.dashboard.css")!;
+        using var reader = new StreamReader(stream);
+        return reader.ReadToEnd();
+    });
+
+    private static ContentHttpResult Stylesheet() => TypedResults.Text(Css.Value, "text/css; charset=utf-8");
+
+    private static RazorComponentResult<SignInView> SignInForm(string? returnUrl, IOptionsMonitor<AdminOptions> options) =>
+        View<SignInView>(new() { ["ReturnUrl"] = returnUrl, ["Disabled"] = string.IsNullOrEmpty(options.CurrentValue.ApiKey) });
+
+    private static async Task<IResult> SignInAsync([FromForm] string? key, [FromForm] string? returnUrl, HttpContext context, IOptionsMonitor<AdminOptions> options)
+    {
+        var configured = options.CurrentValue.ApiKey;
+        if (string.IsNullOrEmpty(configured) || string.IsNullOrEmpty(key) || !AdminKey.Matches(key, configured))
+        {
+            return View<SignInView>(
+                new() { ["ReturnUrl"] = returnUrl, ["Disabled"] = string.IsNullOrEmpty(configured), ["Error"] = "That is not the admin key." },
+                StatusCodes.Status401Unauthorized);
+        }
+
+        await context.SignInAsync(DashboardAuthentication.Scheme, DashboardAuthentication.Session(configured));
+        return Back(IsDashboardUrl(returnUrl) ? returnUrl! : "/admin");
+    }
+
+    private static async Task<IResult> SignOutAsync(HttpContext context)
+    {
+        await context.SignOutAsync(DashboardAuthentication.Scheme);
+        return Back("/admin/sign-in");
+    }
+
+    private static async Task<RazorComponentResult<SourcesView>> SourcesAsync(
+        string? q, string? health, string? sort, bool? desc, string? done, string? source, DashboardPages pages, CancellationToken cancellationToken)
+    {
+        var table = SourceTable.From(await pages.Operations.ListAsync(cancellationToken), q, health, sort, desc ?? false);
+        return View<SourcesView>(new() { ["Table"] = table, ["Now"] = pages.Now, ["Notice"] = Notice(done, source) });
+    }
+
+    private static async Task<IResult> AddSourceAsync(
+        [FromForm] string? url, [FromForm] string? id, [FromForm] string? title, [FromForm] string? schedule, [FromForm] string? tags,
+        DashboardPages pages, CancellationToken cancellationToken)
+    {
+        var request = new SourceRequest(id, title, url, schedule, [.. (tags ?? string.Empty).Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)], null);
+        var outcome = await pages.Operations.CreateAsync(request, cancellationToken);
+        if (outcome is { Status: OperationStatus.Done, Value: { } created })
+        {
+            return Back($"/admin/sources/{created.Id}?done=added");
+        }
+
+        var table = SourceTable.From(await pages.Operations.ListAsync(cancellationToken), null, null, null, false);
+        return View<SourcesView>(new() { ["Table"] = table, ["Now"] = pages.Now, ["Adding"] = request, ["Errors"] = Errors(outcome) }, StatusOf(outcome));
+    }
+
+    private static Task<IResult> SourceAsync(string id, string? done, DashboardPages pages, CancellationToken cancellationToken) =>
+        SourcePageAsync(pages, id, new() { ["Notice"] = Notice(done, id) }, StatusCodes.Status200OK, cancellationToken);
+
+    private static async Task<IResult> PollAsync(string id, DashboardPages pages, CancellationToken cancellationToken) =>
+        await AfterAsync(pages, id, await pages.Operations.PollNowAsync(id, cancellationToken), "polled", cancellationToken);
+
+    private static async Task<IResult> PauseAsync(string id, DashboardPages pages, CancellationToken cancellationToken) =>
+        await AfterAsync(pages, id, await pages.Operations.SetStatusAsync(id, SourceStatus.Paused, cancellationToken), "paused", cancellationToken);
+
+    private static async Task<IResult> ResumeAsync(string id, DashboardPages pages, CancellationToken cancellationToken) =>
+        await AfterAsync(pages, id, await pages.Operations.SetStatusAsync(id, SourceStatus.Active, cancellationToken), "resumed", cancellationToken);
+
+    /// <summary>Changes the schedule of a source made through the API or the dashboard; the new one takes effect at once.</summary>
+    private static async Task<IResult> ChangeScheduleAsync(string id, [FromForm] string? schedule, DashboardPages pages, CancellationToken cancellationToken)
+    {
+        if (await pages.Operations.GetAsync(id, cancellationToken) is not { } current)
+        {
+            return NotFound(id);
+        }
+
+        var request = new SourceRequest(id, current.Title, current.Url, schedule, [.. current.Tags], current.License.ToString());
+        var outcome = await pages.Operations.UpdateAsync(id, request, cancellationToken);
+        return outcome.Status == OperationStatus.Done
+            ? Back($"/admin/sources/{id}?done=scheduled")
+            : await SourcePageAsync(pages, id, new() { ["Errors"] = Errors(outcome), ["ScheduleValue"] = schedule }, StatusOf(outcome), cancellationToken);
+    }
+
+    private static async Task<IResult> ConfirmDeleteAsync(string id, DashboardPages pages, CancellationToken cancellationToken)
+    {
+        if (await pages.Operations.GetAsync(id, cancellationToken) is not { } source)
+        {
+            return NotFound(id);
+        }
+
+        return View<DeleteSourceView>(new() { ["Source"] = source, ["Items"] = await pages.Items.CountAsync(id, cancellationToken) });
+    }
+
+    private static async Task<IResult> DeleteAsync(string id, DashboardPages pages, CancellationToken cancellationToken)
+    {
+        var outcome = await pages.Operations.DeleteAsync(id, cancellationToken);
+        return outcome.Status == OperationStatus.Done
+            ? Back($"/admin?done=deleted&source={Uri.EscapeDataString(id)}")
+            : await SourcePageAsync(pages, id, new() { ["Errors"] = Errors(outcome) }, StatusOf(outcome), cancellationToken);
+    }
+
+    private static async Task<RazorComponentResult<ItemsView>> ItemsAsync(string? q, string? source, string? cursor, DashboardPages pages, CancellationToken cancellationToken)
+    {
+        var after = cursor is not null && ItemCursor.TryDecode(cursor, out var parsed) ? parsed : null;
+        var page = await pages.Items.QueryAsync(new ItemQuery(string.IsNullOrWhiteSpace(source) ? null : source, null, ItemsPerPage, q, after), cancellationToken);
+        return View<ItemsView>(new()
+        {
+            ["Page"] = page,
+            ["Query"] = q,
+            ["Source"] = source,
+            ["Sources"] = await pages.Operations.ListAsync(cancellationToken),
+        });
+    }
+
+    private static RazorComponentResult<ArticlesView> Articles(ArticleLibrary articles, TimeProvider time) =>
+        View<ArticlesView>(new() { ["Articles"] = articles.Current, ["Now"] = time.GetUtcNow() });
+
+    /// <summary>After a change to a source: on to its page with a notice, or its page again with the reason it was refused.</summary>
+    private static async Task<IResult> AfterAsync<T>(DashboardPages pages, string id, Operation<T> outcome, string done, CancellationToken cancellationToken) =>
+        outcome.Status == OperationStatus.Done
+            ? Back($"/admin/sources/{id}?done={done}")
+            : await SourcePageAsync(pages, id, new() { ["Errors"] = Errors(outcome) }, StatusOf(outcome), cancellationToken);
+
+    private static async Task<IResult> SourcePageAsync(
+        DashboardPages pages, string id, Dictionary<string, object?> parameters, int status, CancellationToken cancellationToken)
+    {
+        if (await pages.Operations.GetAsync(id, cancellationToken) is not { } source)
+        {
+            return NotFound(id);
+        }
+
+        parameters["Source"] = source;
+        parameters["Now"] = pages.Now;
+        parameters["Fetches"] = (await pages.FetchLog.ListAsync(id, 50, cancellationToken)).Select(FetchResponse.From).ToList();
+        parameters["Items"] = (await pages.Items.QueryAsync(new ItemQuery(id, null, 20), cancellationToken)).Items;
+        return View<SourceView>(parameters, status);
+    }
+
+    private static RazorComponentResult<NotFoundView> NotFound(string id) =>
+        View<NotFoundView>(new() { ["What"] = $"No source has the id '{id}'." }, StatusCodes.Status404NotFound);
+
+    private static int StatusOf<T>(Operation<T> outcome) => outcome.Status switch
+    {
+        OperationStatus.Invalid => StatusCodes.Status400BadRequest,
+        OperationStatus.NotFound => StatusCodes.Status404NotFound,
+        _ => StatusCodes.Status409Conflict,
+    };
+
+    private static Dictionary<string, string[]> Errors<T>(Operation<T> outcome) =>
+        outcome.Errors ?? new() { [string.Empty] = [$"{outcome.Title}: {outcome.Detail}"] };
+
+    /// <summary>What the last change did, named by a code so that a link cannot put words on the page.</summary>
+    private static string? Notice(string? done, string? source) => (done, source) switch
+    {
+        ("added", { } id) => $"Added {id}; its first poll is under way.",
+        ("polled", { } id) => $"A poll of {id} is queued; its result appears in the history below.",
+        ("paused", { } id) => $"Paused {id}; it is not polled until resumed.",
+        ("resumed", { } id) => $"Resumed {id}; it is back on its schedule.",
+        ("scheduled", { } id) => $"The new schedule of {id} is in effect.",
+        ("deleted", { } id) => $"Deleted {id}, its items and its fetch history.",
+        _ => null,
+    };
+
+    /// <summary>After a change, the browser is sent on with a GET, so reloading does not repeat it.</summary>
+    private static RedirectHttpResult Back(string url) => TypedResults.Redirect(url);
+
+    private static bool IsDashboardUrl(string? url) =>
+        url is not null && url.StartsWith("/admin", StringComparison.Ordinal) && !url.Contains("//", StringComparison.Ordinal) && !url.Contains('\\', StringComparison.Ordinal);
+
+    private static RazorComponentResult<TView> View<TView>(Dictionary<string, object?> parameters, int status = StatusCodes.Status200OK)
+        where TView : Microsoft.AspNetCore.Components.IComponent =>
+        new RazorComponentResult<TView>(parameters) { StatusCode = status };
+}
+
+/// <summary>What the dashboard's pages read from.</summary>
+internal sealed class DashboardPages(SourceOperations operations, FetchLogStore fetchLog, ItemStore items, TimeProvider time)
+{
+    public SourceOperations Operations => operations;
+
+    public FetchLogStore FetchLog => fetchLog;
+
+    public ItemStore Items => items;
+
+    public DateTimeOffset Now => time.GetUtcNow();
+}

@@ -1,0 +1,107 @@
+using FeedHub.IntegrationTests.Infrastructure;
+using FeedHub.Model;
+using FeedHub.Polling;
+using FeedHub.Storage;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Playwright;
+
+namespace FeedHub.IntegrationTests.Admin.Dashboard;
+
+/// <summary>An operator's session on the dashboard, in Debian's Chromium, against a loopback upstream.</summary>
+public sealed class DashboardBrowserTests
+{
+    private const string Key = "browser-test-key-0123456789";
+
+    [Fact]
+    public async Task Operator_SignsIn_AddsPollsReschedulesAndPausesASource()
+    {
+        await using var upstream = await TestUpstream.StartAsync();
+        upstream.ServeFeed("feed.xml", Feeds.Numbered(3));
+        using var root = new TestDirectory();
+        await using var hub = await RunningFeedHub.StartAsync(root.Path, new Dictionary<string, string?>
+        {
+            ["FeedHub:Admin:ApiKey"] = Key,
+            ["FeedHub:Polling:AllowPrivateNetworks"] = "true",
+            ["FeedHub:Polling:DefaultSchedule"] = "1h",
+        });
+        await using var browser = await Chromium.LaunchAsync();
+        var page = await browser.NewPageAsync();
+
+        // Signing in takes the keyboard alone: the key field has the focus, Enter sends it.
+        await page.GotoAsync(new Uri(hub.BaseUrl, "admin").AbsoluteUri);
+        await page.WaitForURLAsync("**/admin/sign-in?returnUrl=%2Fadmin");
+        await page.Keyboard.TypeAsync(Key);
+        await page.Keyboard.PressAsync("Enter");
+        await page.WaitForURLAsync("**/admin");
+        Assert.Equal("Sources", await page.Locator("h1").InnerTextAsync());
+
+        await page.Locator("summary", new() { HasText = "Add a source" }).ClickAsync();
+        await page.GetByLabel("Feed URL").FillAsync(upstream.Url("feed.xml").AbsoluteUri);
+        await page.GetByLabel("Id").FillAsync("local");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Add and poll" }).ClickAsync();
+        await page.WaitForURLAsync("**/admin/sources/local?done=added");
+        Assert.Contains("Added local", await page.GetByRole(AriaRole.Status).InnerTextAsync(), StringComparison.Ordinal);
+
+        // The first poll runs on its own; the items it stored show on the source's page.
+        await Eventually.TrueAsync(async () =>
+        {
+            await page.ReloadAsync();
+            return await page.Locator(".items li").CountAsync() == 3;
+        }, "the first poll's items on the page");
+        Assert.Contains("Story 3", await page.Locator(".items").InnerTextAsync(), StringComparison.Ordinal);
+
+        await page.GetByRole(AriaRole.Button, new() { Name = "Poll now" }).ClickAsync();
+        await page.WaitForURLAsync("**/admin/sources/local?done=polled");
+        await Eventually.TrueAsync(async () =>
+        {
+            await page.ReloadAsync();
+            return await page.Locator("[aria-label='Fetch history'] tbody tr").CountAsync() == 2;
+        }, "the second poll in the history");
+        Assert.Contains("NotModified", await page.Locator("[aria-label='Fetch history'] tbody tr").First.InnerTextAsync(), StringComparison.Ordinal);
+
+        await page.GetByLabel("New schedule").FillAsync("0 0/15 * * * ?");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Change" }).ClickAsync();
+        await page.WaitForURLAsync("**/admin/sources/local?done=scheduled");
+        var scheduler = hub.Services.GetRequiredService<PollScheduler>();
+        var nextFire = await scheduler.NextFireAsync("local", CancellationToken.None);
+        Assert.NotNull(nextFire);
+        Assert.Equal(0, nextFire.Value.Minute % 15);
+        Assert.Equal(0, nextFire.Value.Second);
+
+        await page.GetByRole(AriaRole.Button, new() { Name = "Pause" }).ClickAsync();
+        await page.WaitForURLAsync("**/admin/sources/local?done=paused");
+        Assert.Equal(SourceStatus.Paused, (await hub.Services.GetRequiredService<SourceStore>().GetAsync("local", CancellationToken.None))!.Status);
+        Assert.Null(await scheduler.NextFireAsync("local", CancellationToken.None));
+        Assert.Equal(1, await page.GetByRole(AriaRole.Button, new() { Name = "Resume" }).CountAsync());
+
+        await page.GotoAsync(new Uri(hub.BaseUrl, "admin").AbsoluteUri);
+        var row = page.Locator("tr[data-source=local]");
+        Assert.Contains("Paused", await row.InnerTextAsync(), StringComparison.Ordinal);
+        Assert.Contains("0 0/15 * * * ?", await row.InnerTextAsync(), StringComparison.Ordinal);
+        await page.ScreenshotAsync(new() { Path = Path.Combine(AppContext.BaseDirectory, "dashboard-sources.png"), FullPage = true });
+    }
+
+    [Fact]
+    public async Task OnAPhone_ThePageDoesNotScrollSideways()
+    {
+        using var root = new TestDirectory();
+        await using var hub = await RunningFeedHub.StartAsync(root.Path, new Dictionary<string, string?>
+        {
+            ["FeedHub:Admin:ApiKey"] = Key,
+            ["FeedHub:Sources:0:Id"] = "a-source-with-a-rather-long-identifier",
+            ["FeedHub:Sources:0:Url"] = "https://feeds.example/a/very/long/path/to/a/feed/that/goes/on/and/on.xml",
+        });
+        await using var browser = await Chromium.LaunchAsync();
+        var page = await browser.NewPageAsync(new() { ViewportSize = new() { Width = 390, Height = 844 } });
+
+        await page.GotoAsync(new Uri(hub.BaseUrl, "admin/sign-in").AbsoluteUri);
+        await page.GetByLabel("Admin key").FillAsync(Key);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+        await page.WaitForURLAsync("**/admin");
+        await page.ScreenshotAsync(new() { Path = Path.Combine(AppContext.BaseDirectory, "dashboard-sources-phone.png"), FullPage = true });
+
+        // The wide table scrolls inside its own region; the page itself fits the screen.
+        Assert.True(await page.EvaluateAsync<bool>("document.documentElement.scrollWidth <= window.innerWidth"));
+        Assert.Equal(1, await page.Locator("tr[data-source='a-source-with-a-rather-long-identifier']").CountAsync());
+    }
+}

@@ -1,0 +1,233 @@
+using System.Net;
+using System.Text.RegularExpressions;
+using FeedHub.IntegrationTests.Infrastructure;
+using FeedHub.Model;
+using FeedHub.Storage;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace FeedHub.IntegrationTests.Admin.Dashboard;
+
+/// <summary>The dashboard over HTTP: who gets in, and what every form refuses.</summary>
+public sealed partial class DashboardTests : IAsyncLifetime
+{
+    private FeedHubApp _app = null!;
+
+    public async ValueTask InitializeAsync()
+    {
+        _app = new FeedHubApp(settings: FeedHubApp.Sources(("declared", new Uri("http://127.0.0.1:9/feed.xml"))));
+        _ = _app.Server;
+        await _app.WaitForFetchesAsync("declared");
+    }
+
+    public async ValueTask DisposeAsync() => await _app.DisposeAsync();
+
+    private static CancellationToken Token => TestContext.Current.CancellationToken;
+
+    private HttpClient Browser() => _app.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true });
+
+    [Theory]
+    [InlineData("/admin")]
+    [InlineData("/admin/sources/declared")]
+    [InlineData("/admin/sources/declared/delete")]
+    [InlineData("/admin/items")]
+    [InlineData("/admin/articles")]
+    public async Task EveryPage_SendsStrangersToSignIn(string path)
+    {
+        using var browser = Browser();
+
+        var response = await browser.GetAsync(new Uri(path, UriKind.Relative), Token);
+
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        Assert.Equal($"/admin/sign-in?returnUrl={Uri.EscapeDataString(path)}", response.Headers.Location!.PathAndQuery);
+    }
+
+    [Fact]
+    public async Task EveryAction_IsRefusedToStrangers_AndChangesNothing()
+    {
+        using var browser = Browser();
+        var token = await FormTokenAsync(browser, "/admin/sign-in");
+
+        foreach (var action in new[] { "/admin/sources/declared/pause", "/admin/sources/declared/delete", "/admin/sources", "/admin/sign-out" })
+        {
+            var response = await PostAsync(browser, action, token, ("url", "http://127.0.0.1:9/other.xml"));
+            Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+            Assert.StartsWith("/admin/sign-in", response.Headers.Location!.PathAndQuery, StringComparison.Ordinal);
+        }
+
+        var sources = await _app.Get<SourceStore>().ListAsync(Token);
+        Assert.Equal(SourceStatus.Active, Assert.Single(sources).Status);
+    }
+
+    [Fact]
+    public async Task SigningIn_GivesAStrictHttpOnlyCookie_AndGoesWhereTheOperatorWasHeaded()
+    {
+        using var browser = Browser();
+        var token = await FormTokenAsync(browser, "/admin/sign-in");
+
+        var response = await PostAsync(browser, "/admin/sign-in", token, ("key", FeedHubApp.ApiKey), ("returnUrl", "/admin/items"));
+
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        Assert.Equal("/admin/items", response.Headers.Location!.OriginalString);
+        var cookie = Assert.Single(response.Headers.GetValues("Set-Cookie"), c => c.StartsWith("feedhub-admin=", StringComparison.Ordinal));
+        Assert.Contains("httponly", cookie, StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("samesite=strict", cookie, StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("path=/admin", cookie, StringComparison.OrdinalIgnoreCase);
+        Assert.Equal(HttpStatusCode.OK, (await browser.GetAsync(new Uri("/admin/items", UriKind.Relative), Token)).StatusCode);
+    }
+
+    [Theory]
+    [InlineData("https://evil.example/admin")]
+    [InlineData("//evil.example/admin")]
+    [InlineData("/admin/\\evil.example")]
+    public async Task SigningIn_NeverSendsTheOperatorElsewhere(string returnUrl)
+    {
+        using var browser = Browser();
+        var token = await FormTokenAsync(browser, "/admin/sign-in");
+
+        var response = await PostAsync(browser, "/admin/sign-in", token, ("key", FeedHubApp.ApiKey), ("returnUrl", returnUrl));
+
+        Assert.Equal("/admin", response.Headers.Location!.OriginalString);
+    }
+
+    [Fact]
+    public async Task AWrongKey_IsRefused_WithoutASession()
+    {
+        using var browser = Browser();
+        var token = await FormTokenAsync(browser, "/admin/sign-in");
+
+        var response = await PostAsync(browser, "/admin/sign-in", token, ("key", "not-the-key-at-all-0000"));
+
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        Assert.Contains("That is not the admin key.", await response.Content.ReadAsStringAsync(Token), StringComparison.Ordinal);
+        Assert.DoesNotContain(response.Headers.TryGetValues("Set-Cookie", out var cookies) ? cookies : [], c => c.StartsWith("feedhub-admin=", StringComparison.Ordinal));
+        Assert.Equal(HttpStatusCode.Redirect, (await browser.GetAsync(new Uri("/admin", UriKind.Relative), Token)).StatusCode);
+    }
+
+    [Fact]
+    public async Task GuessingTheKey_IsSlowedDown()
+    {
+        using var browser = Browser();
+        var token = await FormTokenAsync(browser, "/admin/sign-in");
+        var statuses = new List<HttpStatusCode>();
+
+        for (var attempt = 0; attempt < 11; attempt++)
+        {
+            statuses.Add((await PostAsync(browser, "/admin/sign-in", token, ("key", $"guess-{attempt}-000000000000"))).StatusCode);
+        }
+
+        Assert.All(statuses[..10], s => Assert.Equal(HttpStatusCode.Unauthorized, s));
+        Assert.Equal(HttpStatusCode.TooManyRequests, statuses[10]);
+    }
+
+    [Fact]
+    public async Task AFormWithoutItsAntiforgeryToken_IsRefused()
+    {
+        using var browser = await SignedInAsync();
+
+        var response = await PostAsync(browser, "/admin/sources/declared/pause", token: null);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal(SourceStatus.Active, (await _app.Get<SourceStore>().GetAsync("declared", Token))!.Status);
+    }
+
+    [Fact]
+    public async Task ChangingTheKey_EndsEverySession()
+    {
+        using var browser = await SignedInAsync();
+        var configuration = (IConfigurationRoot)_app.Services.GetRequiredService<IConfiguration>();
+
+        configuration["FeedHub:Admin:ApiKey"] = "a-brand-new-key-0123456789";
+        configuration.Reload();
+        var response = await browser.GetAsync(new Uri("/admin", UriKind.Relative), Token);
+
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        Assert.StartsWith("/admin/sign-in", response.Headers.Location!.PathAndQuery, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ADeclaredSource_CannotBeDeletedOrRescheduledHere_AndThePageSaysWhy()
+    {
+        using var browser = await SignedInAsync();
+        var token = await FormTokenAsync(browser, "/admin/sources/declared");
+
+        var delete = await PostAsync(browser, "/admin/sources/declared/delete", token);
+        var schedule = await PostAsync(browser, "/admin/sources/declared/schedule", token, ("schedule", "15m"));
+
+        Assert.Equal(HttpStatusCode.Conflict, delete.StatusCode);
+        Assert.Contains("declared in FeedHub:Sources; change it there", WebUtility.HtmlDecode(await delete.Content.ReadAsStringAsync(Token)), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.Conflict, schedule.StatusCode);
+        Assert.NotNull(await _app.Get<SourceStore>().GetAsync("declared", Token));
+    }
+
+    [Fact]
+    public async Task AnInvalidSourceOrSchedule_IsShownWithTheReason_AndNothingIsStored()
+    {
+        using var browser = await SignedInAsync();
+        var token = await FormTokenAsync(browser, "/admin");
+
+        var badUrl = await PostAsync(browser, "/admin/sources", token, ("url", "ftp://example.com/feed"));
+        var badSchedule = await PostAsync(browser, "/admin/sources", token, ("url", "http://127.0.0.1:9/x.xml"), ("schedule", "every tuesday"));
+
+        Assert.Equal(HttpStatusCode.BadRequest, badUrl.StatusCode);
+        Assert.Contains("url: ", await badUrl.Content.ReadAsStringAsync(Token), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.BadRequest, badSchedule.StatusCode);
+        var page = WebUtility.HtmlDecode(await badSchedule.Content.ReadAsStringAsync(Token));
+        Assert.Contains("schedule: ", page, StringComparison.Ordinal);
+        Assert.Contains("value=\"every tuesday\"", page, StringComparison.Ordinal);
+        Assert.Single(await _app.Get<SourceStore>().ListAsync(Token));
+    }
+
+    [Fact]
+    public async Task AnUnknownSource_Is404()
+    {
+        using var browser = await SignedInAsync();
+
+        var response = await browser.GetAsync(new Uri("/admin/sources/nope", UriKind.Relative), Token);
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        Assert.Contains("No source has the id 'nope'.", WebUtility.HtmlDecode(await response.Content.ReadAsStringAsync(Token)), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ANoticeIsNamedByACode_SoALinkCannotPutWordsOnThePage()
+    {
+        using var browser = await SignedInAsync();
+
+        var page = await browser.GetStringAsync(new Uri("/admin?done=Your+key+leaked,+visit+evil.example&source=x", UriKind.Relative), Token);
+
+        Assert.DoesNotContain("evil.example", page, StringComparison.Ordinal);
+        Assert.DoesNotContain("role=\"status\"", page, StringComparison.Ordinal);
+    }
+
+    private async Task<HttpClient> SignedInAsync()
+    {
+        var browser = Browser();
+        var token = await FormTokenAsync(browser, "/admin/sign-in");
+        var response = await PostAsync(browser, "/admin/sign-in", token, ("key", FeedHubApp.ApiKey));
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        return browser;
+    }
+
+    private static async Task<string> FormTokenAsync(HttpClient browser, string path)
+    {
+        var page = await browser.GetStringAsync(new Uri(path, UriKind.Relative), Token);
+        return AntiforgeryField().Match(page).Groups[1].Value;
+    }
+
+    private static async Task<HttpResponseMessage> PostAsync(HttpClient browser, string path, string? token, params (string Name, string Value)[] fields)
+    {
+        var form = fields.Select(f => new KeyValuePair<string, string>(f.Name, f.Value)).ToList();
+        if (token is not null)
+        {
+            form.Add(new("__RequestVerificationToken", token));
+        }
+
+        using var content = new FormUrlEncodedContent(form);
+        return await browser.PostAsync(new Uri(path, UriKind.Relative), content, Token);
+    }
+
+    [GeneratedRegex("name=\"__RequestVerificationToken\" value=\"([^\"]+)\"")]
+    private static partial Regex AntiforgeryField();
+}
