@@ -1,4 +1,3 @@
-using System.Net;
 using FeedHub.Admin;
 using FeedHub.Admin.Dashboard;
 using FeedHub.Articles;
@@ -91,17 +90,7 @@ internal static class FeedHubServiceCollectionExtensions
             .ConfigurePrimaryHttpMessageHandler(services =>
             {
                 var polling = services.GetRequiredService<IOptions<PollingOptions>>().Value;
-                return new SocketsHttpHandler
-                {
-                    AutomaticDecompression = DecompressionMethods.All,
-                    // The fetcher follows redirects itself, to see which are permanent.
-                    AllowAutoRedirect = false,
-                    UseCookies = false,
-                    UseProxy = false,
-                    ConnectTimeout = polling.Timeout,
-                    PooledConnectionLifetime = TimeSpan.FromMinutes(5),
-                    ConnectCallback = NetworkGuard.ConnectCallback(polling.AllowPrivateNetworks),
-                };
+                return NetworkGuard.Handler(polling, NetworkGuard.Policy(polling));
             })
             .SetHandlerLifetime(Timeout.InfiniteTimeSpan)
 

@@ -10,7 +10,23 @@ namespace FeedHub.Polling;
 /// </summary>
 internal static class NetworkGuard
 {
-    public static Func<SocketsHttpConnectionContext, CancellationToken, ValueTask<Stream>> ConnectCallback(bool allowPrivateNetworks) =>
+    /// <summary>The handler every poll goes through: FeedHub follows redirects itself, sends no cookies, and connects only where <paramref name="mayConnect"/> allows.</summary>
+    public static SocketsHttpHandler Handler(PollingOptions polling, Func<IPAddress, bool> mayConnect) => new()
+    {
+        AutomaticDecompression = DecompressionMethods.All,
+        // The fetcher follows redirects itself, to see which are permanent.
+        AllowAutoRedirect = false,
+        UseCookies = false,
+        UseProxy = false,
+        ConnectTimeout = polling.Timeout,
+        PooledConnectionLifetime = TimeSpan.FromMinutes(5),
+        ConnectCallback = ConnectCallback(mayConnect),
+    };
+
+    /// <summary>Where polls may connect: public addresses, or anywhere with <see cref="PollingOptions.AllowPrivateNetworks"/>.</summary>
+    public static Func<IPAddress, bool> Policy(PollingOptions polling) => polling.AllowPrivateNetworks ? _ => true : IsPublic;
+
+    private static Func<SocketsHttpConnectionContext, CancellationToken, ValueTask<Stream>> ConnectCallback(Func<IPAddress, bool> mayConnect) =>
         async (context, cancellationToken) =>
         {
             var host = context.DnsEndPoint.Host;
@@ -18,7 +34,7 @@ internal static class NetworkGuard
                 ? [literal]
                 : await Dns.GetHostAddressesAsync(host, cancellationToken);
 
-            var allowed = allowPrivateNetworks ? addresses : addresses.Where(IsPublic).ToArray();
+            var allowed = addresses.Where(mayConnect).ToArray();
             if (allowed.Length == 0)
             {
                 throw new HttpRequestException(

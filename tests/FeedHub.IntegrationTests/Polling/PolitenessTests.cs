@@ -2,7 +2,10 @@ using FeedHub.IntegrationTests.Infrastructure;
 using FeedHub.Model;
 using FeedHub.Polling;
 using FeedHub.Storage;
+using System.Net;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 
 namespace FeedHub.IntegrationTests.Polling;
 
@@ -208,5 +211,39 @@ public sealed class PolitenessTests : IAsyncLifetime
 
         Assert.Equal(FetchOutcome.Failed, fetch.Outcome);
         Assert.StartsWith("A redirect loop:", fetch.Error, StringComparison.Ordinal);
+    }
+
+    /// <summary>
+    /// With the guard on, a redirect cannot lead a poll into a private network. The upstream, on
+    /// 127.0.0.1, stands in for the public internet: the guard is the production one, told that
+    /// 127.0.0.1 alone is public; every other address is judged as in production.
+    /// </summary>
+    [Theory]
+    [InlineData("http://169.254.169.254/latest/meta-data/")]
+    [InlineData("http://10.0.0.1/admin")]
+    [InlineData("http://[::1]/feed.xml")]
+    [InlineData("http://127.0.0.2/feed.xml")]
+    public async Task RedirectToAPrivateAddress_IsRefusedAtConnect_WithTheGuardOn(string target)
+    {
+        _upstream.Map("feed.xml", context =>
+        {
+            context.Response.StatusCode = 302;
+            context.Response.Headers.Location = target;
+            return Task.CompletedTask;
+        });
+        var settings = FeedHubApp.Sources(("upstream", _upstream.Url("feed.xml")));
+        settings["FeedHub:Polling:AllowPrivateNetworks"] = "false";
+        await using var app = new FeedHubApp(settings: settings, services: services =>
+            services.AddHttpClient(FeedFetcher.HttpClientName).ConfigurePrimaryHttpMessageHandler(provider =>
+                NetworkGuard.Handler(
+                    provider.GetRequiredService<IOptions<PollingOptions>>().Value,
+                    address => address.Equals(IPAddress.Loopback) || NetworkGuard.IsPublic(address))));
+        _ = app.Server;
+
+        var fetch = Assert.Single(await app.WaitForFetchesAsync("upstream"));
+
+        Assert.Equal(FetchOutcome.Failed, fetch.Outcome);
+        Assert.StartsWith($"Refused to connect to {new Uri(target).Host}", fetch.Error, StringComparison.Ordinal);
+        Assert.Single(_upstream.RequestsTo("feed.xml"));
     }
 }
