@@ -1,4 +1,9 @@
+using System.IO.Compression;
+using System.Net;
+using System.Net.Sockets;
 using System.Text;
+using Dapper;
+using Microsoft.Data.Sqlite;
 using FeedHub.IntegrationTests.Infrastructure;
 using FeedHub.Model;
 using Microsoft.AspNetCore.Http;
@@ -68,6 +73,86 @@ public sealed class HostileUpstreamTests : IAsyncLifetime
         Assert.Equal("Healthy", await client.GetStringAsync(new Uri("/healthz", UriKind.Relative), TestContext.Current.CancellationToken));
         var items = (await app.GetJsonAsync("/api/items")).GetProperty("items");
         Assert.All(items.EnumerateArray(), i => Assert.DoesNotContain("root:", i.GetProperty("title").GetString(), StringComparison.Ordinal));
+    }
+
+    /// <summary>
+    /// The worst of them at once, against a FeedHub process of its own with the default body cap:
+    /// a gzip bomb that inflates to a gibibyte, an endless body, entity expansion, a million nested
+    /// elements and one enormous text node. Each poll ends in a recorded outcome, the process keeps
+    /// answering, and its resident memory stays under 400 MB. Measured alone on 2026-11-27: an idle
+    /// process peaks at 131 MB, the bomb and the endless body at about 157 MB (they stop at the cap),
+    /// and the 9 MB text node at 259 MB, since it is decoded, parsed, sanitized and indexed whole.
+    /// </summary>
+    [Fact]
+    public async Task TheWorstAtOnce_KeepTheProcessMemoryBounded()
+    {
+        var bomb = GzipOfZeros(1L << 30);
+        _upstream.Map("bomb.xml", async context =>
+        {
+            context.Response.Headers.ContentEncoding = "gzip";
+            context.Response.ContentType = "application/rss+xml";
+            await context.Response.Body.WriteAsync(bomb, context.RequestAborted);
+        });
+        _upstream.Map("endless.xml", context => Serve("endless", context));
+        _upstream.Map("laughs.xml", context => Serve("billion-laughs", context));
+        _upstream.Map("deep.xml", context => context.Response.WriteAsync(
+            "<rss version=\"2.0\"><channel>" + string.Concat(Enumerable.Repeat("<a>", 1_000_000)), context.RequestAborted));
+        _upstream.Map("huge-text.xml", context => context.Response.WriteAsync(
+            $"<rss version=\"2.0\"><channel><title>t</title><item><guid>1</guid><description>{new string('x', 9_000_000)}</description></item></channel></rss>", context.RequestAborted));
+        string[] scenarios = ["bomb", "endless", "laughs", "deep", "huge-text"];
+        var port = FreePort();
+        using var root = new TestDirectory();
+        var settings = new Dictionary<string, string?> { ["Urls"] = $"http://127.0.0.1:{port}" };
+        for (var i = 0; i < scenarios.Length; i++)
+        {
+            settings[$"FeedHub:Sources:{i}:Id"] = scenarios[i];
+            settings[$"FeedHub:Sources:{i}:Url"] = _upstream.Url($"{scenarios[i]}.xml").AbsoluteUri;
+        }
+
+        using var process = FeedHubProcess.Start(root.Path, settings);
+        var database = Path.Combine(root.Path, "data", "feedhub.db");
+        long fetches = 0;
+        await Eventually.TrueAsync(async () =>
+        {
+            try
+            {
+                await using var connection = new SqliteConnection($"Data Source={database};Mode=ReadOnly;Pooling=False");
+                fetches = await connection.ExecuteScalarAsync<long>("SELECT count(DISTINCT source_id) FROM fetches");
+                return fetches == scenarios.Length;
+            }
+            catch (SqliteException)
+            {
+                // Not created or not migrated yet.
+                return false;
+            }
+        }, "a recorded fetch of every source", seconds: 90);
+
+        using var client = new HttpClient();
+        Assert.Equal("Healthy", await client.GetStringAsync(new Uri($"http://127.0.0.1:{port}/healthz"), TestContext.Current.CancellationToken));
+        var peak = process.PeakResidentBytes();
+        Assert.True(peak < 400L * 1024 * 1024, $"peak resident memory {peak / (1024 * 1024)} MB");
+    }
+
+    private static byte[] GzipOfZeros(long length)
+    {
+        var zeros = new byte[1 << 20];
+        using var output = new MemoryStream();
+        using (var gzip = new GZipStream(output, CompressionLevel.Fastest))
+        {
+            for (long written = 0; written < length; written += zeros.Length)
+            {
+                gzip.Write(zeros);
+            }
+        }
+
+        return output.ToArray();
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     private static async Task Serve(string scenario, HttpContext context)

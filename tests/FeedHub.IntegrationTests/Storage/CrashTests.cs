@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Dapper;
 using FeedHub.IntegrationTests.Infrastructure;
 using Microsoft.AspNetCore.Http;
@@ -30,10 +29,18 @@ public sealed class CrashTests
         var random = new Random(20261127);
         for (var run = 0; run < 6; run++)
         {
-            using var process = StartFeedHub(root.Path, upstream.Url("feed.xml"));
-            await Task.Delay(TimeSpan.FromMilliseconds(random.Next(1500, 3500)), TestContext.Current.CancellationToken);
-            process.Kill(entireProcessTree: true);
-            await process.WaitForExitAsync(TestContext.Current.CancellationToken);
+            using var process = FeedHubProcess.Start(root.Path, new Dictionary<string, string?>
+            {
+                ["FeedHub:Sources:0:Id"] = "upstream",
+                ["FeedHub:Sources:0:Url"] = upstream.Url("feed.xml").AbsoluteUri,
+                ["FeedHub:Sources:0:Schedule"] = "1s",
+            });
+
+            // Killed at a random moment once the run is polling, however long the process took to start.
+            var before = Volatile.Read(ref served);
+            await Eventually.TrueAsync(() => Task.FromResult(Volatile.Read(ref served) > before), "a poll by the new process", seconds: 60);
+            await Task.Delay(TimeSpan.FromMilliseconds(random.Next(0, 2500)), TestContext.Current.CancellationToken);
+            await process.KillAsync();
         }
 
         await using var connection = new SqliteConnection($"Data Source={Path.Combine(root.Path, "data", "feedhub.db")};Pooling=False");
@@ -48,34 +55,5 @@ public sealed class CrashTests
 
         // Items and their fetch-log rows commit together, or not at all.
         Assert.Equal(newInLog, items);
-    }
-
-    private static Process StartFeedHub(string contentRoot, Uri feed)
-    {
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var argument in new[]
-        {
-            Path.Combine(AppContext.BaseDirectory, "FeedHub.dll"),
-            "--contentRoot", contentRoot,
-            "--urls", "http://127.0.0.1:0",
-            "--FeedHub:SourcesOpml=",
-            "--FeedHub:Sources:0:Id=upstream",
-            $"--FeedHub:Sources:0:Url={feed.AbsoluteUri}",
-            "--FeedHub:Sources:0:Schedule=1s",
-            "--FeedHub:Polling:AllowPrivateNetworks=true",
-            "--Logging:LogLevel:Default=Warning",
-        })
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        var process = Process.Start(start)!;
-
-        // Drain the pipes so the process never blocks on a full one.
-        process.OutputDataReceived += (_, _) => { };
-        process.ErrorDataReceived += (_, _) => { };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        return process;
     }
 }
