@@ -75,7 +75,8 @@ public sealed class TestUpstream : IAsyncDisposable
     {
         Requests.Enqueue(new UpstreamRequest(
             context.Request.Path.Value ?? "/",
-            context.Request.Headers.ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase)));
+            context.Request.Headers.ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase),
+            DateTimeOffset.UtcNow));
 
         if (_routes.TryGetValue(context.Request.Path.Value ?? "/", out var handler))
         {
@@ -94,7 +95,8 @@ public sealed class TestUpstream : IAsyncDisposable
     }
 }
 
-public sealed record UpstreamRequest(string Path, IReadOnlyDictionary<string, string> Headers)
+/// <param name="ArrivedAt">When the upstream received it, by the machine's clock: the upstream's own log.</param>
+public sealed record UpstreamRequest(string Path, IReadOnlyDictionary<string, string> Headers, DateTimeOffset ArrivedAt)
 {
     public string? Header(string name) => Headers.TryGetValue(name, out var value) ? value : null;
 }

@@ -59,6 +59,68 @@ public sealed class PolitenessTests : IAsyncLifetime
         Assert.True(source.State.NextAttemptAt >= fetch.StartedAt.AddSeconds(7200), $"next attempt {source.State.NextAttemptAt:o}");
     }
 
+    /// <summary>
+    /// The upstream's own log: on a one-second schedule, a source told to wait sends nothing until
+    /// the wait is over, then polls again by itself, in both forms of Retry-After.
+    /// </summary>
+    [Theory]
+    [InlineData(429, "seconds")]
+    [InlineData(503, "date")]
+    public async Task NoRequestArrives_BeforeTheDeferralEnds(int status, string form)
+    {
+        DateTimeOffset? until = null;
+        _upstream.Map("feed.xml", context =>
+        {
+            if (until is null)
+            {
+                // HTTP dates have whole seconds: wait until a whole second at least three away.
+                var now = DateTimeOffset.UtcNow;
+                until = new DateTimeOffset(now.Ticks - (now.Ticks % TimeSpan.TicksPerSecond), TimeSpan.Zero).AddSeconds(4);
+                context.Response.StatusCode = status;
+                context.Response.Headers.RetryAfter = form == "seconds" ? "3" : until.Value.ToString("r", System.Globalization.CultureInfo.InvariantCulture);
+                return Task.CompletedTask;
+            }
+
+            context.Response.ContentType = "application/rss+xml";
+            return context.Response.WriteAsync(Feeds.Numbered(1));
+        });
+        var settings = FeedHubApp.Sources(("upstream", _upstream.Url("feed.xml")));
+        settings["FeedHub:Sources:0:Schedule"] = "1s";
+        await using var app = new FeedHubApp(settings: settings);
+        _ = app.Server;
+
+        await app.WaitForFetchesAsync("upstream", count: 2);
+
+        var requests = _upstream.RequestsTo("feed.xml");
+        var waitedFor = form == "seconds" ? requests[0].ArrivedAt.AddSeconds(3) : until!.Value;
+        Assert.True(requests[1].ArrivedAt >= waitedFor, $"second request at {requests[1].ArrivedAt:O}, the wait ended at {waitedFor:O}");
+    }
+
+    /// <summary>Sources on one interval drift apart: each waits its interval plus up to a tenth more.</summary>
+    [Fact]
+    public async Task SourcesOnTheSameInterval_AreSpreadByJitter()
+    {
+        _upstream.ServeFeed("feed.xml", Feeds.Numbered(1));
+        var settings = FeedHubApp.Sources([.. Enumerable.Range(1, 20).Select(i => ($"s{i}", new Uri(_upstream.Url("feed.xml"), $"?n={i}")))]);
+        for (var i = 0; i < 20; i++)
+        {
+            settings[$"FeedHub:Sources:{i}:Schedule"] = "10m";
+        }
+
+        await using var app = new FeedHubApp(settings: settings);
+        _ = app.Server;
+        var next = new List<TimeSpan>();
+        for (var i = 1; i <= 20; i++)
+        {
+            var fetch = Assert.Single(await app.WaitForFetchesAsync($"s{i}"));
+            var fire = await app.Get<PollScheduler>().NextFireAsync($"s{i}", CancellationToken.None);
+            next.Add(fire!.Value - fetch.StartedAt);
+        }
+
+        Assert.All(next, wait => Assert.InRange(wait, TimeSpan.FromMinutes(10), TimeSpan.FromMinutes(11) + TimeSpan.FromSeconds(5)));
+        Assert.True(next.Select(w => (int)w.TotalSeconds).Distinct().Count() >= 10, string.Join(", ", next));
+    }
+
     [Fact]
     public async Task ServiceUnavailable_WithRetryAfterDate_DefersUntilThatDate()
     {
