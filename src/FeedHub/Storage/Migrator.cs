@@ -10,7 +10,10 @@ namespace FeedHub.Storage;
 /// </summary>
 internal sealed partial class Migrator(Database database, TimeProvider time, ILogger<Migrator> logger)
 {
-    public async Task MigrateAsync(CancellationToken cancellationToken)
+    public Task MigrateAsync(CancellationToken cancellationToken) => MigrateAsync(Scripts(database.Dialect.MigrationsFolder), cancellationToken);
+
+    /// <summary>Applies the scripts not applied yet. Each commits whole or not at all, so a crash mid-way leaves the last complete version.</summary>
+    internal async Task MigrateAsync(IReadOnlyList<MigrationScript> scripts, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
 
@@ -32,7 +35,7 @@ internal sealed partial class Migrator(Database database, TimeProvider time, ILo
         var applied = (await connection.QueryAsync<long>(new CommandDefinition(
             "SELECT version FROM schema_migrations", cancellationToken: cancellationToken))).ToHashSet();
 
-        foreach (var script in Scripts(database.Dialect.MigrationsFolder).Where(s => !applied.Contains(s.Version)))
+        foreach (var script in scripts.Where(s => !applied.Contains(s.Version)))
         {
             await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
             await connection.ExecuteAsync(new CommandDefinition(script.Sql, transaction: transaction, cancellationToken: cancellationToken));
