@@ -33,6 +33,7 @@ internal static class AdminEndpoints
         api.MapGet("/opml", ExportOpml);
         api.MapPost("/opml", ImportOpmlAsync);
         api.MapGet("/items", ListItems);
+        api.MapArticles();
         return endpoints;
     }
 
