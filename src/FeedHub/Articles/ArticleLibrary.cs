@@ -86,10 +86,13 @@ internal sealed partial class ArticleLibrary : IDisposable
             var slugs = new Dictionary<string, ArticleOrigin>(StringComparer.Ordinal);
 
             // Stored articles first: the API refuses a slug a file has, so a clash means the file came later, and the file is at fault.
+            // Rendering is most of the cost of a reading: a body that has not changed is not rendered again.
+            var rendered = _current.Articles.Concat(_current.Scheduled).Where(a => a.Origin == ArticleOrigin.Api).ToDictionary(a => a.Slug, StringComparer.Ordinal);
             foreach (var stored in await _store.ListAsync(cancellationToken))
             {
                 slugs[stored.Slug] = ArticleOrigin.Api;
-                (stored.PublishAt is null ? published : scheduled).Add(stored.ToArticle());
+                var before = rendered.GetValueOrDefault(stored.Slug);
+                (stored.PublishAt is null ? published : scheduled).Add(stored.ToArticle(before?.Markdown == stored.Markdown ? before.BodyHtml : null));
             }
 
             var files = Directory.Exists(_folder) ? Directory.GetFiles(_folder, "*.md").Order(StringComparer.Ordinal) : Enumerable.Empty<string>();

@@ -40,7 +40,8 @@ public sealed record StoredArticle
     public DateTimeOffset UpdatedAt { get; init; }
 
     /// <summary>The article as published, its body rendered like a file's. A scheduled article carries the date it will be published with.</summary>
-    public Article ToArticle() => new()
+    /// <param name="bodyHtml">The body already rendered from this <see cref="Markdown"/>, if it was.</param>
+    public Article ToArticle(string? bodyHtml = null) => new()
     {
         Slug = Slug,
         Title = Title,
@@ -53,7 +54,7 @@ public sealed record StoredArticle
         Ai = Ai,
         Sources = Sources,
         Markdown = Markdown,
-        BodyHtml = ArticleMarkdown.ToHtml(Markdown),
+        BodyHtml = bodyHtml ?? ArticleMarkdown.ToHtml(Markdown),
         Origin = ArticleOrigin.Api,
     };
 }

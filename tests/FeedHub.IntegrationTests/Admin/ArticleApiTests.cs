@@ -182,7 +182,7 @@ public sealed class ArticleApiTests : IAsyncLifetime
         var etag = (await client.GetAsync(new Uri("/feeds/news.atom", UriKind.Relative), Token)).Headers.ETag;
         _time.Advance(TimeSpan.FromHours(1));
 
-        var response = await SendAsync(HttpMethod.Put, "/api/articles/api-twin", With(Twin, o => o["title"] = "Twins, corrected"));
+        var response = await SendAsync(HttpMethod.Put, "/api/articles/api-twin", With(Twin, o => { o["title"] = "Twins, corrected"; o["body"] = "A *corrected* body."; }));
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var updated = await response.Content.ReadFromJsonAsync<JsonElement>(Token);
@@ -191,6 +191,7 @@ public sealed class ArticleApiTests : IAsyncLifetime
         Assert.NotEqual(etag, after.Headers.ETag);
         var entry = XDocument.Parse(await after.Content.ReadAsStringAsync(Token)).Root!.Elements(Atom + "entry").Single(e => e.Element(Atom + "id")!.Value.EndsWith("/api-twin", StringComparison.Ordinal));
         Assert.Equal(("Twins, corrected", "2026-11-27T13:00:00Z"), (entry.Element(Atom + "title")!.Value, entry.Element(Atom + "updated")!.Value));
+        Assert.StartsWith("<p>A <em>corrected</em> body.</p>", entry.Element(Atom + "content")!.Value, StringComparison.Ordinal);
         Assert.DoesNotContain("Twins, corrected", before, StringComparison.Ordinal);
     }
 
@@ -264,6 +265,20 @@ public sealed class ArticleApiTests : IAsyncLifetime
         Assert.Contains("twin.md", (await put.Content.ReadFromJsonAsync<JsonElement>(Token)).GetProperty("detail").GetString(), StringComparison.Ordinal);
         Assert.Contains("change the file", (await delete.Content.ReadFromJsonAsync<JsonElement>(Token)).GetProperty("detail").GetString(), StringComparison.Ordinal);
         Assert.Equal(["file-twin"], await PublishedSlugsAsync());
+    }
+
+    [Fact]
+    public async Task FileAddedLater_WithAnApiArticlesSlug_IsTheOneReported()
+    {
+        await CreateAsync(Twin);
+        _root.Write("feeds/articles/copy.md", TwinFile.Replace("slug: file-twin", "slug: api-twin", StringComparison.Ordinal));
+
+        var current = await _app.Get<ArticleLibrary>().ReloadAsync(Token);
+
+        var error = Assert.Single(current.Errors);
+        Assert.EndsWith("copy.md", error.FilePath, StringComparison.Ordinal);
+        Assert.Contains("already used by an article written through the admin API", error.Problem, StringComparison.Ordinal);
+        Assert.Equal(ArticleOrigin.Api, current.Find("api-twin")!.Origin);
     }
 
     [Fact]
