@@ -39,6 +39,7 @@ internal static class AdminEndpoints
         api.MapPost("/opml", ImportOpmlAsync).WithTags("OPML");
 
         api.MapGet("/items", ListItems).WithTags("Items");
+        api.MapArticles();
         return endpoints;
     }
 

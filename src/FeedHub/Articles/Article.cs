@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using FeedHub.Model;
 
 namespace FeedHub.Articles;
@@ -27,11 +28,27 @@ public sealed record Article
     /// <summary>The upstream stories the article draws on.</summary>
     public IReadOnlyList<ArticleSource> Sources { get; init; } = [];
 
-    /// <summary>The body as HTML, rendered from Markdown (raw HTML in the Markdown is not passed through).</summary>
+    /// <summary>The body as its author wrote it, in Markdown.</summary>
+    public string Markdown { get; init; } = string.Empty;
+
+    /// <summary>The body as HTML, rendered from <see cref="Markdown"/> by <see cref="ArticleMarkdown"/> (raw HTML in the Markdown is not passed through).</summary>
     public required string BodyHtml { get; init; }
+
+    /// <summary>Where the article is written: a file in the articles folder, or the store, through the admin API.</summary>
+    public ArticleOrigin Origin { get; init; } = ArticleOrigin.File;
 
     /// <summary>The file it was read from.</summary>
     public string? Path { get; init; }
+}
+
+/// <summary>Where an article is written, and so where it is changed.</summary>
+public enum ArticleOrigin
+{
+    [JsonStringEnumMemberName("file")]
+    File,
+
+    [JsonStringEnumMemberName("api")]
+    Api,
 }
 
 /// <param name="Model">The model that generated the text, e.g. "Claude".</param>

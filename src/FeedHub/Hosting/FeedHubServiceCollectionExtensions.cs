@@ -47,6 +47,7 @@ internal static class FeedHubServiceCollectionExtensions
         builder.Services.AddSingleton<FetchLogStore>();
         builder.Services.AddSingleton<PollStore>();
         builder.Services.AddSingleton<ChannelSequenceStore>();
+        builder.Services.AddSingleton<ArticleStore>();
         return builder;
     }
 
@@ -112,6 +113,7 @@ internal static class FeedHubServiceCollectionExtensions
     {
         builder.Services.AddOptions<ArticlesOptions>().BindConfiguration(ArticlesOptions.Section);
         builder.Services.AddSingleton<ArticleLibrary>();
+        builder.Services.AddSingleton<ArticlePublication>();
         return builder;
     }
 

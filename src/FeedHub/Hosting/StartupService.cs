@@ -7,8 +7,9 @@ using Microsoft.Extensions.Options;
 namespace FeedHub.Hosting;
 
 /// <summary>
-/// Readies the store and the schedule before Quartz starts firing: migrate the schema, merge the
-/// declared sources into the store, give every active source its trigger. Polls themselves run
+/// Readies the store and the schedule before Quartz starts firing: migrate the schema, read the
+/// articles (giving every scheduled one its trigger), merge the declared sources into the store,
+/// give every active source its trigger. Polls themselves run
 /// later on Quartz's threads; start-up never waits for one.
 /// </summary>
 internal sealed partial class StartupService(
@@ -25,7 +26,7 @@ internal sealed partial class StartupService(
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         await migrator.MigrateAsync(cancellationToken);
-        articles.Start();
+        await articles.StartAsync(cancellationToken);
 
         var opml = ReadOpml(out var opmlMissing);
         var declared = DeclaredSources.Build(sourcesOptions.Value, opml, pollingOptions.Value.DefaultSchedule, time.GetUtcNow());

@@ -33,7 +33,7 @@ internal sealed class ChannelReader(
                     || s.Tags.Any(t => channel.Tags.Contains(t, StringComparer.OrdinalIgnoreCase)))
                 .ToDictionary(s => s.Id)
             : [];
-        // One reading of the articles folder for the whole document, however often it reloads meanwhile.
+        // One reading of the articles for the whole document, however often they are read again meanwhile.
         var snapshot = articles.Current;
         var arrived = await HistoryAsync(channel, snapshot, chosen, cancellationToken);
 

@@ -36,10 +36,13 @@ public sealed class ArticleReaderTests
     [InlineData("---\ntitle: t\npublished: yesterday\n---\n", 3, "yesterday")]
     [InlineData("---\ntitle: t\nauthor: me\npublished: 2026-11-20\n---\n", 3, "'author' is not a front matter field")]
     [InlineData("---\ntitle: t\ntags: [a, b\npublished: 2026-11-20\n---\n", 3, "not well-formed")]
-    [InlineData("---\ntitle: t\nslug: Not A Slug\npublished: 2026-11-20\n---\n", 1, "slug 'Not A Slug'")]
-    [InlineData("---\ntitle: t\npublished: 2026-11-20\nsources: [{ title: s, url: notaurl, publisher: p }]\n---\n", 1, "not an absolute http or https URL")]
-    [InlineData("---\ntitle: t\npublished: 2026-11-20\nauthors: [{ name: a, uri: \"javascript:alert(1)\" }]\n---\n", 1, "uri must be an http or https URL")]
-    [InlineData("---\ntitle: t\npublished: 2026-11-20\nauthors: [{ name: a, email: not-an-email }]\n---\n", 1, "is not an e-mail address")]
+    [InlineData("---\ntitle: t\nslug: Not A Slug\npublished: 2026-11-20\n---\n", 3, "slug 'Not A Slug'")]
+    [InlineData("---\ntitle: t\npublished: 2026-11-20\nsources: [{ title: s, url: notaurl, publisher: p }]\n---\n", 4, "not an absolute http or https URL")]
+    [InlineData("---\ntitle: t\npublished: 2026-11-20\nsources: [{ title: s, url: \"https://up.example/\", publisher: p, feed: \"ftp://up.example/\" }]\n---\n", 4, "feed 'ftp://up.example/' is not an absolute http or https URL")]
+    [InlineData("---\ntitle: t\npublished: 2026-11-20\nauthors: [{ name: a, uri: \"javascript:alert(1)\" }]\n---\n", 4, "uri must be an http or https URL")]
+    [InlineData("---\ntitle: t\npublished: 2026-11-20\nauthors: [{ name: a, email: not-an-email }]\n---\n", 4, "is not an e-mail address")]
+    [InlineData("---\ntitle: t\npublished: 2026-11-20\nupdated: soon\n---\n", 4, "updated 'soon' is not an ISO 8601 time")]
+    [InlineData("---\nslug: s\npublished: 2026-11-20\n---\nbody mentions\ntitle: here\n", 1, "title is required")]
     public void Read_RefusesBrokenFiles_SayingWhereAndWhy(string text, int line, string problem)
     {
         var error = Assert.Throws<ArticleException>(() => ArticleReader.Read("/articles/x.md", text));

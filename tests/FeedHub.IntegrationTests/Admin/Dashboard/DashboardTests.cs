@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Http.Json;
 using System.Text.RegularExpressions;
 using FeedHub.IntegrationTests.Infrastructure;
 using FeedHub.Model;
@@ -201,6 +202,22 @@ public sealed partial class DashboardTests : IAsyncLifetime
         Assert.DoesNotContain("role=\"status\"", page, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Articles_ShowTheirPublicationState()
+    {
+        using var api = _app.Admin();
+        var created = await api.PostAsJsonAsync("/api/articles", new { title = "Later", body = "Soon.", publishAt = DateTimeOffset.UtcNow.AddDays(2) }, Token);
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        using var browser = await SignedInAsync();
+
+        var page = await browser.GetStringAsync(new Uri("/admin/articles", UriKind.Relative), Token);
+
+        var row = ArticleRow().Match(page);
+        Assert.True(row.Success, page);
+        Assert.Contains("Scheduled, in 47 h", row.Value, StringComparison.Ordinal);
+        Assert.Contains("admin API", row.Value, StringComparison.Ordinal);
+    }
+
     private async Task<HttpClient> SignedInAsync()
     {
         var browser = Browser();
@@ -227,6 +244,9 @@ public sealed partial class DashboardTests : IAsyncLifetime
         using var content = new FormUrlEncodedContent(form);
         return await browser.PostAsync(new Uri(path, UriKind.Relative), content, Token);
     }
+
+    [GeneratedRegex("<tr data-article=\"later\">.*?</tr>", RegexOptions.Singleline)]
+    private static partial Regex ArticleRow();
 
     [GeneratedRegex("name=\"__RequestVerificationToken\" value=\"([^\"]+)\"")]
     private static partial Regex AntiforgeryField();
