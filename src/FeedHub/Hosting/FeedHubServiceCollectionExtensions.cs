@@ -164,8 +164,8 @@ internal static class FeedHubServiceCollectionExtensions
             {
                 metrics.AddMeter(FeedHubMeter.Name, "Microsoft.AspNetCore.Hosting", "System.Runtime")
 
-                    // Created with the meter provider, not on first use: the source gauges must answer
-                    // from the first scrape, before any poll or feed request has run.
+                    // Created with the meter provider, not on first use, so that every instrument is
+                    // in the first scrape, before any poll or feed request has run.
                     .AddInstrumentation(services => services.GetRequiredService<PollMetrics>())
                     .AddInstrumentation(services => services.GetRequiredService<FeedMetrics>())
 

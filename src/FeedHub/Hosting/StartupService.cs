@@ -15,6 +15,7 @@ internal sealed partial class StartupService(
     Migrator migrator,
     SourceStore sources,
     PollScheduler scheduler,
+    PollMetrics metrics,
     ArticleLibrary articles,
     IOptions<SourcesOptions> sourcesOptions,
     IOptions<PollingOptions> pollingOptions,
@@ -25,6 +26,7 @@ internal sealed partial class StartupService(
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         await migrator.MigrateAsync(cancellationToken);
+        metrics.ObserveSources(sources);
         articles.Start();
 
         var opml = ReadOpml(out var opmlMissing);

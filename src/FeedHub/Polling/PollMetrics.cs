@@ -16,7 +16,7 @@ internal sealed class PollMetrics
     // store serves them all for a few seconds, or until the next poll changes what it says.
     private static readonly TimeSpan SnapshotMaxAge = TimeSpan.FromSeconds(2);
 
-    private readonly SourceStore _sources;
+    private readonly Meter _meter;
     private readonly TimeProvider _time;
     private readonly Counter<long> _polls;
     private readonly Histogram<double> _duration;
@@ -24,40 +24,53 @@ internal sealed class PollMetrics
     private readonly Counter<long> _items;
     private readonly ConcurrentDictionary<string, string> _lastOutcomes = new(StringComparer.Ordinal);
     private readonly Lock _gate = new();
+    private SourceStore? _sources;
     private Snapshot? _snapshot;
 
-    public PollMetrics(IMeterFactory meters, SourceStore sources, TimeProvider time)
+    public PollMetrics(IMeterFactory meters, TimeProvider time)
     {
-        _sources = sources;
         _time = time;
-        var meter = meters.Create(FeedHubMeter.Name);
-        _polls = meter.CreateCounter<long>(
+        _meter = meters.Create(FeedHubMeter.Name);
+        _polls = _meter.CreateCounter<long>(
             "feedhub.polls",
             "{poll}",
             "Polls by source and outcome: new_items, no_new_items, not_modified, rate_limited, or how it failed "
             + "(network, timeout, http_4xx, http_5xx, gone, redirect, too_large, parse).");
 
         // Feeds answer in tens of milliseconds to tens of seconds; the default buckets are for milliseconds.
-        _duration = meter.CreateHistogram(
+        _duration = _meter.CreateHistogram(
             "feedhub.fetch.duration",
             "s",
             "Time from the request to a parsed document (or the failure), per source.",
             tags: null,
             new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60] });
-        _bytes = meter.CreateCounter<long>("feedhub.fetched", "By", "Body bytes received from upstreams, after decompression, per source.");
-        _items = meter.CreateCounter<long>("feedhub.items.ingested", "{item}", "Items stored by polls, per source and kind (new, updated).");
+        _bytes = _meter.CreateCounter<long>("feedhub.fetched", "By", "Body bytes received from upstreams, after decompression, per source.");
+        _items = _meter.CreateCounter<long>("feedhub.items.ingested", "{item}", "Items stored by polls, per source and kind (new, updated).");
+    }
 
-        meter.CreateObservableGauge(
+    /// <summary>
+    /// Adds the per-source gauges, read from <paramref name="sources"/>: called once the store is
+    /// migrated, so that no scrape reads a store that is not ready (or not valid: a bad connection
+    /// string is reported at start, not by the first scrape).
+    /// </summary>
+    public void ObserveSources(SourceStore sources)
+    {
+        if (Interlocked.CompareExchange(ref _sources, sources, null) is not null)
+        {
+            return;
+        }
+
+        _meter.CreateObservableGauge(
             "feedhub.source.last_success.age",
             LastSuccessAges,
             "s",
             "Seconds since the source's last successful poll (200 or 304); absent until it has one. status: active, paused, retired.");
-        meter.CreateObservableGauge(
+        _meter.CreateObservableGauge(
             "feedhub.source.error_streak",
             ErrorStreaks,
             "{failure}",
             "Failed polls in a row, per source; zero after any success. status: active, paused, retired.");
-        meter.CreateObservableGauge(
+        _meter.CreateObservableGauge(
             "feedhub.source.health",
             Healths,
             "{source}",
@@ -164,7 +177,7 @@ internal sealed class PollMetrics
 
             // Gauge callbacks are synchronous. SQLite's async calls complete synchronously anyway,
             // and this runs at most once per SnapshotMaxAge, on the scrape's own request.
-            _snapshot = new Snapshot(now, _sources.ListAsync(CancellationToken.None).GetAwaiter().GetResult());
+            _snapshot = new Snapshot(now, _sources!.ListAsync(CancellationToken.None).GetAwaiter().GetResult());
             return _snapshot;
         }
     }
