@@ -54,6 +54,9 @@ public sealed class MetricsTests : IAsyncLifetime
         settings["FeedHub:Channels:0:Id"] = "planet";
         settings["FeedHub:Channels:0:Title"] = "Test Planet";
         settings["FeedHub:Channels:0:Sources:0"] = "*";
+
+        // One entry per document, so that a few items make archive pages.
+        settings["FeedHub:Channels:0:Limit"] = "1";
         settings["FeedHub:Polling:Timeout"] = "00:00:01";
         var app = new FeedHubApp(settings: settings);
         _ = app.Server;
@@ -239,19 +242,24 @@ public sealed class MetricsTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task RequestsForFeedsThatDoNotExist_AreNotCounted()
+    public async Task FeedRequests_AreCountedByDocument_AndOnlyForFeedsThatExist()
     {
         await using var app = Start(("ok", _upstream.Url("ok.xml")));
+        await app.WaitForFetchesAsync("ok");
         using var client = app.CreateClient();
 
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync(new Uri("/feeds/planet.rss", UriKind.Relative), Token)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync(new Uri("/feeds/planet/archive/1.json", UriKind.Relative), Token)).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync(new Uri("/feeds/made-up.atom", UriKind.Relative), Token)).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync(new Uri("/feeds/planet.xml", UriKind.Relative), Token)).StatusCode);
-        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync(new Uri("/feeds/planet.rss", UriKind.Relative), Token)).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync(new Uri("/feeds/planet/archive/99.atom", UriKind.Relative), Token)).StatusCode);
 
         var metrics = await ScrapeAsync(client);
 
-        var requests = Assert.Single(metrics.Find("feedhub_feed_requests_total"));
-        Assert.Equal(("planet", "rss", "200"), (requests.Labels["channel"], requests.Labels["format"], requests.Labels["status"]));
+        Assert.Equal(
+            ["planet json archive 200", "planet rss current 200"],
+            metrics.Find("feedhub_feed_requests_total").Select(s => $"{s.Labels["channel"]} {s.Labels["format"]} {s.Labels["document"]} {s.Labels["status"]}").Order());
+        Assert.All(metrics.Find("feedhub_feed_requests_total"), s => Assert.Equal(1, s.Value));
         Assert.DoesNotContain(metrics.Samples, s => s.Labels.Values.Contains("made-up"));
     }
 
