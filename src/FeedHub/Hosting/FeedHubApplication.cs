@@ -18,7 +18,8 @@ public static class FeedHubApplication
             .AddPolling()
             .AddArticles()
             .AddPublishing()
-            .AddAdmin();
+            .AddAdmin()
+            .AddTelemetry();
 
         var app = builder.Build();
         app.UseResponseCompression();
@@ -29,6 +30,7 @@ public static class FeedHubApplication
         // Liveness answers while the process does; readiness asks the store and the scheduler.
         app.MapHealthChecks("/healthz", new() { Predicate = _ => false });
         app.MapHealthChecks("/readyz", new() { Predicate = check => check.Tags.Contains("ready") });
+        app.MapPrometheusScrapingEndpoint("/metrics");
         app.MapFeeds();
         app.MapSitePages();
         app.MapAdminApi();

@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using FeedHub.Admin;
 using FeedHub.Admin.Dashboard;
 using FeedHub.Articles;
@@ -8,6 +9,8 @@ using FeedHub.Polling;
 using FeedHub.Sources;
 using FeedHub.Storage;
 using Microsoft.Extensions.Options;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Resources;
 using Quartz;
 
 namespace FeedHub.Hosting;
@@ -78,6 +81,7 @@ internal static class FeedHubServiceCollectionExtensions
         builder.Services.AddSingleton<HostLimiter>();
         builder.Services.AddSingleton<PollingRandomness>();
         builder.Services.AddSingleton<PollScheduler>();
+        builder.Services.AddSingleton<PollMetrics>();
         builder.Services.AddTransient<SourcePoller>();
         builder.Services.AddHttpClient<FeedFetcher>(FeedFetcher.HttpClientName, (services, client) =>
             {
@@ -129,12 +133,48 @@ internal static class FeedHubServiceCollectionExtensions
             .ValidateOnStart();
         builder.Services.AddSingleton<ChannelReader>();
         builder.Services.AddSingleton<FeedDocumentCache>();
+        builder.Services.AddSingleton<FeedMetrics>();
         // Feeds compress themselves once per document (with their own ETags); this covers the pages.
         builder.Services.AddResponseCompression(compression =>
         {
             compression.Providers.Add<BrotliCompressionProvider>();
             compression.Providers.Add<GzipCompressionProvider>();
         });
+        return builder;
+    }
+
+    /// <summary>
+    /// FeedHub's own meter, ASP.NET Core's request durations (labelled by route template, so their
+    /// number stays bounded) and the runtime's, exported for Prometheus at <c>/metrics</c>.
+    /// </summary>
+    public static IHostApplicationBuilder AddTelemetry(this IHostApplicationBuilder builder)
+    {
+        var version = UserAgent.Product().Split('/')[1];
+        builder.Services.AddOpenTelemetry()
+            .ConfigureResource(resource => resource.AddService("FeedHub", serviceVersion: version))
+            .WithMetrics(metrics =>
+            {
+                metrics.AddMeter(FeedHubMeter.Name, "Microsoft.AspNetCore.Hosting", "System.Runtime")
+
+                    // Created with the meter provider, not on first use, so that every instrument is
+                    // in the first scrape, before any poll or feed request has run.
+                    .AddInstrumentation(services => services.GetRequiredService<PollMetrics>())
+                    .AddInstrumentation(services => services.GetRequiredService<FeedMetrics>())
+
+                    // The exporter would otherwise answer scrapes within 300 ms with the same text; a
+                    // scrape is cheap (the source gauges cache their read of the store), and a fresh
+                    // answer every time means a scrape right after a poll shows that poll.
+                    .AddPrometheusExporter(prometheus => prometheus.ScrapeResponseCacheDurationMilliseconds = 0);
+
+                // Meters are process-wide: a listener sees every host's meter of a name. Those made
+                // through another host's IMeterFactory (several FeedHubs in one test process) are
+                // that host's to export; process-wide ones (System.Runtime) are everyone's.
+                ((IDeferredMeterProviderBuilder)metrics).Configure((services, provider) =>
+                {
+                    var own = services.GetRequiredService<IMeterFactory>();
+                    provider.AddView(instrument => instrument.Meter.Scope is IMeterFactory other && other != own ? MetricStreamConfiguration.Drop : null);
+                });
+            });
         return builder;
     }
 

@@ -16,6 +16,7 @@ internal sealed partial class StartupService(
     Migrator migrator,
     SourceStore sources,
     PollScheduler scheduler,
+    PollMetrics metrics,
     ArticleLibrary articles,
     IOptions<SourcesOptions> sourcesOptions,
     IOptions<PollingOptions> pollingOptions,
@@ -26,6 +27,7 @@ internal sealed partial class StartupService(
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         await migrator.MigrateAsync(cancellationToken);
+        metrics.ObserveSources(sources);
         await articles.StartAsync(cancellationToken);
 
         var opml = ReadOpml(out var opmlMissing);

@@ -45,13 +45,13 @@ internal sealed class FeedFetcher(HttpClient client, HostLimiter hosts, IOptions
                 {
                     if (hop >= settings.MaxRedirects)
                     {
-                        return new FetchFailed(status, $"More than {settings.MaxRedirects} redirects, the last to {location}.");
+                        return new FetchFailed(FetchErrorKind.Redirect, status, $"More than {settings.MaxRedirects} redirects, the last to {location}.");
                     }
 
                     var next = new Uri(current, location);
                     if (!visited.Add(next))
                     {
-                        return new FetchFailed(status, $"A redirect loop: {current} leads back to {next}.");
+                        return new FetchFailed(FetchErrorKind.Redirect, status, $"A redirect loop: {current} leads back to {next}.");
                     }
 
                     permanent &= status is 301 or 308;
@@ -72,13 +72,16 @@ internal sealed class FeedFetcher(HttpClient client, HostLimiter hosts, IOptions
 
                 if (!response.IsSuccessStatusCode)
                 {
-                    return new FetchFailed(status, $"HTTP {status} {response.ReasonPhrase}".TrimEnd());
+                    return new FetchFailed(
+                        status switch { 410 => FetchErrorKind.Gone, >= 500 => FetchErrorKind.Http5xx, _ => FetchErrorKind.Http4xx },
+                        status,
+                        $"HTTP {status} {response.ReasonPhrase}".TrimEnd());
                 }
 
                 var body = await ReadCappedAsync(response.Content, settings.MaxBodyBytes, deadline.Token);
                 if (body is null)
                 {
-                    return new FetchFailed(status, $"The body is larger than the {settings.MaxBodyBytes:N0}-byte cap.", settings.MaxBodyBytes);
+                    return new FetchFailed(FetchErrorKind.TooLarge, status, $"The body is larger than the {settings.MaxBodyBytes:N0}-byte cap.", settings.MaxBodyBytes);
                 }
 
                 return new FetchedDocument(
@@ -96,19 +99,19 @@ internal sealed class FeedFetcher(HttpClient client, HostLimiter hosts, IOptions
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
-            return new FetchFailed(null, $"Timed out after {settings.Timeout.TotalSeconds:0.#} s.");
+            return new FetchFailed(FetchErrorKind.Timeout, null, $"Timed out after {settings.Timeout.TotalSeconds:0.#} s.");
         }
         catch (HttpRequestException e)
         {
-            return new FetchFailed((int?)e.StatusCode, Describe(e));
+            return new FetchFailed(FetchErrorKind.Network, (int?)e.StatusCode, Describe(e));
         }
         catch (IOException e)
         {
-            return new FetchFailed(null, $"The connection broke while reading: {e.Message}");
+            return new FetchFailed(FetchErrorKind.Network, null, $"The connection broke while reading: {e.Message}");
         }
         catch (InvalidDataException e)
         {
-            return new FetchFailed(null, $"The body could not be decompressed: {e.Message}");
+            return new FetchFailed(FetchErrorKind.Parse, null, $"The body could not be decompressed: {e.Message}");
         }
     }
 

@@ -28,5 +28,36 @@ internal sealed record RetryAfter(TimeSpan? Delay, DateTimeOffset? Date)
     public DateTimeOffset From(DateTimeOffset now) => Date ?? now + (Delay ?? TimeSpan.Zero);
 }
 
-/// <summary>No document: the reason in words, and the status when the server answered at all.</summary>
-internal sealed record FetchFailed(int? HttpStatus, string Error, long Bytes = 0) : FetchResult(HttpStatus);
+/// <summary>No document: what kind of failure, the reason in words, and the status when the server answered at all.</summary>
+internal sealed record FetchFailed(FetchErrorKind Kind, int? HttpStatus, string Error, long Bytes = 0) : FetchResult(HttpStatus);
+
+/// <summary>
+/// A small fixed set of ways a fetch fails, for metrics and alerts; the words in
+/// <see cref="FetchFailed.Error"/> say the rest.
+/// </summary>
+internal enum FetchErrorKind
+{
+    /// <summary>No answer: the name did not resolve, the connection was refused or broke, or the address is not allowed.</summary>
+    Network,
+
+    /// <summary>The whole exchange took longer than the polling timeout.</summary>
+    Timeout,
+
+    /// <summary>A 4xx other than 410 (and a 429 without Retry-After).</summary>
+    Http4xx,
+
+    /// <summary>A 5xx (and a 503 without Retry-After).</summary>
+    Http5xx,
+
+    /// <summary>410 Gone: the source is retired.</summary>
+    Gone,
+
+    /// <summary>Too many redirects, or a loop.</summary>
+    Redirect,
+
+    /// <summary>The body passed the size cap.</summary>
+    TooLarge,
+
+    /// <summary>A body that is not a feed FeedHub can read, or could not be decompressed.</summary>
+    Parse,
+}

@@ -1,4 +1,5 @@
 using FeedHub.Storage;
+using Microsoft.Extensions.Logging;
 using Quartz;
 
 namespace FeedHub.Polling;
@@ -8,11 +9,15 @@ namespace FeedHub.Polling;
 /// never runs two executions of one job at once, so a slow poll delays the next instead of overlapping it.
 /// </summary>
 [DisallowConcurrentExecution]
-internal sealed class PollJob(SourcePoller poller, PollScheduler scheduler, SourceStore sources) : IJob
+internal sealed class PollJob(SourcePoller poller, PollScheduler scheduler, SourceStore sources, ILogger<PollJob> logger) : IJob
 {
+    // Every line logged during a poll, by FeedHub or by a library it calls, carries the source's id.
+    private static readonly Func<ILogger, string, IDisposable?> PollScope = LoggerMessage.DefineScope<string>("Poll of {SourceId}");
+
     public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken = default)
     {
         var sourceId = context.JobDetail.Key.Name;
+        using var scope = PollScope(logger, sourceId);
         var outcome = await poller.PollAsync(sourceId, cancellationToken);
         if (outcome is null || outcome.Retired)
         {

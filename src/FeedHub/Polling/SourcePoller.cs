@@ -18,6 +18,7 @@ internal sealed partial class SourcePoller(
     FeedParser parser,
     TimeProvider time,
     PollingRandomness randomness,
+    PollMetrics metrics,
     IOptions<PollingOptions> options,
     ILogger<SourcePoller> logger)
 {
@@ -43,7 +44,7 @@ internal sealed partial class SourcePoller(
             }
             catch (FeedParseException e)
             {
-                result = new FetchFailed(fetched.HttpStatus, e.Message, fetched.Body.Length);
+                result = new FetchFailed(FetchErrorKind.Parse, fetched.HttpStatus, e.Message, fetched.Body.Length);
             }
         }
 
@@ -121,6 +122,7 @@ internal sealed partial class SourcePoller(
         var record = await polls.RecordAsync(
             new PollRecord(fetch, state, feed is null ? null : new ParsedFeedInfo(feed.Title, feed.SiteUrl, feed.Id), feed?.Items ?? [], change),
             cancellationToken);
+        metrics.RecordPoll(record, (result as FetchFailed)?.Kind);
 
         if (failed)
         {

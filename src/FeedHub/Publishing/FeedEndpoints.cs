@@ -21,25 +21,25 @@ internal static class FeedEndpoints
     }
 
     private static Task<IResult> ServeSubscriptionAsync(
-        string name, HttpContext context, FeedDocumentCache documents, IOptions<ChannelsOptions> channels, CancellationToken cancellationToken)
+        string name, HttpContext context, FeedDocumentCache documents, FeedMetrics metrics, IOptions<ChannelsOptions> channels, CancellationToken cancellationToken)
     {
         var dot = name.LastIndexOf('.');
         return dot > 0
-            ? ServeAsync(name[..dot], name[(dot + 1)..], null, context, documents, channels, cancellationToken)
+            ? ServeAsync(name[..dot], name[(dot + 1)..], null, context, documents, metrics, channels, cancellationToken)
             : Task.FromResult<IResult>(NoSuchFeed(channels.Value));
     }
 
     private static Task<IResult> ServeArchiveAsync(
-        string channel, string name, HttpContext context, FeedDocumentCache documents, IOptions<ChannelsOptions> channels, CancellationToken cancellationToken)
+        string channel, string name, HttpContext context, FeedDocumentCache documents, FeedMetrics metrics, IOptions<ChannelsOptions> channels, CancellationToken cancellationToken)
     {
         var dot = name.LastIndexOf('.');
         return dot > 0 && int.TryParse(name[..dot], NumberStyles.None, CultureInfo.InvariantCulture, out var page)
-            ? ServeAsync(channel, name[(dot + 1)..], page, context, documents, channels, cancellationToken)
+            ? ServeAsync(channel, name[(dot + 1)..], page, context, documents, metrics, channels, cancellationToken)
             : Task.FromResult<IResult>(NoSuchFeed(channels.Value));
     }
 
     private static async Task<IResult> ServeAsync(
-        string channelId, string extension, int? page, HttpContext context, FeedDocumentCache documents, IOptions<ChannelsOptions> channels, CancellationToken cancellationToken)
+        string channelId, string extension, int? page, HttpContext context, FeedDocumentCache documents, FeedMetrics metrics, IOptions<ChannelsOptions> channels, CancellationToken cancellationToken)
     {
         var channel = channels.Value.Channels.FirstOrDefault(c => c.Id == channelId);
         if (channel is null || !PublishedFormats.TryParse(extension, out var format)
@@ -58,7 +58,9 @@ internal static class FeedEndpoints
         headers.CacheControl = new CacheControlHeaderValue { Public = true, MaxAge = page is null ? document.MaxAge : ArchiveMaxAge };
         context.Response.Headers.Vary = HeaderNames.AcceptEncoding;
 
-        if (NotModified(context.Request, etag, document.LastModified))
+        var notModified = NotModified(context.Request, etag, document.LastModified);
+        metrics.RecordRequest(channel.Id, format, archive: page is not null, notModified);
+        if (notModified)
         {
             return TypedResults.StatusCode(StatusCodes.Status304NotModified);
         }
