@@ -1,5 +1,3 @@
-using System.Net;
-using System.Net.Sockets;
 using Microsoft.AspNetCore.Builder;
 
 namespace FeedHub.IntegrationTests.Infrastructure;
@@ -25,20 +23,13 @@ public sealed class RunningFeedHub : IAsyncDisposable
 
     public static async Task<RunningFeedHub> StartAsync(string contentRoot, IDictionary<string, string?> settings)
     {
-        var baseUrl = new Uri($"http://127.0.0.1:{FreePort()}/");
+        var baseUrl = new Uri($"http://127.0.0.1:{Loopback.FreePort()}/");
         var args = new List<string> { "--contentRoot", contentRoot, "--urls", baseUrl.AbsoluteUri.TrimEnd('/') };
         var all = new Dictionary<string, string?>(settings) { ["FeedHub:PublicBaseUrl"] = baseUrl.AbsoluteUri, ["FeedHub:SourcesOpml"] = "" };
         args.AddRange(all.Select(s => $"--{s.Key}={s.Value}"));
         var app = FeedHub.Hosting.FeedHubApplication.Build([.. args]);
         await app.StartAsync();
         return new RunningFeedHub(app, baseUrl);
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     public async ValueTask DisposeAsync()

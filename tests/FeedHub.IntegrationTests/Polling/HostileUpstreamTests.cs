@@ -1,6 +1,4 @@
 using System.IO.Compression;
-using System.Net;
-using System.Net.Sockets;
 using System.Text;
 using Dapper;
 using Microsoft.Data.Sqlite;
@@ -100,7 +98,7 @@ public sealed class HostileUpstreamTests : IAsyncLifetime
         _upstream.Map("huge-text.xml", context => context.Response.WriteAsync(
             $"<rss version=\"2.0\"><channel><title>t</title><item><guid>1</guid><description>{new string('x', 9_000_000)}</description></item></channel></rss>", context.RequestAborted));
         string[] scenarios = ["bomb", "endless", "laughs", "deep", "huge-text"];
-        var port = FreePort();
+        var port = Loopback.FreePort();
         using var root = new TestDirectory();
         var settings = new Dictionary<string, string?> { ["Urls"] = $"http://127.0.0.1:{port}" };
         for (var i = 0; i < scenarios.Length; i++)
@@ -146,13 +144,6 @@ public sealed class HostileUpstreamTests : IAsyncLifetime
         }
 
         return output.ToArray();
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     private static async Task Serve(string scenario, HttpContext context)
