@@ -37,20 +37,8 @@ internal static class AdminEndpoints
     }
 
     /// <param name="behind">True for only the sources behind their schedule (failing, rate limited, or without a recent success).</param>
-    private static async Task<Ok<SourcesPage>> ListSources(bool? behind, SourceStore sources, PollScheduler scheduler, TimeProvider time, CancellationToken cancellationToken)
-    {
-        var list = new List<SourceResponse>();
-        foreach (var source in await sources.ListAsync(cancellationToken))
-        {
-            var response = SourceResponse.From(source, await scheduler.NextFireAsync(source.Id, cancellationToken), SourceHealth.Of(source, time.GetUtcNow()));
-            if (behind is null || response.BehindSchedule == behind)
-            {
-                list.Add(response);
-            }
-        }
-
-        return TypedResults.Ok(new SourcesPage(list));
-    }
+    private static async Task<Ok<SourcesPage>> ListSources(bool? behind, SourceCatalog catalog, PollScheduler scheduler, CancellationToken cancellationToken) =>
+        TypedResults.Ok(new SourcesPage(await catalog.ListAsync(behind, (source, token) => scheduler.NextFireAsync(source.Id, token), cancellationToken)));
 
     private static async Task<Results<Ok<SourceResponse>, ProblemHttpResult>> GetSource(
         string id, SourceStore sources, PollScheduler scheduler, TimeProvider time, CancellationToken cancellationToken)
@@ -61,162 +49,105 @@ internal static class AdminEndpoints
             : TypedResults.Ok(SourceResponse.From(source, await scheduler.NextFireAsync(id, cancellationToken), SourceHealth.Of(source, time.GetUtcNow())));
     }
 
-    private static async Task<IResult> ExportOpml(SourceStore sources, TimeProvider time, CancellationToken cancellationToken)
-    {
-        var document = OpmlWriter.Write(await sources.ListAsync(cancellationToken), time.GetUtcNow());
-        return TypedResults.Text(document.Declaration + "\n" + document.ToString(), "text/x-opml; charset=utf-8");
-    }
+    private static async Task<IResult> ExportOpml(SourceCatalog catalog, CancellationToken cancellationToken) =>
+        TypedResults.Text(await catalog.ExportOpmlAsync(cancellationToken), "text/x-opml; charset=utf-8");
 
     /// <summary>
     /// Imports subscriptions from an OPML body, merged by URL; reports what was added, updated, left
     /// alone and refused (with the outline's line and why). New and changed sources are scheduled at once.
     /// </summary>
     private static async Task<Results<Ok<OpmlImportReport>, ProblemHttpResult>> ImportOpmlAsync(
-        HttpRequest request, SourceStore sources, PollScheduler scheduler, IOptions<PollingOptions> polling, TimeProvider time, CancellationToken cancellationToken)
+        HttpRequest request, SourceCatalog catalog, SourceStore sources, PollScheduler scheduler, CancellationToken cancellationToken)
     {
-        OpmlSubscriptions opml;
-        try
+        using var reader = new StreamReader(request.Body);
+        var body = await reader.ReadToEndAsync(cancellationToken);
+        var (report, refusal) = await catalog.ImportOpmlAsync(new StringReader(body), progress: null, cancellationToken);
+        if (report is null)
         {
-            using var reader = new StreamReader(request.Body);
-            opml = OpmlReader.Read(new StringReader(await reader.ReadToEndAsync(cancellationToken)));
-        }
-        catch (FormatException e)
-        {
-            return TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Not OPML", detail: e.Message);
+            return Problem(refusal!);
         }
 
-        var declared = DeclaredSources.Build(new SourcesOptions(), opml, polling.Value.DefaultSchedule, time.GetUtcNow());
-        var merge = await sources.ImportAsync(declared.Sources, cancellationToken);
-        foreach (var id in merge.Added.Concat(merge.Updated))
+        foreach (var id in report.Added.Concat(report.Updated))
         {
             await scheduler.ScheduleAsync((await sources.GetAsync(id, cancellationToken))!, cancellationToken);
         }
 
-        return TypedResults.Ok(new OpmlImportReport(merge.Added, merge.Updated, merge.Skipped, declared.Problems));
+        return TypedResults.Ok(report);
     }
 
     /// <summary>Adds a source; it is polled at once, then follows its schedule.</summary>
     private static async Task<Results<Created<SourceResponse>, ValidationProblem, ProblemHttpResult>> CreateSource(
-        SourceRequest request, SourceStore sources, PollScheduler scheduler, IOptions<PollingOptions> polling, TimeProvider time, CancellationToken cancellationToken)
+        SourceRequest request, SourceCatalog catalog, PollScheduler scheduler, TimeProvider time, CancellationToken cancellationToken)
     {
-        var errors = new Dictionary<string, string[]>();
-        var source = request.Validate(polling.Value.DefaultSchedule, time.GetUtcNow(), errors);
-        if (source is null)
+        var (created, refusal) = await catalog.CreateAsync(request, cancellationToken);
+        if (created is null)
         {
-            return TypedResults.ValidationProblem(errors);
+            return refusal!.Errors is { } errors ? TypedResults.ValidationProblem(errors) : Problem(refusal);
         }
 
-        if ((await sources.ListAsync(cancellationToken)).FirstOrDefault(s => s.Url == source.Url) is { } same)
-        {
-            return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "Already followed", detail: $"The source '{same.Id}' already polls {source.Url}.");
-        }
-
-        if (!await sources.CreateAsync(source, cancellationToken))
-        {
-            return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "The id is taken", detail: $"A source with the id '{source.Id}' exists.");
-        }
-
-        var created = (await sources.GetAsync(source.Id, cancellationToken))!;
         await scheduler.ScheduleAsync(created, cancellationToken);
         return TypedResults.Created($"/api/sources/{created.Id}", SourceResponse.From(created, await scheduler.NextFireAsync(created.Id, cancellationToken), SourceHealth.Of(created, time.GetUtcNow())));
     }
 
     /// <summary>Changes a source made through the API; the new schedule or URL takes effect at once.</summary>
     private static async Task<Results<Ok<SourceResponse>, ValidationProblem, ProblemHttpResult>> UpdateSource(
-        string id, SourceRequest request, SourceStore sources, PollScheduler scheduler, IOptions<PollingOptions> polling, TimeProvider time, CancellationToken cancellationToken)
+        string id, SourceRequest request, SourceCatalog catalog, PollScheduler scheduler, TimeProvider time, CancellationToken cancellationToken)
     {
-        var current = await sources.GetAsync(id, cancellationToken);
-        if (current is null)
+        var (updated, refusal) = await catalog.UpdateAsync(id, request, cancellationToken);
+        if (updated is null)
         {
-            return UnknownSource(id);
+            return refusal!.Errors is { } errors ? TypedResults.ValidationProblem(errors) : Problem(refusal);
         }
 
-        if (Declared(current) is { } declared)
-        {
-            return declared;
-        }
-
-        var errors = new Dictionary<string, string[]>();
-        var source = request.Validate(polling.Value.DefaultSchedule, time.GetUtcNow(), errors, fixedId: id);
-        if (source is null)
-        {
-            return TypedResults.ValidationProblem(errors);
-        }
-
-        await sources.UpdateDefinitionAsync(source, urlChanged: source.Url != current.Url, cancellationToken);
-        var updated = (await sources.GetAsync(id, cancellationToken))!;
         await scheduler.ScheduleAsync(updated, cancellationToken);
         return TypedResults.Ok(SourceResponse.From(updated, await scheduler.NextFireAsync(id, cancellationToken), SourceHealth.Of(updated, time.GetUtcNow())));
     }
 
     /// <summary>Deletes a source made through the API, with its items and fetch history.</summary>
-    private static async Task<Results<NoContent, ProblemHttpResult>> DeleteSource(string id, SourceStore sources, PollScheduler scheduler, CancellationToken cancellationToken)
+    private static async Task<Results<NoContent, ProblemHttpResult>> DeleteSource(string id, SourceCatalog catalog, PollScheduler scheduler, CancellationToken cancellationToken)
     {
-        var current = await sources.GetAsync(id, cancellationToken);
-        if (current is null)
+        var (deleted, refusal) = await catalog.DeleteAsync(id, cancellationToken);
+        if (deleted is null)
         {
-            return UnknownSource(id);
-        }
-
-        if (Declared(current) is { } declared)
-        {
-            return declared;
+            return Problem(refusal!);
         }
 
         await scheduler.UnscheduleAsync(id, cancellationToken);
-        await sources.DeleteAsync(id, cancellationToken);
         return TypedResults.NoContent();
     }
 
-    /// <summary>A source declared in configuration or OPML is changed there; through the API it would come back at the next start.</summary>
-    private static ProblemHttpResult? Declared(Source source) => source.Origin == SourceOrigin.Api
-        ? null
-        : TypedResults.Problem(
-            statusCode: StatusCodes.Status409Conflict,
-            title: "Declared in a file",
-            detail: source.Origin == SourceOrigin.Config
-                ? $"'{source.Id}' is declared in FeedHub:Sources; change it there."
-                : $"'{source.Id}' is declared in the OPML file (FeedHub:SourcesOpml); change it there.");
-
     /// <summary>Queues a poll now; its result lands in the source's fetch history.</summary>
-    private static async Task<Results<Accepted, ProblemHttpResult>> PollNow(string id, SourceStore sources, PollScheduler scheduler, CancellationToken cancellationToken)
+    private static async Task<Results<Accepted, ProblemHttpResult>> PollNow(string id, SourceCatalog catalog, PollScheduler scheduler, CancellationToken cancellationToken)
     {
-        var source = await sources.GetAsync(id, cancellationToken);
+        var (source, refusal) = await catalog.PollableAsync(id, cancellationToken);
         if (source is null)
         {
-            return UnknownSource(id);
+            return Problem(refusal!);
         }
 
         return await scheduler.PollNowAsync(id, cancellationToken)
             ? TypedResults.Accepted($"/api/sources/{id}/fetches")
-            : TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "The source is not polled", detail: $"'{id}' is {source.Status}: resume it first.");
+            : TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "The source is not polled", detail: $"'{id}' is not scheduled.");
     }
 
     private static async Task<Results<Ok<SourceResponse>, ProblemHttpResult>> Pause(
-        string id, SourceStore sources, PollScheduler scheduler, TimeProvider time, CancellationToken cancellationToken) =>
-        await ChangeStatusAsync(id, SourceStatus.Paused, sources, scheduler, time, cancellationToken);
+        string id, SourceCatalog catalog, PollScheduler scheduler, TimeProvider time, CancellationToken cancellationToken) =>
+        await ChangeStatusAsync(id, SourceStatus.Paused, catalog, scheduler, time, cancellationToken);
 
     private static async Task<Results<Ok<SourceResponse>, ProblemHttpResult>> Resume(
-        string id, SourceStore sources, PollScheduler scheduler, TimeProvider time, CancellationToken cancellationToken) =>
-        await ChangeStatusAsync(id, SourceStatus.Active, sources, scheduler, time, cancellationToken);
+        string id, SourceCatalog catalog, PollScheduler scheduler, TimeProvider time, CancellationToken cancellationToken) =>
+        await ChangeStatusAsync(id, SourceStatus.Active, catalog, scheduler, time, cancellationToken);
 
     /// <summary>Pauses or resumes a source: its trigger goes or comes back at once. A retired source stays retired.</summary>
     private static async Task<Results<Ok<SourceResponse>, ProblemHttpResult>> ChangeStatusAsync(
-        string id, SourceStatus status, SourceStore sources, PollScheduler scheduler, TimeProvider time, CancellationToken cancellationToken)
+        string id, SourceStatus status, SourceCatalog catalog, PollScheduler scheduler, TimeProvider time, CancellationToken cancellationToken)
     {
-        var source = await sources.GetAsync(id, cancellationToken);
-        if (source is null)
+        var (changed, refusal) = await catalog.SetStatusAsync(id, status, cancellationToken);
+        if (changed is null)
         {
-            return UnknownSource(id);
+            return Problem(refusal!);
         }
 
-        if (source.Status == SourceStatus.Retired)
-        {
-            return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "The source is retired", detail: source.StatusReason);
-        }
-
-        await sources.SetStatusAsync(id, status, status == SourceStatus.Paused ? $"Paused by an operator on {time.GetUtcNow():u}." : null, cancellationToken);
-        var changed = (await sources.GetAsync(id, cancellationToken))!;
         await scheduler.ScheduleAsync(changed, cancellationToken);
         return TypedResults.Ok(SourceResponse.From(changed, await scheduler.NextFireAsync(id, cancellationToken), SourceHealth.Of(changed, time.GetUtcNow())));
     }
@@ -290,6 +221,15 @@ internal static class AdminEndpoints
         return DefaultLimit;
     }
 
-    private static ProblemHttpResult UnknownSource(string id) =>
-        TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Unknown source", detail: $"No source has the id '{id}'.");
+    private static ProblemHttpResult UnknownSource(string id) => Problem(CatalogRefusal.UnknownSource(id));
+
+    private static ProblemHttpResult Problem(CatalogRefusal refusal) => TypedResults.Problem(
+        statusCode: refusal.Kind switch
+        {
+            RefusalKind.NotFound => StatusCodes.Status404NotFound,
+            RefusalKind.Conflict => StatusCodes.Status409Conflict,
+            _ => StatusCodes.Status400BadRequest,
+        },
+        title: refusal.Title,
+        detail: refusal.Detail);
 }
