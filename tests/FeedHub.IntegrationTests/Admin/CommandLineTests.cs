@@ -392,6 +392,8 @@ public sealed class CommandLineTests : IAsyncLifetime
         var unknown = await RunProcessAsync("sources", "remove", "nope", "--contentRoot", _root.Path, "--FeedHub:SourcesOpml=");
         var usage = await RunProcessAsync("sources", "frobnicate", "--contentRoot", _root.Path);
         var added = await RunProcessAsync("--contentRoot", _root.Path, "--FeedHub:SourcesOpml=", "sources", "add", "https://example.org/feed.xml", "--id", "example");
+        var exported = await RunProcessAsync("opml", "export", "--contentRoot", _root.Path, "--FeedHub:SourcesOpml=");
+        var piped = await RunProcessWithInputAsync(exported.Out.Replace("https://example.org/feed.xml", "https://example.org/other.xml", StringComparison.Ordinal), "opml", "import", "-", "--contentRoot", _root.Path, "--FeedHub:SourcesOpml=");
 
         Assert.Equal(3, unknown.Code);
         Assert.Contains("No source has the id 'nope'.", unknown.Error, StringComparison.Ordinal);
@@ -399,6 +401,8 @@ public sealed class CommandLineTests : IAsyncLifetime
         Assert.Contains("Unrecognized command or argument 'frobnicate'", usage.Error, StringComparison.Ordinal);
         Assert.Equal(0, added.Code);
         Assert.StartsWith("Added example: https://example.org/feed.xml", added.Out, StringComparison.Ordinal);
+        Assert.Equal(0, piped.Code);
+        Assert.StartsWith("Added: 1 (example-2)", piped.Out, StringComparison.Ordinal);
     }
 
     private string[] HostArgs() =>
@@ -420,9 +424,11 @@ public sealed class CommandLineTests : IAsyncLifetime
     }
 
     /// <summary>The built <c>FeedHub.dll</c> in a process of its own, as an operator's script runs it.</summary>
-    private static async Task<CommandRun> RunProcessAsync(params string[] args)
+    private static Task<CommandRun> RunProcessAsync(params string[] args) => RunProcessWithInputAsync(input: null, args);
+
+    private static async Task<CommandRun> RunProcessWithInputAsync(string? input, params string[] args)
     {
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "FeedHub.dll"));
         foreach (var arg in args)
         {
@@ -430,6 +436,8 @@ public sealed class CommandLineTests : IAsyncLifetime
         }
 
         using var process = Process.Start(start)!;
+        await process.StandardInput.WriteAsync(input);
+        process.StandardInput.Close();
         var output = process.StandardOutput.ReadToEndAsync(Token);
         var error = process.StandardError.ReadToEndAsync(Token);
         await process.WaitForExitAsync(Token);
