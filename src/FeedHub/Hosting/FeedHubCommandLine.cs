@@ -1,4 +1,3 @@
-using System.CommandLine;
 using FeedHub.Admin.Commands;
 
 namespace FeedHub.Hosting;
@@ -19,6 +18,8 @@ public static class FeedHubCommandLine
     {
         ArgumentNullException.ThrowIfNull(args);
         ArgumentNullException.ThrowIfNull(error);
+        // The split needs the commands' option names, and the commands need the split's host arguments
+        // when they run: so the host arguments are bound late.
         string[] host = [];
         var console = new CommandConsole(output, error, errorIsTerminal, cancellation => FeedHubApplication.StartCommandHostAsync(host, cancellation));
         var root = AdminCommands.Create(console);
@@ -28,7 +29,7 @@ public static class FeedHubCommandLine
         {
             if (command.Length == 0)
             {
-                await FeedHubApplication.Build(host).RunAsync();
+                await FeedHubApplication.Build(host).RunAsync(cancellationToken);
                 return ExitCodes.Success;
             }
 
