@@ -45,8 +45,10 @@ internal sealed partial class ScheduleReconciler(
     /// <returns>How many sources had their trigger added, replaced or removed.</returns>
     public async Task<int> ReconcileAsync(CancellationToken cancellationToken)
     {
-        var stored = await sources.ListAsync(cancellationToken);
+        // The schedule first: a poll that retires its source commits before it unschedules it, so a
+        // trigger seen here and gone by the time the store is read is never brought back.
         var scheduled = await scheduler.ListScheduledAsync(cancellationToken);
+        var stored = await sources.ListAsync(cancellationToken);
         var now = time.GetUtcNow();
         var changes = 0;
 
@@ -55,7 +57,7 @@ internal sealed partial class ScheduleReconciler(
             var trigger = scheduled.GetValueOrDefault(source.Id);
             string? change = (source.Status, trigger) switch
             {
-                (not SourceStatus.Active, not null) => $"{source.Status.ToString().ToLowerInvariant()}",
+                (not SourceStatus.Active, not null) => source.Status.ToString().ToLowerInvariant(),
                 (SourceStatus.Active, null) when PollSchedule.TryParse(source.Schedule, out var schedule, out _) && schedule.FiresAfter(now) => "added or resumed",
                 (SourceStatus.Active, not null) when trigger.Schedule != source.Schedule => $"schedule now {source.Schedule}",
                 (SourceStatus.Active, not null) when trigger.Url != source.Url => $"URL now {source.Url}",
