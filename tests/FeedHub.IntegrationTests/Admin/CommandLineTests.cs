@@ -86,6 +86,7 @@ public sealed class CommandLineTests : IAsyncLifetime
     [Fact]
     public async Task Poll_WhenTheUpstreamFails_Exits5_AndSaysWhy()
     {
+        Assert.Equal("No source is behind its schedule.", (await RunAsync("sources", "list", "--behind")).Out.Trim());
         Assert.Equal(0, (await RunAsync("sources", "add", _upstream.Url("broken.xml").AbsoluteUri, "--id", "broken")).Code);
 
         var poll = await RunAsync("poll", "broken");
@@ -95,6 +96,10 @@ public sealed class CommandLineTests : IAsyncLifetime
         Assert.Contains("HTTP 500 Internal Server Error", poll.Error, StringComparison.Ordinal);
         var list = await RunAsync("sources", "list");
         Assert.Matches(@"broken\s+Failing\s+\S+\s+never\s+1\s+HTTP 500 Internal Server Error", list.Out);
+        Assert.Equal(0, (await RunAsync("sources", "add", _upstream.Url("feed.xml").AbsoluteUri, "--id", "healthy")).Code);
+        Assert.Equal(0, (await RunAsync("poll", "healthy")).Code);
+        var behind = await RunAsync("sources", "list", "--behind", "--json");
+        Assert.Equal("broken", JsonDocument.Parse(behind.Out).RootElement.GetProperty("sources").EnumerateArray().Single().GetProperty("id").GetString());
 
         var json = await RunAsync("poll", "broken", "--json");
         Assert.Equal(5, json.Code);

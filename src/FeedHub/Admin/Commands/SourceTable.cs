@@ -11,12 +11,6 @@ internal static class SourceTable
 
     public static async Task WriteAsync(TextWriter output, IReadOnlyList<SourceResponse> sources)
     {
-        if (sources.Count == 0)
-        {
-            await output.WriteLineAsync("No sources.");
-            return;
-        }
-
         string[] header = ["ID", "STATUS", "SCHEDULE", "LAST SUCCESS", "ERRORS", "NEXT POLL / LAST ERROR", "URL"];
         var rows = sources.Select(s => new[]
         {

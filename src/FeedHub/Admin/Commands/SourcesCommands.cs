@@ -35,6 +35,10 @@ internal static class SourcesCommands
                 {
                     await console.WriteJsonAsync(new SourcesPage(rows));
                 }
+                else if (rows.Count == 0)
+                {
+                    await console.Out.WriteLineAsync(parsed.GetValue(behind) ? "No source is behind its schedule." : "No sources.");
+                }
                 else
                 {
                     await SourceTable.WriteAsync(console.Out, rows);
