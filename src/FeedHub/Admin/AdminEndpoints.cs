@@ -1,7 +1,5 @@
 using System.Globalization;
 using FeedHub.Model;
-using FeedHub.Sources;
-using Microsoft.Extensions.Options;
 using FeedHub.Polling;
 using FeedHub.Storage;
 using Microsoft.AspNetCore.Http.HttpResults;
