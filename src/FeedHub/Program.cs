@@ -1,21 +1,6 @@
 using FeedHub.Hosting;
 
-try
-{
-    FeedHubApplication.Build(args).Run();
-    return 0;
-}
-catch (Exception e) when (StartupProblem.Describe(e) is { Count: > 0 } problems)
-{
-    // A configuration mistake is the operator's to fix: say which key and why, without a stack trace.
-    Console.Error.WriteLine("FeedHub cannot start:");
-    foreach (var problem in problems)
-    {
-        Console.Error.WriteLine($"  {problem}");
-    }
-
-    return 1;
-}
+return await FeedHubCommandLine.RunAsync(args, Console.Out, Console.Error, errorIsTerminal: !Console.IsErrorRedirected);
 
 /// <summary>The entry point, visible to the functional tests' WebApplicationFactory.</summary>
 public partial class Program;

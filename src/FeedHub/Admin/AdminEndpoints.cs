@@ -50,72 +50,44 @@ internal static class AdminEndpoints
     private static async Task<Results<Ok<SourceResponse>, ProblemHttpResult>> GetSource(string id, SourceOperations operations, CancellationToken cancellationToken) =>
         await operations.GetAsync(id, cancellationToken) is { } source ? TypedResults.Ok(source) : UnknownSource(id);
 
-    private static async Task<IResult> ExportOpml(SourceStore sources, TimeProvider time, CancellationToken cancellationToken)
-    {
-        var document = OpmlWriter.Write(await sources.ListAsync(cancellationToken), time.GetUtcNow());
-        return TypedResults.Text(document.Declaration + "\n" + document.ToString(), "text/x-opml; charset=utf-8");
-    }
+    private static async Task<ContentHttpResult> ExportOpml(SourceCatalog catalog, CancellationToken cancellationToken) =>
+        TypedResults.Text(await catalog.ExportOpmlAsync(cancellationToken), "text/x-opml; charset=utf-8");
 
     /// <summary>
     /// Imports subscriptions from an OPML body, merged by URL; reports what was added, updated, left
     /// alone and refused (with the outline's line and why). New and changed sources are scheduled at once.
     /// </summary>
-    private static async Task<Results<Ok<OpmlImportReport>, ProblemHttpResult>> ImportOpmlAsync(
-        HttpRequest request, SourceStore sources, PollScheduler scheduler, IOptions<PollingOptions> polling, TimeProvider time, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<OpmlImportReport>, ProblemHttpResult>> ImportOpmlAsync(HttpRequest request, SourceOperations operations, CancellationToken cancellationToken)
     {
-        OpmlSubscriptions opml;
-        try
-        {
-            using var reader = new StreamReader(request.Body);
-            opml = OpmlReader.Read(new StringReader(await reader.ReadToEndAsync(cancellationToken)));
-        }
-        catch (FormatException e)
-        {
-            return TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Not OPML", detail: e.Message);
-        }
-
-        var declared = DeclaredSources.Build(new SourcesOptions(), opml, polling.Value.DefaultSchedule, time.GetUtcNow());
-        var merge = await sources.ImportAsync(declared.Sources, cancellationToken);
-        foreach (var id in merge.Added.Concat(merge.Updated))
-        {
-            await scheduler.ScheduleAsync((await sources.GetAsync(id, cancellationToken))!, cancellationToken);
-        }
-
-        return TypedResults.Ok(new OpmlImportReport(merge.Added, merge.Updated, merge.Skipped, declared.Problems));
+        using var reader = new StreamReader(request.Body);
+        var imported = await operations.ImportOpmlAsync(new StringReader(await reader.ReadToEndAsync(cancellationToken)), cancellationToken);
+        return imported.Value is { } report ? TypedResults.Ok(report) : Problem(imported.Refusal!);
     }
 
     private static async Task<Results<Created<SourceResponse>, ValidationProblem, ProblemHttpResult>> CreateSource(
         SourceRequest request, SourceOperations operations, CancellationToken cancellationToken) =>
         await operations.CreateAsync(request, cancellationToken) switch
         {
-            { Status: OperationStatus.Done, Value: { } created } => TypedResults.Created($"/api/sources/{created.Id}", created),
-            { Status: OperationStatus.Invalid } invalid => TypedResults.ValidationProblem(invalid.Errors!),
-            var refused => Problem(refused),
+            { Value: { } created } => TypedResults.Created($"/api/sources/{created.Id}", created),
+            { Refusal.Errors: { } errors } => TypedResults.ValidationProblem(errors),
+            var refused => Problem(refused.Refusal!),
         };
 
     private static async Task<Results<Ok<SourceResponse>, ValidationProblem, ProblemHttpResult>> UpdateSource(
         string id, SourceRequest request, SourceOperations operations, CancellationToken cancellationToken) =>
         await operations.UpdateAsync(id, request, cancellationToken) switch
         {
-            { Status: OperationStatus.Done, Value: { } updated } => TypedResults.Ok(updated),
-            { Status: OperationStatus.Invalid } invalid => TypedResults.ValidationProblem(invalid.Errors!),
-            var refused => Problem(refused),
+            { Value: { } updated } => TypedResults.Ok(updated),
+            { Refusal.Errors: { } errors } => TypedResults.ValidationProblem(errors),
+            var refused => Problem(refused.Refusal!),
         };
 
     private static async Task<Results<NoContent, ProblemHttpResult>> DeleteSource(string id, SourceOperations operations, CancellationToken cancellationToken) =>
-        await operations.DeleteAsync(id, cancellationToken) switch
-        {
-            { Status: OperationStatus.Done } => TypedResults.NoContent(),
-            var refused => Problem(refused),
-        };
+        await operations.DeleteAsync(id, cancellationToken) is { Refusal: { } refusal } ? Problem(refusal) : TypedResults.NoContent();
 
     /// <summary>Queues a poll now; its result lands in the source's fetch history.</summary>
     private static async Task<Results<Accepted, ProblemHttpResult>> PollNow(string id, SourceOperations operations, CancellationToken cancellationToken) =>
-        await operations.PollNowAsync(id, cancellationToken) switch
-        {
-            { Status: OperationStatus.Done } => TypedResults.Accepted($"/api/sources/{id}/fetches"),
-            var refused => Problem(refused),
-        };
+        await operations.PollNowAsync(id, cancellationToken) is { Refusal: { } refusal } ? Problem(refusal) : TypedResults.Accepted($"/api/sources/{id}/fetches");
 
     private static Task<Results<Ok<SourceResponse>, ProblemHttpResult>> Pause(string id, SourceOperations operations, CancellationToken cancellationToken) =>
         ChangeStatusAsync(id, SourceStatus.Paused, operations, cancellationToken);
@@ -127,15 +99,20 @@ internal static class AdminEndpoints
         string id, SourceStatus status, SourceOperations operations, CancellationToken cancellationToken) =>
         await operations.SetStatusAsync(id, status, cancellationToken) switch
         {
-            { Status: OperationStatus.Done, Value: { } changed } => TypedResults.Ok(changed),
-            var refused => Problem(refused),
+            { Value: { } changed } => TypedResults.Ok(changed),
+            var refused => Problem(refused.Refusal!),
         };
 
-    /// <summary>A refused operation as problem details: 404 for an unknown source, 409 for a conflict.</summary>
-    private static ProblemHttpResult Problem<T>(Operation<T> refused) => TypedResults.Problem(
-        statusCode: refused.Status == OperationStatus.NotFound ? StatusCodes.Status404NotFound : StatusCodes.Status409Conflict,
-        title: refused.Title,
-        detail: refused.Detail);
+    /// <summary>A refusal as problem details: 400 for invalid input, 404 for an unknown source, 409 for a conflict.</summary>
+    private static ProblemHttpResult Problem(CatalogRefusal refusal) => TypedResults.Problem(
+        statusCode: refusal.Kind switch
+        {
+            RefusalKind.Invalid => StatusCodes.Status400BadRequest,
+            RefusalKind.NotFound => StatusCodes.Status404NotFound,
+            _ => StatusCodes.Status409Conflict,
+        },
+        title: refusal.Title,
+        detail: refusal.Detail);
 
     private static async Task<Results<Ok<FetchesPage>, ProblemHttpResult, ValidationProblem>> ListFetches(
         string id, string? limit, SourceStore sources, FetchLogStore fetchLog, CancellationToken cancellationToken)

@@ -1,27 +1,18 @@
 using FeedHub.Admin;
 using FeedHub.Admin.Dashboard;
 using FeedHub.Publishing;
+using Microsoft.Extensions.Logging.Console;
 
 namespace FeedHub.Hosting;
 
 /// <summary>FeedHub's host: every concern's services and endpoints, from the standard host arguments.</summary>
 public static class FeedHubApplication
 {
+    /// <summary>The web server: feeds, pages, the admin API, and the poll schedule.</summary>
     /// <param name="args">Host arguments: <c>--contentRoot DIR</c>, <c>--urls</c>, and any <c>--FeedHub:Key=value</c>.</param>
     public static WebApplication Build(string[] args)
     {
-        var builder = WebApplication.CreateBuilder(args);
-        builder.AddFeedHubCore()
-            .AddStorage()
-            .AddParsing()
-            .AddSources()
-            .AddPolling()
-            .AddArticles()
-            .AddPublishing()
-            .AddAdmin()
-            .AddTelemetry();
-
-        var app = builder.Build();
+        var app = CreateBuilder(args).Build();
         app.UseResponseCompression();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
@@ -37,5 +28,49 @@ public static class FeedHubApplication
         app.MapOpenApi(AdminOpenApi.DocumentPath);
         app.MapDashboard();
         return app;
+    }
+
+    /// <summary>
+    /// The same services, configuration and content root as the server, for one command: the settings
+    /// are validated and the store is readied (migrated, declared sources merged), but the host is never
+    /// started, so nothing listens and nothing polls in the background (no hosted service runs).
+    /// Logs go to standard error, warnings and worse, so standard output is the command's alone.
+    /// </summary>
+    /// <exception cref="Microsoft.Extensions.Options.OptionsValidationException">A setting is not valid (see <see cref="StartupProblem"/>).</exception>
+    internal static async Task<WebApplication> StartCommandHostAsync(string[] args, CancellationToken cancellationToken)
+    {
+        var builder = CreateBuilder(args);
+        builder.Services.Configure<ConsoleLoggerOptions>(console => console.LogToStandardErrorThreshold = LogLevel.Trace);
+        builder.Logging.AddFilter<ConsoleLoggerProvider>(category: null, LogLevel.Warning);
+
+        // A command reports its poll itself.
+        builder.Logging.AddFilter<ConsoleLoggerProvider>(typeof(Polling.SourcePoller).FullName, LogLevel.Error);
+        var app = builder.Build();
+        try
+        {
+            app.Services.GetService<Microsoft.Extensions.Options.IStartupValidator>()?.Validate();
+            await app.Services.GetRequiredService<StorePreparation>().PrepareAsync(retireUndeclared: false, cancellationToken);
+            return app;
+        }
+        catch
+        {
+            await app.DisposeAsync();
+            throw;
+        }
+    }
+
+    private static WebApplicationBuilder CreateBuilder(string[] args)
+    {
+        var builder = WebApplication.CreateBuilder(args);
+        builder.AddFeedHubCore()
+            .AddStorage()
+            .AddParsing()
+            .AddSources()
+            .AddPolling()
+            .AddArticles()
+            .AddPublishing()
+            .AddAdmin()
+            .AddTelemetry();
+        return builder;
     }
 }

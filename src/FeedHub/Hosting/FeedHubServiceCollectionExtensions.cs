@@ -26,6 +26,7 @@ internal static class FeedHubServiceCollectionExtensions
             .Validate(o => o.PublicBaseUrl.IsAbsoluteUri && o.PublicBaseUrl.Scheme is "http" or "https", "FeedHub:PublicBaseUrl must be an absolute http or https URL.")
             .ValidateOnStart();
         builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton<StorePreparation>();
         builder.Services.AddHostedService<StartupService>();
         return builder;
     }
@@ -110,6 +111,7 @@ internal static class FeedHubServiceCollectionExtensions
         builder.Services.AddOptions<ThreadPoolOptions>()
             .Configure<IOptions<PollingOptions>>((pool, polling) => pool.MaxConcurrency = polling.Value.MaxConcurrency);
         builder.Services.AddQuartzHostedService(o => o.WaitForJobsToComplete = false);
+        builder.Services.AddHostedService<ScheduleReconciler>();
         return builder;
     }
 
@@ -185,6 +187,7 @@ internal static class FeedHubServiceCollectionExtensions
             .Validate(o => string.IsNullOrEmpty(o.ApiKey) || o.ApiKey.Length >= AdminOptions.MinimumKeyLength,
                 $"FeedHub:Admin:ApiKey must be at least {AdminOptions.MinimumKeyLength} characters.")
             .ValidateOnStart();
+        builder.Services.AddSingleton<SourceCatalog>();
         builder.Services.AddProblemDetails();
         builder.Services.AddSingleton<SourceOperations>();
         builder.Services.AddSingleton<DashboardPages>();
@@ -193,11 +196,7 @@ internal static class FeedHubServiceCollectionExtensions
         builder.Services.AddHealthChecks()
             .AddCheck<StoreReadiness>("store", tags: ["ready"])
             .AddCheck<SchedulerReadiness>("scheduler", tags: ["ready"]);
-        builder.Services.ConfigureHttpJsonOptions(json =>
-        {
-            json.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter());
-            json.SerializerOptions.Converters.Add(new UtcDateTimeOffsetConverter());
-        });
+        builder.Services.ConfigureHttpJsonOptions(json => AdminJson.Configure(json.SerializerOptions));
         return builder;
     }
 }

@@ -94,6 +94,21 @@ internal sealed partial class PollScheduler(ISchedulerFactory schedulers, TimePr
         await scheduler.DeleteJob(JobKeyOf(sourceId), cancellationToken);
     }
 
+    /// <summary>Every source with a trigger, with the schedule and URL it was scheduled with.</summary>
+    public async Task<IReadOnlyDictionary<string, ScheduledPoll>> ListScheduledAsync(CancellationToken cancellationToken)
+    {
+        var scheduler = await schedulers.GetScheduler(cancellationToken);
+        var scheduled = new Dictionary<string, ScheduledPoll>(StringComparer.Ordinal);
+        foreach (var key in await scheduler.GetJobKeys(GroupMatcher<JobKey>.GroupEquals(Group), cancellationToken))
+        {
+            var job = await scheduler.GetJobDetail(key, cancellationToken);
+            var trigger = await scheduler.GetTrigger(TriggerKeyOf(key.Name), cancellationToken);
+            scheduled[key.Name] = new ScheduledPoll(trigger?.JobDataMap.GetString(ScheduleKey), job?.Description);
+        }
+
+        return scheduled;
+    }
+
     /// <summary>When Quartz will next poll the source, or null when it is not scheduled.</summary>
     public async Task<DateTimeOffset?> NextFireAsync(string sourceId, CancellationToken cancellationToken)
     {
@@ -128,3 +143,6 @@ internal sealed partial class PollScheduler(ISchedulerFactory schedulers, TimePr
     [LoggerMessage(Level = LogLevel.Debug, Message = "Scheduled {SourceId} ({Schedule}), first poll at {FirstPoll:o}")]
     private partial void LogScheduled(string sourceId, string schedule, DateTimeOffset firstPoll);
 }
+
+/// <summary>What a source's trigger was made from: its schedule (null if the job has lost its trigger) and URL.</summary>
+internal sealed record ScheduledPoll(string? Schedule, string? Url);

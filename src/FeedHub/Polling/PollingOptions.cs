@@ -38,4 +38,8 @@ public sealed class PollingOptions
 
     [Range(0, 20)]
     public int MaxRedirects { get; set; } = 5;
+
+    /// <summary>How often the server compares the stored sources with its schedule, to pick up what a command changed.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
+    public TimeSpan ReconcileInterval { get; set; } = TimeSpan.FromSeconds(30);
 }

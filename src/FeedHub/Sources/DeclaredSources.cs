@@ -32,8 +32,14 @@ public static class DeclaredSources
         foreach (var outline in opml?.Outlines ?? [])
         {
             var url = SourceRules.ParseFeedUrl(outline.XmlUrl, out _)!.AbsoluteUri;
-            if (sources.Any(s => s.Url == url))
+            if (sources.FirstOrDefault(s => s.Url == url) is { } earlier)
             {
+                // A feed in both configuration and OPML is configuration's, by design; twice in the OPML is a slip to report.
+                if (earlier.Origin == SourceOrigin.Opml)
+                {
+                    problems.Add($"line {outline.Line}: {url} is already listed (as '{earlier.Id}'); skipped.");
+                }
+
                 continue;
             }
 

@@ -38,8 +38,9 @@ internal sealed class SourceStore(Database database, TimeProvider time)
     /// none of the old one's validators or errors. Sources added through the API are left alone unless
     /// a declaration claims their id.
     /// </summary>
+    /// <param name="retireConfigSources">False to keep sources no longer in <c>FeedHub:Sources</c> (a command's configuration may lack what the server's has).</param>
     /// <param name="retireOpmlSources">False when the OPML file could not be read: its sources are then kept.</param>
-    public async Task<DeclaredSourcesMerge> MergeDeclaredAsync(IReadOnlyCollection<Source> declared, bool retireOpmlSources, CancellationToken cancellationToken)
+    public async Task<DeclaredSourcesMerge> MergeDeclaredAsync(IReadOnlyCollection<Source> declared, bool retireConfigSources, bool retireOpmlSources, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
         await using var connection = await database.OpenAsync(cancellationToken);
@@ -93,7 +94,7 @@ internal sealed class SourceStore(Database database, TimeProvider time)
 
         var declaredIds = declared.Select(s => s.Id).ToHashSet(StringComparer.Ordinal);
         foreach (var stale in existing.Values.Where(r =>
-                     (r.Origin == nameof(SourceOrigin.Config) || (r.Origin == nameof(SourceOrigin.Opml) && retireOpmlSources))
+                     ((r.Origin == nameof(SourceOrigin.Config) && retireConfigSources) || (r.Origin == nameof(SourceOrigin.Opml) && retireOpmlSources))
                      && r.Status != nameof(SourceStatus.Retired) && !declaredIds.Contains(r.Id)))
         {
             await connection.ExecuteAsync(new CommandDefinition(
@@ -112,7 +113,8 @@ internal sealed class SourceStore(Database database, TimeProvider time)
     /// Merges imported subscriptions by URL: a new URL is added (as an API source), a known one has its
     /// title, schedule, tags and licence updated when they differ, and is skipped when they do not.
     /// </summary>
-    public async Task<ImportMerge> ImportAsync(IReadOnlyList<Source> imported, CancellationToken cancellationToken)
+    /// <param name="progress">Told how many subscriptions have been merged, after each one.</param>
+    public async Task<ImportMerge> ImportAsync(IReadOnlyList<Source> imported, IProgress<int>? progress, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
         await using var connection = await database.OpenAsync(cancellationToken);
@@ -121,8 +123,9 @@ internal sealed class SourceStore(Database database, TimeProvider time)
         var byUrl = existing.ToDictionary(r => r.Url, StringComparer.Ordinal);
         var ids = existing.Select(r => r.Id).ToHashSet(StringComparer.Ordinal);
         List<string> added = [], updated = [], skipped = [];
-        foreach (var source in imported)
+        foreach (var (index, source) in imported.Index())
         {
+            progress?.Report(index);
             var row = SourceRow.From(source);
             if (byUrl.TryGetValue(row.Url, out var current))
             {
@@ -162,6 +165,7 @@ internal sealed class SourceStore(Database database, TimeProvider time)
         }
 
         await transaction.CommitAsync(cancellationToken);
+        progress?.Report(imported.Count);
         return new ImportMerge(added, updated, skipped);
     }
 

@@ -47,7 +47,7 @@ public sealed class PollLogsTests : IAsyncLifetime
         Assert.All(requests, r => Assert.Equal(r.ScopeValue("Uri")!.ToString()!.EndsWith("ok.xml", StringComparison.Ordinal) ? "ok" : "refused", r.ScopeValue("SourceId")));
 
         // Lines written outside any poll carry none.
-        Assert.Contains(logs.Records, r => r.Category == "FeedHub.Hosting.StartupService" && r.ScopeValue("SourceId") is null);
+        Assert.Contains(logs.Records, r => r.Category == "FeedHub.Hosting.StorePreparation" && r.ScopeValue("SourceId") is null);
     }
 
     private static async Task<CapturedLog> WaitForLogAsync(LogCapture logs, Func<CapturedLog, bool> match)

@@ -62,6 +62,24 @@ public sealed class DeclaredSourcesTests
     }
 
     [Fact]
+    public void Build_ReportsAUrlListedTwiceInTheOpml_ButNotOneAlsoInConfiguration()
+    {
+        var options = new SourcesOptions { Sources = [new SourceOptions { Id = "tc", Url = "https://techcrunch.com/feed/" }] };
+        var opml = new OpmlSubscriptions(
+            [
+                Outline("https://techcrunch.com/feed/"),
+                Outline("https://example.com/rss"),
+                new(7, null, "Again", "https://example.com/rss", null, null, [], null),
+            ],
+            []);
+
+        var result = DeclaredSources.Build(options, opml, "1h", Now);
+
+        Assert.Equal(["tc", "example-com-rss"], result.Sources.Select(s => s.Id));
+        Assert.Equal(["line 7: https://example.com/rss is already listed (as 'example-com-rss'); skipped."], result.Problems);
+    }
+
+    [Fact]
     public void Validator_NamesTheKeyAtFault()
     {
         var options = new SourcesOptions

@@ -98,13 +98,13 @@ internal static class DashboardEndpoints
     {
         var request = new SourceRequest(id, title, url, schedule, [.. (tags ?? string.Empty).Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)], null);
         var outcome = await pages.Operations.CreateAsync(request, cancellationToken);
-        if (outcome is { Status: OperationStatus.Done, Value: { } created })
+        if (outcome.Value is { } created)
         {
             return Back($"/admin/sources/{created.Id}?done=added");
         }
 
         var table = SourceTable.From(await pages.Operations.ListAsync(cancellationToken), null, null, null, false);
-        return View<SourcesView>(new() { ["Table"] = table, ["Now"] = pages.Now, ["Adding"] = request, ["Errors"] = Errors(outcome) }, StatusOf(outcome));
+        return View<SourcesView>(new() { ["Table"] = table, ["Now"] = pages.Now, ["Adding"] = request, ["Errors"] = Errors(outcome.Refusal!) }, StatusOf(outcome.Refusal!));
     }
 
     private static Task<IResult> SourceAsync(string id, string? done, DashboardPages pages, CancellationToken cancellationToken) =>
@@ -129,9 +129,9 @@ internal static class DashboardEndpoints
 
         var request = new SourceRequest(id, current.Title, current.Url, schedule, [.. current.Tags], current.License.ToString());
         var outcome = await pages.Operations.UpdateAsync(id, request, cancellationToken);
-        return outcome.Status == OperationStatus.Done
+        return outcome.Refusal is not { } refusal
             ? Back($"/admin/sources/{id}?done=scheduled")
-            : await SourcePageAsync(pages, id, new() { ["Errors"] = Errors(outcome), ["ScheduleValue"] = schedule }, StatusOf(outcome), cancellationToken);
+            : await SourcePageAsync(pages, id, new() { ["Errors"] = Errors(refusal), ["ScheduleValue"] = schedule }, StatusOf(refusal), cancellationToken);
     }
 
     private static async Task<IResult> ConfirmDeleteAsync(string id, DashboardPages pages, CancellationToken cancellationToken)
@@ -147,9 +147,9 @@ internal static class DashboardEndpoints
     private static async Task<IResult> DeleteAsync(string id, DashboardPages pages, CancellationToken cancellationToken)
     {
         var outcome = await pages.Operations.DeleteAsync(id, cancellationToken);
-        return outcome.Status == OperationStatus.Done
+        return outcome.Refusal is not { } refusal
             ? Back($"/admin?done=deleted&source={Uri.EscapeDataString(id)}")
-            : await SourcePageAsync(pages, id, new() { ["Errors"] = Errors(outcome) }, StatusOf(outcome), cancellationToken);
+            : await SourcePageAsync(pages, id, new() { ["Errors"] = Errors(refusal) }, StatusOf(refusal), cancellationToken);
     }
 
     private static async Task<RazorComponentResult<ItemsView>> ItemsAsync(string? q, string? source, string? cursor, DashboardPages pages, CancellationToken cancellationToken)
@@ -169,10 +169,11 @@ internal static class DashboardEndpoints
         View<ArticlesView>(new() { ["Articles"] = articles.Current, ["Now"] = time.GetUtcNow() });
 
     /// <summary>After a change to a source: on to its page with a notice, or its page again with the reason it was refused.</summary>
-    private static async Task<IResult> AfterAsync<T>(DashboardPages pages, string id, Operation<T> outcome, string done, CancellationToken cancellationToken) =>
-        outcome.Status == OperationStatus.Done
+    private static async Task<IResult> AfterAsync<T>(DashboardPages pages, string id, CatalogResult<T> outcome, string done, CancellationToken cancellationToken)
+        where T : class =>
+        outcome.Refusal is not { } refusal
             ? Back($"/admin/sources/{id}?done={done}")
-            : await SourcePageAsync(pages, id, new() { ["Errors"] = Errors(outcome) }, StatusOf(outcome), cancellationToken);
+            : await SourcePageAsync(pages, id, new() { ["Errors"] = Errors(refusal) }, StatusOf(refusal), cancellationToken);
 
     private static async Task<IResult> SourcePageAsync(
         DashboardPages pages, string id, Dictionary<string, object?> parameters, int status, CancellationToken cancellationToken)
@@ -192,15 +193,15 @@ internal static class DashboardEndpoints
     private static RazorComponentResult<NotFoundView> NotFound(string id) =>
         View<NotFoundView>(new() { ["What"] = $"No source has the id '{id}'." }, StatusCodes.Status404NotFound);
 
-    private static int StatusOf<T>(Operation<T> outcome) => outcome.Status switch
+    private static int StatusOf(CatalogRefusal refusal) => refusal.Kind switch
     {
-        OperationStatus.Invalid => StatusCodes.Status400BadRequest,
-        OperationStatus.NotFound => StatusCodes.Status404NotFound,
+        RefusalKind.Invalid => StatusCodes.Status400BadRequest,
+        RefusalKind.NotFound => StatusCodes.Status404NotFound,
         _ => StatusCodes.Status409Conflict,
     };
 
-    private static Dictionary<string, string[]> Errors<T>(Operation<T> outcome) =>
-        outcome.Errors ?? new() { [string.Empty] = [$"{outcome.Title}: {outcome.Detail}"] };
+    private static Dictionary<string, string[]> Errors(CatalogRefusal refusal) =>
+        refusal.Errors is { } errors ? new(errors) : new() { [string.Empty] = [$"{refusal.Title}: {refusal.Detail}"] };
 
     /// <summary>What the last change did, named by a code so that a link cannot put words on the page.</summary>
     private static string? Notice(string? done, string? source) => (done, source) switch
