@@ -1,0 +1,73 @@
+using System.Net;
+using System.Net.Http.Json;
+using FeedHub.IntegrationTests.Infrastructure;
+using FeedHub.Polling;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
+
+namespace FeedHub.IntegrationTests.Admin;
+
+/// <summary>
+/// A schedule changed through the API, checked in Quartz itself on a frozen clock: the new trigger
+/// is in place at once, to the second, and is the one the next start schedules.
+/// </summary>
+public sealed class ScheduleChangeTests : IAsyncLifetime
+{
+    private static readonly DateTimeOffset Noon = new(2026, 11, 27, 12, 0, 0, TimeSpan.Zero);
+    private TestUpstream _upstream = null!;
+    private TestDirectory _root = null!;
+
+    public async ValueTask InitializeAsync()
+    {
+        _upstream = await TestUpstream.StartAsync();
+        _upstream.ServeFeed("feed.xml", Feeds.Numbered(2));
+        _root = new TestDirectory();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _upstream.DisposeAsync();
+        _root.Dispose();
+    }
+
+    private static CancellationToken Token => TestContext.Current.CancellationToken;
+
+    private FeedHubApp Start() => new(_root.Path, services: services => services.AddSingleton<TimeProvider>(new FakeTimeProvider(Noon)));
+
+    [Fact]
+    public async Task AChangedSchedule_IsTheTriggerAtOnce_AndAfterARestart()
+    {
+        await using (var app = Start())
+        {
+            using var client = app.Admin();
+            var created = await client.PostAsJsonAsync("/api/sources", new { id = "s", url = _upstream.Url("feed.xml").AbsoluteUri, schedule = "1h" }, Token);
+            Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+            await app.Get<SourcePoller>().PollAsync("s", CancellationToken.None);
+
+            var toCron = await client.PutAsJsonAsync("/api/sources/s", new { url = _upstream.Url("feed.xml").AbsoluteUri, schedule = "0 30 * * * ?" }, Token);
+            Assert.Equal(HttpStatusCode.OK, toCron.StatusCode);
+            Assert.Equal(Noon.AddMinutes(30), await app.Get<PollScheduler>().NextFireAsync("s", CancellationToken.None));
+
+            var refused = await client.PutAsJsonAsync("/api/sources/s", new { url = _upstream.Url("feed.xml").AbsoluteUri, schedule = "0 61 * * * ?" }, Token);
+            Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+            Assert.Contains("schedule", await refused.Content.ReadAsStringAsync(Token), StringComparison.Ordinal);
+            Assert.Equal(Noon.AddMinutes(30), await app.Get<PollScheduler>().NextFireAsync("s", CancellationToken.None));
+        }
+
+        await using (var restarted = Start())
+        {
+            _ = restarted.Server;
+
+            Assert.Equal(Noon.AddMinutes(30), await restarted.Get<PollScheduler>().NextFireAsync("s", CancellationToken.None));
+            Assert.Equal("0 30 * * * ?", (await restarted.GetJsonAsync("/api/sources/s")).GetProperty("schedule").GetString());
+
+            using var client = restarted.Admin();
+            var toInterval = await client.PutAsJsonAsync("/api/sources/s", new { url = _upstream.Url("feed.xml").AbsoluteUri, schedule = "2h" }, Token);
+            Assert.Equal(HttpStatusCode.OK, toInterval.StatusCode);
+
+            // Two hours after the last poll, plus jitter of at most five minutes.
+            var next = await restarted.Get<PollScheduler>().NextFireAsync("s", CancellationToken.None);
+            Assert.InRange(next!.Value, Noon.AddHours(2), Noon.AddHours(2).AddMinutes(5));
+        }
+    }
+}
