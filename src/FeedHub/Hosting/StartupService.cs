@@ -9,10 +9,11 @@ namespace FeedHub.Hosting;
 /// <summary>
 /// Readies the store and the schedule before Quartz starts firing: migrate the schema, read the
 /// articles (giving every scheduled one its trigger), merge the declared sources into the store,
-/// give every active source its trigger. Polls themselves run
+/// give every active source its trigger (or keep the one a shared schedule already holds). Polls themselves run
 /// later on Quartz's threads; start-up never waits for one.
 /// </summary>
 internal sealed partial class StartupService(
+    Database database,
     Migrator migrator,
     SourceStore sources,
     PollScheduler scheduler,
@@ -27,6 +28,9 @@ internal sealed partial class StartupService(
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         await migrator.MigrateAsync(cancellationToken);
+
+        // Nodes sharing a store start one at a time: the first merges and schedules, the others find it done.
+        await using var startup = await database.LockAsync("feedhub:startup", cancellationToken);
         metrics.ObserveSources(sources);
         await articles.StartAsync(cancellationToken);
 
@@ -43,7 +47,7 @@ internal sealed partial class StartupService(
 
         foreach (var source in await sources.ListAsync(cancellationToken))
         {
-            await scheduler.ScheduleAsync(source, cancellationToken);
+            await scheduler.EnsureScheduledAsync(source, cancellationToken);
         }
     }
 
