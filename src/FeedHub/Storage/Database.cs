@@ -18,6 +18,11 @@ internal abstract class Database
     static Database()
     {
         DefaultTypeMap.MatchNamesWithUnderscores = true;
+
+        // Dapper hands parameters of its built-in types straight to the driver, past any handler,
+        // unless the built-in mapping is removed; times must go through the handler.
+        SqlMapper.RemoveTypeMap(typeof(DateTimeOffset));
+        SqlMapper.RemoveTypeMap(typeof(DateTimeOffset?));
         SqlMapper.AddTypeHandler(new TimeHandler());
     }
 
@@ -41,9 +46,10 @@ internal abstract class Database
     }
 
     /// <summary>
-    /// SQLite has no time type: there times go in as fixed-width UTC text, which sorts and compares
-    /// correctly as text. PostgreSQL keeps them as <c>timestamptz</c>, which takes UTC values only.
-    /// Both come back as UTC <see cref="DateTimeOffset"/>s.
+    /// SQLite has no time type: there times go in as UTC text in Microsoft.Data.Sqlite's own format
+    /// (the one earlier versions stored), which sorts and compares correctly as text once every value
+    /// is UTC. PostgreSQL keeps them as <c>timestamptz</c>, which takes UTC values only. Both come back
+    /// as UTC <see cref="DateTimeOffset"/>s.
     /// </summary>
     private sealed class TimeHandler : SqlMapper.TypeHandler<DateTimeOffset>
     {
@@ -52,7 +58,7 @@ internal abstract class Database
             if (parameter is SqliteParameter)
             {
                 parameter.DbType = DbType.String;
-                parameter.Value = UtcText.Format(value);
+                parameter.Value = value.ToUniversalTime().ToString("yyyy-MM-dd HH:mm:ss.FFFFFFFzzz", CultureInfo.InvariantCulture);
             }
             else
             {
@@ -71,7 +77,7 @@ internal abstract class Database
     }
 }
 
-/// <summary>Times as SQLite keeps them, and as item cursors carry them: fixed-width UTC text.</summary>
+/// <summary>Times as item cursors carry them: fixed-width UTC text.</summary>
 internal static class UtcText
 {
     private const string Pattern = "yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'";

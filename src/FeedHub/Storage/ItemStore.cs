@@ -25,17 +25,18 @@ internal sealed class ItemStore(Database database)
         await using var connection = await database.OpenAsync(cancellationToken);
 
         // One row more than asked says whether another page follows. The cursor is the last row's
-        // place in the order, so pages stay put while new items arrive at the top.
+        // place in the order, so pages stay put while new items arrive at the top. (Flags say whether a
+        // time is given: PostgreSQL cannot tell the type of a null time that is only tested for null.)
         var rows = (await connection.QueryAsync<ItemRow>(new CommandDefinition(
             SelectItems + $"""
             WHERE (@SourceId IS NULL OR source_id = @SourceId)
-              AND (@Since IS NULL OR first_seen_at >= @Since)
+              AND (NOT @HasSince OR first_seen_at >= @Since)
               AND (@Search IS NULL OR {database.Dialect.SearchCondition})
-              AND (@AfterSortAt IS NULL OR sort_at < @AfterSortAt OR (sort_at = @AfterSortAt AND id < @AfterId))
+              AND (NOT @HasAfter OR sort_at < @AfterSortAt OR (sort_at = @AfterSortAt AND id < @AfterId))
             ORDER BY sort_at DESC, id DESC
             LIMIT @Take
             """,
-            new { query.SourceId, query.Since, Take = query.Limit + 1, Search = database.Dialect.SearchExpression(query.Text), AfterSortAt = query.After?.SortAt, AfterId = query.After?.Id },
+            new { query.SourceId, HasSince = query.Since is not null, query.Since, HasAfter = query.After is not null, Take = query.Limit + 1, Search = database.Dialect.SearchExpression(query.Text), AfterSortAt = query.After?.SortAt, AfterId = query.After?.Id },
             cancellationToken: cancellationToken))).ToList();
         var more = rows.Count > query.Limit;
         var page = more ? rows[..query.Limit] : rows;
