@@ -1,0 +1,175 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Net.Sockets;
+using FeedHub.IntegrationTests.Infrastructure;
+using FeedHub.Storage;
+using Microsoft.AspNetCore.Http;
+
+namespace FeedHub.IntegrationTests.Hosting;
+
+/// <summary>
+/// Three real FeedHub processes on one PostgreSQL database, sharing one Quartz schedule of 300
+/// sources on a loopback upstream. The upstream's own log is the witness: which node fetched which
+/// source when, and whether two fetches of one source ever overlapped.
+/// </summary>
+public sealed class ClusterTests
+{
+    private const int SourceCount = 300;
+    private static readonly TimeSpan Interval = TimeSpan.FromSeconds(5);
+    private static readonly TimeSpan Checkin = TimeSpan.FromSeconds(2);
+
+    [Fact]
+    public async Task ThreeNodes_PollEverySourceOncePerDueTime_SurviveASigkill_AndServeTheSameFeed()
+    {
+        await using var store = await TestStore.CreateAsync(StorageProvider.Postgres);
+        await using var upstream = await TestUpstream.StartAsync();
+        var log = new ConcurrentQueue<Fetch>();
+        var inFlight = new ConcurrentDictionary<string, int>();
+        var overlaps = new ConcurrentQueue<string>();
+        for (var i = 0; i < SourceCount; i++)
+        {
+            var path = $"s{i}.xml";
+            var body = Feeds.Rss(($"s{i}-1", $"Source {i} story", "Body"));
+            upstream.Map(path, async context =>
+            {
+                if (inFlight.AddOrUpdate(path, 1, (_, n) => n + 1) > 1)
+                {
+                    overlaps.Enqueue(path);
+                }
+
+                log.Enqueue(new Fetch(path, context.Request.Headers.UserAgent.ToString(), DateTimeOffset.UtcNow));
+
+                // Long enough that two nodes polling one source at once would overlap here.
+                await Task.Delay(20);
+                inFlight.AddOrUpdate(path, 0, (_, n) => n - 1);
+                context.Response.Headers.ETag = "\"v1\"";
+                if (context.Request.Headers.IfNoneMatch == "\"v1\"")
+                {
+                    context.Response.StatusCode = StatusCodes.Status304NotModified;
+                    return;
+                }
+
+                context.Response.ContentType = "application/rss+xml";
+                await context.Response.WriteAsync(body);
+            });
+        }
+
+        var settings = new Dictionary<string, string?>(store.Settings)
+        {
+            ["FeedHub:PublicBaseUrl"] = "http://feedhub.example/",
+            ["FeedHub:Polling:MaxConcurrency"] = "16",
+            ["FeedHub:Polling:MaxConcurrencyPerHost"] = "16",
+            ["FeedHub:Cluster:CheckinInterval"] = Checkin.ToString(),
+        };
+        for (var i = 0; i < SourceCount; i++)
+        {
+            settings[$"FeedHub:Sources:{i}:Id"] = $"s{i}";
+            settings[$"FeedHub:Sources:{i}:Url"] = upstream.Url($"s{i}.xml").AbsoluteUri;
+            settings[$"FeedHub:Sources:{i}:Schedule"] = "5s";
+        }
+
+        using var root = new TestDirectory();
+        var ports = new[] { FreePort(), FreePort(), FreePort() };
+        FeedHubProcess StartNode(int n) => FeedHubProcess.Start(root.Path, new Dictionary<string, string?>(settings)
+        {
+            ["urls"] = $"http://127.0.0.1:{ports[n]}",
+            ["FeedHub:Cluster:InstanceId"] = $"node-{n}",
+
+            // The upstream tells the nodes apart by their User-Agent.
+            ["FeedHub:Polling:UserAgent"] = $"FeedHub-test/node-{n}",
+        });
+
+        var nodes = new[] { StartNode(0), StartNode(1), StartNode(2) };
+        try
+        {
+            // Every source polled once, then a few cycles with all three nodes.
+            await Eventually.TrueAsync(() => Task.FromResult(log.Select(f => f.Path).Distinct().Count() == SourceCount), "every source polled once", seconds: 120);
+            var warm = DateTimeOffset.UtcNow;
+            await Task.Delay(Interval * 3, TestContext.Current.CancellationToken);
+            Assert.True(log.Where(f => f.At > warm).Select(f => f.Node).Distinct().Count() == 3, "all three nodes poll: " + Tally(log));
+
+            // SIGKILL mid-cycle: node-0 holds polls and triggers it will never finish.
+            await nodes[0].KillAsync();
+            var killedAt = DateTimeOffset.UtcNow;
+            await Task.Delay(Interval * 5 + Checkin * 3, TestContext.Current.CancellationToken);
+            var end = DateTimeOffset.UtcNow;
+
+            var fetches = log.ToList();
+            Assert.Empty(overlaps);
+            Assert.DoesNotContain(fetches, f => f.At > killedAt.AddSeconds(1) && f.Node == "node-0");
+
+            foreach (var source in fetches.GroupBy(f => f.Path))
+            {
+                var times = source.OrderBy(f => f.At).ToList();
+                for (var i = 1; i < times.Count; i++)
+                {
+                    // Once per due time: never a second fetch in the same interval, unless the first
+                    // was node-0's, killed before it could commit, and recovered by another node.
+                    var gap = times[i].At - times[i - 1].At;
+                    Assert.True(
+                        gap > Interval / 2 || (times[i - 1].Node == "node-0" && times[i].Node != "node-0"),
+                        $"{source.Key} fetched twice {gap.TotalSeconds:0.00}s apart ({times[i - 1].Node}, then {times[i].Node})");
+                }
+
+                // None lost: after the kill and the others' recovery (three check-ins), every source keeps
+                // its schedule through the last three intervals, allowing one fire delayed by the load.
+                var after = times.Where(f => f.At > killedAt + (Checkin * 3) + (Interval * 2)).ToList();
+                Assert.True(after.Count >= 2, $"{source.Key} was polled {after.Count} time(s) in the last cycles: its schedule was lost with node-0");
+            }
+
+            Assert.Equal(SourceCount, fetches.Where(f => f.At > killedAt + (Checkin * 3) + (Interval * 2) && f.At < end).Select(f => f.Path).Distinct().Count());
+
+            // node-0 comes back; then all three serve the same bytes with the same ETag.
+            nodes[0].Dispose();
+            nodes[0] = StartNode(0);
+            using var client = new HttpClient();
+            var documents = new List<(string ETag, byte[] Body)>();
+            foreach (var port in ports)
+            {
+                HttpResponseMessage? response = null;
+                await Eventually.TrueAsync(
+                    async () =>
+                    {
+                        try
+                        {
+                            response = await client.GetAsync(new Uri($"http://127.0.0.1:{port}/feeds/planet.atom"));
+                            return response.StatusCode == HttpStatusCode.OK;
+                        }
+                        catch (HttpRequestException)
+                        {
+                            return false;
+                        }
+                    },
+                    $"node on port {port} serves planet.atom",
+                    seconds: 60);
+                documents.Add((response!.Headers.ETag!.Tag, await response.Content.ReadAsByteArrayAsync(TestContext.Current.CancellationToken)));
+            }
+
+            Assert.Contains("Source 299 story", System.Text.Encoding.UTF8.GetString(documents[0].Body), StringComparison.Ordinal);
+            Assert.All(documents, d => Assert.Equal(documents[0].ETag, d.ETag));
+            Assert.All(documents, d => Assert.Equal(documents[0].Body, d.Body));
+        }
+        finally
+        {
+            foreach (var node in nodes)
+            {
+                node.Dispose();
+            }
+        }
+    }
+
+    private static string Tally(IEnumerable<Fetch> fetches) =>
+        string.Join(", ", fetches.GroupBy(f => f.Node).Select(g => $"{g.Key}: {g.Count()}"));
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    private sealed record Fetch(string Path, string UserAgent, DateTimeOffset At)
+    {
+        public string Node => UserAgent.Split('/')[^1];
+    }
+}
