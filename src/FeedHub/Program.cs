@@ -1,4 +1,11 @@
 using FeedHub.Hosting;
+using FeedHub.Storage;
+
+// A command rather than the server (to be folded into FeedHub's command line).
+if (args is ["storage", "copy-to-postgres", .. var copyArgs])
+{
+    return await StorageCopyCommand.RunAsync(copyArgs, Console.Error, CancellationToken.None);
+}
 
 try
 {

@@ -14,10 +14,14 @@ internal sealed class SqliteDatabase : Database
         builder.DataSource = Path.GetFullPath(builder.DataSource, contentRoot);
         Directory.CreateDirectory(Path.GetDirectoryName(builder.DataSource)!);
 
+        FilePath = builder.DataSource;
         builder.ForeignKeys = true;
         builder.Pooling = true;
         _connectionString = builder.ToString();
     }
+
+    /// <summary>The database file, as an absolute path.</summary>
+    public string FilePath { get; }
 
     public static bool IsInMemory(string connectionString)
     {
