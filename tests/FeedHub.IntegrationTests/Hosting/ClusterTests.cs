@@ -60,6 +60,10 @@ public sealed class ClusterTests
             ["FeedHub:Polling:MaxConcurrency"] = "16",
             ["FeedHub:Polling:MaxConcurrencyPerHost"] = "16",
             ["FeedHub:Cluster:CheckinInterval"] = Checkin.ToString(),
+            ["FeedHub:Channels:0:Id"] = "planet",
+            ["FeedHub:Channels:0:Title"] = "Planet",
+            ["FeedHub:Channels:0:Sources:0"] = "*",
+            ["FeedHub:Channels:0:Limit"] = "1000",
         };
         for (var i = 0; i < SourceCount; i++)
         {
