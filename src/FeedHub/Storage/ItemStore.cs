@@ -52,6 +52,10 @@ internal sealed class ItemStore(Database database)
             "SELECT COUNT(*) FROM items WHERE source_id = @sourceId", new { sourceId }, cancellationToken: cancellationToken));
     }
 
+    // The sets below go to the database as arrays, in the dialect's InArray condition: on
+    // PostgreSQL the collection itself is the parameter, and Npgsql writes arrays and lists, not
+    // any collection (a dictionary's keys, a set).
+
     /// <summary>Every item of these sources in the order FeedHub first stored them, oldest first: the order of a channel's archives.</summary>
     public async Task<IReadOnlyList<ItemArrival>> ArrivalOrderAsync(IReadOnlyCollection<string> sourceIds, CancellationToken cancellationToken)
     {
@@ -62,18 +66,18 @@ internal sealed class ItemStore(Database database)
 
         await using var connection = await database.OpenAsync(cancellationToken);
         var rows = await connection.QueryAsync<ItemArrival>(new CommandDefinition(
-            "SELECT id, first_seen_at FROM items WHERE source_id IN @sourceIds ORDER BY first_seen_at, id",
-            new { sourceIds },
+            $"SELECT id, first_seen_at FROM items WHERE {database.Dialect.InArray("source_id", "sourceIds")} ORDER BY first_seen_at, id",
+            new { sourceIds = sourceIds.ToArray() },
             cancellationToken: cancellationToken));
         return rows.ToList();
     }
 
     /// <summary>The stored items whose link is one of these URLs.</summary>
     public Task<IReadOnlyList<StoredItem>> FindByLinksAsync(IReadOnlyCollection<string> links, CancellationToken cancellationToken) =>
-        links.Count == 0 ? Task.FromResult<IReadOnlyList<StoredItem>>([]) : SelectAsync("WHERE link IN @links", new { links }, cancellationToken);
+        links.Count == 0 ? Task.FromResult<IReadOnlyList<StoredItem>>([]) : SelectAsync($"WHERE {database.Dialect.InArray("link", "links")}", new { links = links.ToArray() }, cancellationToken);
 
     public Task<IReadOnlyList<StoredItem>> GetManyAsync(IReadOnlyCollection<long> ids, CancellationToken cancellationToken) =>
-        ids.Count == 0 ? Task.FromResult<IReadOnlyList<StoredItem>>([]) : SelectAsync("WHERE id IN @ids", new { ids }, cancellationToken);
+        ids.Count == 0 ? Task.FromResult<IReadOnlyList<StoredItem>>([]) : SelectAsync($"WHERE {database.Dialect.InArray("id", "ids")}", new { ids = ids.ToArray() }, cancellationToken);
 
     private async Task<IReadOnlyList<StoredItem>> SelectAsync(string condition, object parameters, CancellationToken cancellationToken)
     {

@@ -31,6 +31,12 @@ internal abstract class SqlDialect
     /// </summary>
     public virtual string? TransactionLock => null;
 
+    /// <summary>
+    /// The condition that <paramref name="column"/> is one of the values of the array parameter
+    /// <paramref name="parameter"/>. Dapper expands <c>IN @list</c> into one parameter per value.
+    /// </summary>
+    public virtual string InArray(string column, string parameter) => $"{column} IN @{parameter}";
+
     /// <summary>The user's words, quote characters removed, each with whether it ends in * (a prefix).</summary>
     protected static IReadOnlyList<(string Word, bool Prefix)> SearchWords(string? text) =>
         (text ?? string.Empty).Split(' ', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
@@ -75,6 +81,9 @@ internal sealed class PostgresDialect : SqlDialect
     public static readonly PostgresDialect Instance = new();
 
     public override string MigrationsFolder => "Postgres";
+
+    // With Npgsql, Dapper passes a list as one array parameter, unexpanded: `IN $1` is a syntax error.
+    public override string InArray(string column, string parameter) => $"{column} = ANY(@{parameter})";
 
     public override string SchemaMigrationsTable =>
         """

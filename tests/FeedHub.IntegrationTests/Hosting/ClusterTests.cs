@@ -128,24 +128,37 @@ public sealed class ClusterTests
             nodes[0] = StartNode(0);
             using var client = new HttpClient();
             var documents = new List<(string ETag, byte[] Body)>();
-            foreach (var port in ports)
+            for (var n = 0; n < ports.Length; n++)
             {
                 HttpResponseMessage? response = null;
-                await Eventually.TrueAsync(
-                    async () =>
-                    {
-                        try
+                var last = "no attempt yet";
+                var started = DateTimeOffset.UtcNow;
+                try
+                {
+                    await Eventually.TrueAsync(
+                        async () =>
                         {
-                            response = await client.GetAsync(new Uri($"http://127.0.0.1:{port}/feeds/planet.atom"));
-                            return response.StatusCode == HttpStatusCode.OK;
-                        }
-                        catch (HttpRequestException)
-                        {
-                            return false;
-                        }
-                    },
-                    $"node on port {port} serves planet.atom",
-                    seconds: 60);
+                            try
+                            {
+                                response = await client.GetAsync(new Uri($"http://127.0.0.1:{ports[n]}/feeds/planet.atom"));
+                                last = $"{(int)response.StatusCode} {response.ReasonPhrase}";
+                                return response.StatusCode == HttpStatusCode.OK;
+                            }
+                            catch (HttpRequestException e)
+                            {
+                                last = $"{e.HttpRequestError}: {e.Message}";
+                                return false;
+                            }
+                        },
+                        $"node-{n} (port {ports[n]}) serves planet.atom",
+                        seconds: 60);
+                }
+                catch (TimeoutException e)
+                {
+                    throw new TimeoutException($"{e.Message} Last attempt: {last}; exited: {nodes[n].HasExited}. Its output:{Environment.NewLine}{nodes[n].OutputTail}", e);
+                }
+
+                TestContext.Current.TestOutputHelper?.WriteLine($"node-{n} served planet.atom after {(DateTimeOffset.UtcNow - started).TotalSeconds:0.0} s");
                 documents.Add((response!.Headers.ETag!.Tag, await response.Content.ReadAsByteArrayAsync(TestContext.Current.CancellationToken)));
             }
 

@@ -96,6 +96,26 @@ public abstract class ItemStoreTests(StorageProvider provider) : IAsyncLifetime
         Assert.Equal("Final", stored.Item.Title);
         Assert.True(stored.Item.Updated > Noon, $"updated {stored.Item.Updated:o} moved past {Noon:o}");
     }
+
+    [Fact]
+    public async Task LookupsBySet_TakeAnyCollection_AsChannelsPassThem()
+    {
+        await PollAsync(
+            Noon,
+            new Item { Guid = "x", Title = "One", Link = "https://up.example/1" },
+            new Item { Guid = "y", Title = "Two", Link = "https://up.example/2" });
+        var store = _app.Get<ItemStore>();
+
+        // A channel passes the keys of its chosen sources, not a list: Npgsql writes only arrays and lists.
+        var chosen = new Dictionary<string, int> { ["up"] = 0, ["gone"] = 1 };
+        var arrivals = await store.ArrivalOrderAsync(chosen.Keys, Token);
+        var linked = await store.FindByLinksAsync(new HashSet<string> { "https://up.example/2", "https://up.example/none" }, Token);
+        var many = await store.GetManyAsync(arrivals.Select(a => a.Id).ToHashSet(), Token);
+
+        Assert.Equal(2, arrivals.Count);
+        Assert.Equal(["y"], linked.Select(i => i.Item.Guid));
+        Assert.Equal(["x", "y"], many.Select(i => i.Item.Guid).Order());
+    }
 }
 
 public sealed class SqliteItemStoreTests() : ItemStoreTests(StorageProvider.Sqlite);
