@@ -36,14 +36,21 @@ internal static class FeedHubServiceCollectionExtensions
         builder.Services.AddOptions<StorageOptions>()
             .BindConfiguration(StorageOptions.Section)
             .ValidateDataAnnotations()
-            .Validate(o => o.Provider == StorageProvider.Sqlite, "FeedHub:Storage:Provider: only Sqlite is available in this version.")
-            .Validate(o => !SqliteDatabase.IsInMemory(o.ConnectionString), "FeedHub:Storage:ConnectionString: an in-memory SQLite database would lose every item; give a file.")
+            .Validate(o => Enum.IsDefined(o.Provider), "FeedHub:Storage:Provider must be Sqlite or Postgres.")
+            .Validate(
+                o => o.Provider != StorageProvider.Sqlite || !SqliteDatabase.IsInMemory(o.ConnectionString),
+                "FeedHub:Storage:ConnectionString: an in-memory SQLite database would lose every item; give a file.")
+            .Validate(
+                o => o.Provider != StorageProvider.Postgres || PostgresDatabase.IsValid(o.ConnectionString),
+                "FeedHub:Storage:ConnectionString: with the Postgres provider, give an Npgsql connection string naming a Host and a Database (Host=db;Database=feedhub;Username=feedhub;Password=...).")
             .ValidateOnStart();
         builder.Services.AddSingleton<Database>(services =>
         {
             var options = services.GetRequiredService<IOptions<StorageOptions>>().Value;
             var environment = services.GetRequiredService<IHostEnvironment>();
-            return new SqliteDatabase(options.ConnectionString, environment.ContentRootPath);
+            return options.Provider == StorageProvider.Postgres
+                ? new PostgresDatabase(options.ConnectionString)
+                : new SqliteDatabase(options.ConnectionString, environment.ContentRootPath);
         });
         builder.Services.AddSingleton<Migrator>();
         builder.Services.AddSingleton<SourceStore>();
@@ -103,9 +110,48 @@ internal static class FeedHubServiceCollectionExtensions
             // An unreachable upstream is routine, not an exception trace: the poller logs it in one line.
             .RemoveAllLoggers();
 
+        builder.Services.AddOptions<ClusterOptions>()
+            .BindConfiguration(ClusterOptions.Section)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+
+        // Quartz's store is chosen while services are registered, before options exist: the storage
+        // settings are read here, once, and validated with the rest at start.
+        var storage = builder.Configuration.GetSection(StorageOptions.Section).Get<StorageOptions>() ?? new StorageOptions();
+        var cluster = builder.Configuration.GetSection(ClusterOptions.Section).Get<ClusterOptions>() ?? new ClusterOptions();
         builder.Services.AddQuartz(quartz =>
         {
-            quartz.UseInMemoryStore();
+            if (storage.Provider == StorageProvider.Postgres && PostgresDatabase.IsValid(storage.ConnectionString))
+            {
+                // Every node reads and locks the one schedule in PostgreSQL: each fire runs on one node,
+                // and a node that stops checking in has its triggers and in-flight polls taken over.
+                quartz.ConfigureScheduler(scheduler =>
+                {
+                    scheduler.InstanceName = ClusterOptions.SchedulerName;
+                    if (!string.IsNullOrWhiteSpace(cluster.InstanceId))
+                    {
+                        scheduler.InstanceId = cluster.InstanceId;
+                    }
+                });
+                quartz.UsePersistentStore(store =>
+                {
+                    store.UsePostgres(storage.ConnectionString);
+                    store.UseSystemTextJsonSerializer();
+
+                    // Job data is the schedule text alone; strings keep the rows readable.
+                    store.ConfigureStore(options => options.StoreJobDataAsStrings = true);
+                    store.UseClustering(clustering =>
+                    {
+                        clustering.CheckinInterval = cluster.CheckinInterval;
+                        clustering.CheckinMisfireThreshold = cluster.CheckinInterval;
+                    });
+                });
+            }
+            else
+            {
+                quartz.UseInMemoryStore();
+            }
+
             quartz.UseDefaultThreadPool(_ => { });
         });
         builder.Services.AddOptions<ThreadPoolOptions>()

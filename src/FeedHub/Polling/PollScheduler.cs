@@ -44,6 +44,9 @@ internal sealed partial class PollScheduler(ISchedulerFactory schedulers, TimePr
             .WithIdentity(JobKeyOf(source.Id))
             .WithDescription(source.Url)
             .StoreDurably()
+
+            // In a cluster, a poll running on a node that dies is run again by another node.
+            .RequestRecovery()
             .Build();
         await scheduler.AddJob(job, AddJobOptions.Replacing, cancellationToken);
         await scheduler.ScheduleJob(Trigger(source.Id, source.Schedule, firstFire), ScheduleJobOptions.Replacing, cancellationToken);
@@ -57,6 +60,25 @@ internal sealed partial class PollScheduler(ISchedulerFactory schedulers, TimePr
         }
 
         LogScheduled(source.Id, source.Schedule, firstFire);
+    }
+
+    /// <summary>
+    /// Schedules a source at start-up unless its trigger, kept in a shared store, already follows its
+    /// schedule: a node joining a cluster must not reset (and so fire again) what another node scheduled.
+    /// </summary>
+    public async Task EnsureScheduledAsync(Source source, CancellationToken cancellationToken)
+    {
+        if (source.Status == SourceStatus.Active)
+        {
+            var scheduler = await schedulers.GetScheduler(cancellationToken);
+            var current = await scheduler.GetTrigger(TriggerKeyOf(source.Id), cancellationToken);
+            if (current is not null && current.JobDataMap.GetString(ScheduleKey) == source.Schedule)
+            {
+                return;
+            }
+        }
+
+        await ScheduleAsync(source, cancellationToken);
     }
 
     /// <summary>Moves a source's next fire to <paramref name="at"/> (or its schedule's first fire after it), keeping its schedule after that.</summary>

@@ -13,12 +13,18 @@ internal sealed class ChannelSequenceStore(Database database) : IDisposable
     /// </summary>
     public async Task<IReadOnlyDictionary<string, long>> NumberAsync(string channelId, IReadOnlyList<string> keysInArrivalOrder, CancellationToken cancellationToken)
     {
-        // Two requests numbering the same new entries must not race for the same numbers.
+        // Two requests numbering the same new entries must not race for the same numbers: the gate
+        // orders this process's requests, the dialect's lock those of other nodes sharing the store.
         await _gate.WaitAsync(cancellationToken);
         try
         {
             await using var connection = await database.OpenAsync(cancellationToken);
             await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+            if (database.Dialect.TransactionLock is { } lockStatement)
+            {
+                await connection.ExecuteAsync(new CommandDefinition(lockStatement, new { lockName = $"feedhub:channel:{channelId}" }, transaction, cancellationToken: cancellationToken));
+            }
+
             var known = (await connection.QueryAsync<(string Key, long Sequence)>(new CommandDefinition(
                     "SELECT entry_key, sequence FROM channel_entries WHERE channel_id = @channelId",
                     new { channelId },

@@ -1,5 +1,8 @@
+using System.Data;
 using System.Data.Common;
+using System.Globalization;
 using Dapper;
+using Microsoft.Data.Sqlite;
 
 namespace FeedHub.Storage;
 
@@ -9,10 +12,81 @@ namespace FeedHub.Storage;
 /// </summary>
 internal abstract class Database
 {
-    // Columns are snake_case, properties PascalCase, for every engine.
-    static Database() => DefaultTypeMap.MatchNamesWithUnderscores = true;
+    // Columns are snake_case, properties PascalCase, for every engine. Dapper's type handlers are
+    // process-wide, and one process may hold both engines (the copy to PostgreSQL), so the one time
+    // handler asks each parameter which engine it is for.
+    static Database()
+    {
+        DefaultTypeMap.MatchNamesWithUnderscores = true;
+
+        // Dapper hands parameters of its built-in types straight to the driver, past any handler,
+        // unless the built-in mapping is removed; times must go through the handler.
+        SqlMapper.RemoveTypeMap(typeof(DateTimeOffset));
+        SqlMapper.RemoveTypeMap(typeof(DateTimeOffset?));
+        SqlMapper.AddTypeHandler(new TimeHandler());
+    }
 
     public abstract SqlDialect Dialect { get; }
 
     public abstract Task<DbConnection> OpenAsync(CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Holds a lock named <paramref name="name"/> across every node sharing the database until disposed,
+    /// so that work such as start-up (migrating, merging declared sources, scheduling) runs on one
+    /// node at a time. An engine that serves one process only needs no lock.
+    /// </summary>
+    public virtual Task<IAsyncDisposable> LockAsync(string name, CancellationToken cancellationToken) =>
+        Task.FromResult<IAsyncDisposable>(NoLock.Instance);
+
+    private sealed class NoLock : IAsyncDisposable
+    {
+        public static readonly NoLock Instance = new();
+
+        public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+    }
+
+    /// <summary>
+    /// SQLite has no time type: there times go in as UTC text in Microsoft.Data.Sqlite's own format
+    /// (the one earlier versions stored), which sorts and compares correctly as text once every value
+    /// is UTC. PostgreSQL keeps them as <c>timestamptz</c>, which takes UTC values only. Both come back
+    /// as UTC <see cref="DateTimeOffset"/>s.
+    /// </summary>
+    private sealed class TimeHandler : SqlMapper.TypeHandler<DateTimeOffset>
+    {
+        public override void SetValue(IDbDataParameter parameter, DateTimeOffset value)
+        {
+            if (parameter is SqliteParameter)
+            {
+                parameter.DbType = DbType.String;
+                parameter.Value = value.ToUniversalTime().ToString("yyyy-MM-dd HH:mm:ss.FFFFFFFzzz", CultureInfo.InvariantCulture);
+            }
+            else
+            {
+                parameter.DbType = DbType.DateTimeOffset;
+                parameter.Value = value.ToUniversalTime();
+            }
+        }
+
+        public override DateTimeOffset Parse(object value) => value switch
+        {
+            string text => UtcText.Parse(text),
+            DateTimeOffset offset => offset.ToUniversalTime(),
+            DateTime dateTime => new DateTimeOffset(DateTime.SpecifyKind(dateTime, DateTimeKind.Utc)),
+            _ => throw new DataException($"Cannot read a time from a {value.GetType().Name}."),
+        };
+    }
+}
+
+/// <summary>Times as item cursors carry them: fixed-width UTC text.</summary>
+internal static class UtcText
+{
+    private const string Pattern = "yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'";
+
+    public static string Format(DateTimeOffset value) => value.UtcDateTime.ToString(Pattern, CultureInfo.InvariantCulture);
+
+    public static DateTimeOffset Parse(string text) =>
+        DateTimeOffset.Parse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal).ToUniversalTime();
+
+    public static bool TryParseExact(string text, out DateTimeOffset value) =>
+        DateTimeOffset.TryParseExact(text, Pattern, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out value);
 }

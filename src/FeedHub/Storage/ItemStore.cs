@@ -25,17 +25,18 @@ internal sealed class ItemStore(Database database)
         await using var connection = await database.OpenAsync(cancellationToken);
 
         // One row more than asked says whether another page follows. The cursor is the last row's
-        // place in the order, so pages stay put while new items arrive at the top.
+        // place in the order, so pages stay put while new items arrive at the top. (Flags say whether a
+        // time is given: PostgreSQL cannot tell the type of a null time that is only tested for null.)
         var rows = (await connection.QueryAsync<ItemRow>(new CommandDefinition(
-            SelectItems + """
+            SelectItems + $"""
             WHERE (@SourceId IS NULL OR source_id = @SourceId)
-              AND (@Since IS NULL OR first_seen_at >= @Since)
-              AND (@Search IS NULL OR id IN (SELECT rowid FROM items_search WHERE items_search MATCH @Search))
-              AND (@AfterSortAt IS NULL OR sort_at < @AfterSortAt OR (sort_at = @AfterSortAt AND id < @AfterId))
+              AND (NOT @HasSince OR first_seen_at >= @Since)
+              AND (@Search IS NULL OR {database.Dialect.SearchCondition})
+              AND (NOT @HasAfter OR sort_at < @AfterSortAt OR (sort_at = @AfterSortAt AND id < @AfterId))
             ORDER BY sort_at DESC, id DESC
             LIMIT @Take
             """,
-            new { query.SourceId, query.Since, Take = query.Limit + 1, Search = SearchExpression(query.Text), AfterSortAt = query.After?.SortAt, AfterId = query.After?.Id },
+            new { query.SourceId, HasSince = query.Since is not null, query.Since, HasAfter = query.After is not null, Take = query.Limit + 1, Search = database.Dialect.SearchExpression(query.Text), AfterSortAt = query.After?.SortAt, AfterId = query.After?.Id },
             cancellationToken: cancellationToken))).ToList();
         var more = rows.Count > query.Limit;
         var page = more ? rows[..query.Limit] : rows;
@@ -51,19 +52,9 @@ internal sealed class ItemStore(Database database)
             "SELECT COUNT(*) FROM items WHERE source_id = @sourceId", new { sourceId }, cancellationToken: cancellationToken));
     }
 
-    /// <summary>
-    /// A user's words as an FTS5 query: each word a quoted phrase (so no operator syntax leaks in),
-    /// all of them required; the last may be a prefix ("robo*" finds "robots").
-    /// </summary>
-    internal static string? SearchExpression(string? text)
-    {
-        var words = (text ?? string.Empty).Split(' ', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-            .Select(w => w.Replace("\"", string.Empty, StringComparison.Ordinal))
-            .Where(w => w.Trim('*').Length > 0)
-            .Select(w => w.EndsWith('*') ? $"\"{w.TrimEnd('*')}\"*" : $"\"{w}\"")
-            .ToList();
-        return words.Count == 0 ? null : string.Join(' ', words);
-    }
+    // The sets below go to the database as arrays, in the dialect's InArray condition: on
+    // PostgreSQL the collection itself is the parameter, and Npgsql writes arrays and lists, not
+    // any collection (a dictionary's keys, a set).
 
     /// <summary>Every item of these sources in the order FeedHub first stored them, oldest first: the order of a channel's archives.</summary>
     public async Task<IReadOnlyList<ItemArrival>> ArrivalOrderAsync(IReadOnlyCollection<string> sourceIds, CancellationToken cancellationToken)
@@ -75,18 +66,18 @@ internal sealed class ItemStore(Database database)
 
         await using var connection = await database.OpenAsync(cancellationToken);
         var rows = await connection.QueryAsync<ItemArrival>(new CommandDefinition(
-            "SELECT id, first_seen_at FROM items WHERE source_id IN @sourceIds ORDER BY first_seen_at, id",
-            new { sourceIds },
+            $"SELECT id, first_seen_at FROM items WHERE {database.Dialect.InArray("source_id", "sourceIds")} ORDER BY first_seen_at, id",
+            new { sourceIds = sourceIds.ToArray() },
             cancellationToken: cancellationToken));
         return rows.ToList();
     }
 
     /// <summary>The stored items whose link is one of these URLs.</summary>
     public Task<IReadOnlyList<StoredItem>> FindByLinksAsync(IReadOnlyCollection<string> links, CancellationToken cancellationToken) =>
-        links.Count == 0 ? Task.FromResult<IReadOnlyList<StoredItem>>([]) : SelectAsync("WHERE link IN @links", new { links }, cancellationToken);
+        links.Count == 0 ? Task.FromResult<IReadOnlyList<StoredItem>>([]) : SelectAsync($"WHERE {database.Dialect.InArray("link", "links")}", new { links = links.ToArray() }, cancellationToken);
 
     public Task<IReadOnlyList<StoredItem>> GetManyAsync(IReadOnlyCollection<long> ids, CancellationToken cancellationToken) =>
-        ids.Count == 0 ? Task.FromResult<IReadOnlyList<StoredItem>>([]) : SelectAsync("WHERE id IN @ids", new { ids }, cancellationToken);
+        ids.Count == 0 ? Task.FromResult<IReadOnlyList<StoredItem>>([]) : SelectAsync($"WHERE {database.Dialect.InArray("id", "ids")}", new { ids = ids.ToArray() }, cancellationToken);
 
     private async Task<IReadOnlyList<StoredItem>> SelectAsync(string condition, object parameters, CancellationToken cancellationToken)
     {
@@ -137,9 +128,10 @@ internal sealed class ItemStore(Database database)
             else if (existing.ContentHash != hash)
             {
                 // Upstreams often edit without touching their own date; the edit still has to show.
+                // (By a microsecond, not a tick: PostgreSQL keeps times to the microsecond.)
                 var movedUpdated = item.Updated is { } upstream && upstream > existing.Updated
                     ? upstream
-                    : now > existing.Updated ? now : existing.Updated.AddTicks(1);
+                    : now > existing.Updated ? now : existing.Updated.AddMicroseconds(1);
                 await connection.ExecuteAsync(new CommandDefinition(
                     """
                     UPDATE items
@@ -214,7 +206,7 @@ internal sealed class ItemStore(Database database)
         public DateTimeOffset? Updated { get; init; }
         public DateTimeOffset FirstSeenAt { get; init; }
 
-        public string SortAt { get; init; } = "";
+        public DateTimeOffset SortAt { get; init; }
 
         public StoredItem ToStoredItem() => new()
         {
@@ -255,9 +247,9 @@ internal sealed record ItemQuery(string? SourceId, DateTimeOffset? Since, int Li
 public sealed record ItemPage(IReadOnlyList<StoredItem> Items, ItemCursor? Next);
 
 /// <summary>A place in the newest-first order of items, given to clients as an opaque token.</summary>
-public sealed record ItemCursor(string SortAt, long Id)
+public sealed record ItemCursor(DateTimeOffset SortAt, long Id)
 {
-    public string Encode() => Base64Url.EncodeToString(Encoding.UTF8.GetBytes(FormattableString.Invariant($"{Id}|{SortAt}")));
+    public string Encode() => Base64Url.EncodeToString(Encoding.UTF8.GetBytes(FormattableString.Invariant($"{Id}|{UtcText.Format(SortAt)}")));
 
     public static bool TryDecode(string text, [NotNullWhen(true)] out ItemCursor? cursor)
     {
@@ -268,9 +260,9 @@ public sealed record ItemCursor(string SortAt, long Id)
         }
 
         var parts = Encoding.UTF8.GetString(Base64Url.DecodeFromChars(text)).Split('|', 2);
-        if (parts.Length == 2 && long.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out var id) && parts[1].Length > 0)
+        if (parts.Length == 2 && long.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out var id) && UtcText.TryParseExact(parts[1], out var sortAt))
         {
-            cursor = new ItemCursor(parts[1], id);
+            cursor = new ItemCursor(sortAt, id);
         }
 
         return cursor is not null;

@@ -15,6 +15,8 @@ internal sealed partial class Migrator(Database database, TimeProvider time, ILo
     /// <summary>Applies the scripts not applied yet. Each commits whole or not at all, so a crash mid-way leaves the last complete version.</summary>
     internal async Task MigrateAsync(IReadOnlyList<MigrationScript> scripts, CancellationToken cancellationToken)
     {
+        // Nodes of a cluster starting together migrate one after the other; the later ones find nothing to do.
+        await using var migrating = await database.LockAsync("feedhub:migrations", cancellationToken);
         await using var connection = await database.OpenAsync(cancellationToken);
 
         if (database.Dialect.PrepareDatabase is { } prepare)
@@ -22,15 +24,7 @@ internal sealed partial class Migrator(Database database, TimeProvider time, ILo
             await connection.ExecuteAsync(new CommandDefinition(prepare, cancellationToken: cancellationToken));
         }
 
-        await connection.ExecuteAsync(new CommandDefinition(
-            """
-            CREATE TABLE IF NOT EXISTS schema_migrations (
-                version    INTEGER PRIMARY KEY,
-                name       TEXT NOT NULL,
-                applied_at TEXT NOT NULL
-            )
-            """,
-            cancellationToken: cancellationToken));
+        await connection.ExecuteAsync(new CommandDefinition(database.Dialect.SchemaMigrationsTable, cancellationToken: cancellationToken));
 
         var applied = (await connection.QueryAsync<long>(new CommandDefinition(
             "SELECT version FROM schema_migrations", cancellationToken: cancellationToken))).ToHashSet();

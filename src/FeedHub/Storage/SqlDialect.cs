@@ -12,6 +12,38 @@ internal abstract class SqlDialect
 
     /// <summary>Settings of the database itself, applied before migrating, if the engine has any.</summary>
     public virtual string? PrepareDatabase => null;
+
+    /// <summary>The table recording which migrations ran; its column types are the engine's.</summary>
+    public abstract string SchemaMigrationsTable { get; }
+
+    /// <summary>
+    /// The condition on <c>items</c> that its row mentions every word of <c>@Search</c>, the
+    /// parameter being what <see cref="SearchExpression"/> made of the user's words.
+    /// </summary>
+    public abstract string SearchCondition { get; }
+
+    /// <summary>A user's words as this engine's full-text query: each word required, the last may end in * (a prefix); null when there is no word.</summary>
+    public abstract string? SearchExpression(string? text);
+
+    /// <summary>
+    /// A statement that takes, inside a transaction, a lock named by <c>@lockName</c> that every node
+    /// sharing the database respects until the transaction ends; null for an engine that serves one process.
+    /// </summary>
+    public virtual string? TransactionLock => null;
+
+    /// <summary>
+    /// The condition that <paramref name="column"/> is one of the values of the array parameter
+    /// <paramref name="parameter"/>. Dapper expands <c>IN @list</c> into one parameter per value.
+    /// </summary>
+    public virtual string InArray(string column, string parameter) => $"{column} IN @{parameter}";
+
+    /// <summary>The user's words, quote characters removed, each with whether it ends in * (a prefix).</summary>
+    protected static IReadOnlyList<(string Word, bool Prefix)> SearchWords(string? text) =>
+        (text ?? string.Empty).Split(' ', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Select(w => w.Replace("\"", string.Empty, StringComparison.Ordinal))
+            .Where(w => w.Trim('*').Length > 0)
+            .Select(w => (w.TrimEnd('*'), w.EndsWith('*')))
+            .ToList();
 }
 
 internal sealed class SqliteDialect : SqlDialect
@@ -22,4 +54,63 @@ internal sealed class SqliteDialect : SqlDialect
 
     // WAL lets the feed endpoints read while a poll writes; the setting lives in the file.
     public override string? PrepareDatabase => "PRAGMA journal_mode = WAL";
+
+    // SQLite has no time type: times are fixed-width UTC text everywhere in this engine.
+    public override string SchemaMigrationsTable =>
+        """
+        CREATE TABLE IF NOT EXISTS schema_migrations (
+            version    INTEGER PRIMARY KEY,
+            name       TEXT NOT NULL,
+            applied_at TEXT NOT NULL
+        )
+        """;
+
+    // FTS5 keeps its index in a table of its own (items_search), kept in step by triggers.
+    public override string SearchCondition => "id IN (SELECT rowid FROM items_search WHERE items_search MATCH @Search)";
+
+    /// <summary>Each word a quoted FTS5 phrase, so no operator syntax leaks in; "robo*" finds "robots".</summary>
+    public override string? SearchExpression(string? text)
+    {
+        var words = SearchWords(text);
+        return words.Count == 0 ? null : string.Join(' ', words.Select(w => w.Prefix ? $"\"{w.Word}\"*" : $"\"{w.Word}\""));
+    }
+}
+
+internal sealed class PostgresDialect : SqlDialect
+{
+    public static readonly PostgresDialect Instance = new();
+
+    public override string MigrationsFolder => "Postgres";
+
+    // With Npgsql, Dapper passes a list as one array parameter, unexpanded: `IN $1` is a syntax error.
+    public override string InArray(string column, string parameter) => $"{column} = ANY(@{parameter})";
+
+    public override string SchemaMigrationsTable =>
+        """
+        CREATE TABLE IF NOT EXISTS schema_migrations (
+            version    BIGINT PRIMARY KEY,
+            name       TEXT NOT NULL,
+            applied_at TIMESTAMPTZ NOT NULL
+        )
+        """;
+
+    // items.search is a stored tsvector column (the 'simple' configuration: lower-cased words, no
+    // stemming, as FTS5's unicode61 tokenizer does on SQLite), indexed with GIN.
+    public override string SearchCondition => "search @@ to_tsquery('simple', @Search)";
+
+    /// <summary>
+    /// Each word a quoted tsquery lexeme (a word the parser splits, such as "robo-cop", becomes a
+    /// phrase), all of them required with &amp;; "robo*" becomes the prefix 'robo':*.
+    /// </summary>
+    public override string? SearchExpression(string? text)
+    {
+        var words = SearchWords(text);
+        return words.Count == 0
+            ? null
+            : string.Join(" & ", words.Select(w =>
+                $"'{w.Word.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("'", "''", StringComparison.Ordinal)}'" + (w.Prefix ? ":*" : "")));
+    }
+
+    // Several nodes share the store; an advisory lock serialises what must not interleave between them.
+    public override string? TransactionLock => "SELECT pg_advisory_xact_lock(hashtext(@lockName))";
 }

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
 
@@ -10,6 +11,7 @@ namespace FeedHub.IntegrationTests.Infrastructure;
 public sealed class FeedHubProcess : IDisposable
 {
     private readonly Process _process;
+    private readonly ConcurrentQueue<string> _output = new();
 
     private FeedHubProcess(Process process) => _process = process;
 
@@ -31,13 +33,30 @@ public sealed class FeedHubProcess : IDisposable
         }
 
         var process = Process.Start(start)!;
+        var node = new FeedHubProcess(process);
 
-        // Drain the pipes so the process never blocks on a full one.
-        process.OutputDataReceived += (_, _) => { };
-        process.ErrorDataReceived += (_, _) => { };
+        // Drain the pipes so the process never blocks on a full one, keeping the last lines for a failure message.
+        process.OutputDataReceived += (_, e) => node.Keep(e.Data);
+        process.ErrorDataReceived += (_, e) => node.Keep(e.Data);
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        return new FeedHubProcess(process);
+        return node;
+    }
+
+    /// <summary>The last lines the process wrote (standard output and error), to explain a failure.</summary>
+    public string OutputTail => string.Join(Environment.NewLine, _output);
+
+    private void Keep(string? line)
+    {
+        if (line is null)
+        {
+            return;
+        }
+
+        _output.Enqueue(line);
+        while (_output.Count > 40 && _output.TryDequeue(out _))
+        {
+        }
     }
 
     public bool HasExited => _process.HasExited;

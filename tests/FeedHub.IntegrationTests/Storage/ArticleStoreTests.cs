@@ -5,20 +5,27 @@ using FeedHub.Storage;
 
 namespace FeedHub.IntegrationTests.Storage;
 
-public sealed class ArticleStoreTests : IAsyncLifetime
+public abstract class ArticleStoreTests(StorageProvider provider) : IAsyncLifetime
 {
     private static readonly DateTimeOffset Noon = new(2026, 11, 27, 12, 0, 0, TimeSpan.Zero);
-    private readonly FeedHubApp _app = new();
+    private TestStore _testStore = null!;
+    private FeedHubApp _app = null!;
     private ArticleStore _store = null!;
 
-    public ValueTask InitializeAsync()
+    public async ValueTask InitializeAsync()
     {
+        _testStore = await TestStore.CreateAsync(provider);
+        _app = new FeedHubApp(settings: _testStore.Settings);
         _ = _app.Server;
         _store = _app.Get<ArticleStore>();
-        return ValueTask.CompletedTask;
     }
 
-    public async ValueTask DisposeAsync() => await _app.DisposeAsync();
+    public async ValueTask DisposeAsync()
+    {
+        await _app.DisposeAsync();
+        await _testStore.DisposeAsync();
+        GC.SuppressFinalize(this);
+    }
 
     private static CancellationToken Token => TestContext.Current.CancellationToken;
 
@@ -73,3 +80,7 @@ public sealed class ArticleStoreTests : IAsyncLifetime
         Assert.Empty(await _store.ListAsync(Token));
     }
 }
+
+public sealed class SqliteArticleStoreTests() : ArticleStoreTests(StorageProvider.Sqlite);
+
+public sealed class PostgresArticleStoreTests() : ArticleStoreTests(StorageProvider.Postgres);

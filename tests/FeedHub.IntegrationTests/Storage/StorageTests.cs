@@ -7,26 +7,36 @@ using Microsoft.Data.Sqlite;
 
 namespace FeedHub.IntegrationTests.Storage;
 
-public sealed class StorageTests : IAsyncLifetime
+/// <summary>The store's behaviour, the same on every engine: each engine runs this suite as a class of its own.</summary>
+public abstract class StorageTests(StorageProvider provider) : IAsyncLifetime
 {
     private TestUpstream _upstream = null!;
 
-    public async ValueTask InitializeAsync() => _upstream = await TestUpstream.StartAsync();
+    protected TestStore Store { get; private set; } = null!;
 
-    public async ValueTask DisposeAsync() => await _upstream.DisposeAsync();
+    public async ValueTask InitializeAsync()
+    {
+        Store = await TestStore.CreateAsync(provider);
+        _upstream = await TestUpstream.StartAsync();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _upstream.DisposeAsync();
+        await Store.DisposeAsync();
+        GC.SuppressFinalize(this);
+    }
 
     [Fact]
-    public async Task Database_IsCreatedUnderTheContentRoot_WithWalAndTheSchemaVersion()
+    public async Task Start_AppliesEveryMigrationOfTheEngine()
     {
-        await using var app = new FeedHubApp();
+        await using var app = new FeedHubApp(settings: Store.Settings);
         _ = app.Server;
 
-        var file = Path.Combine(app.ContentRoot, "data", "feedhub.db");
-        Assert.True(File.Exists(file), $"{file} exists");
-        await using var connection = new SqliteConnection($"Data Source={file}");
-        Assert.Equal("wal", await connection.ExecuteScalarAsync<string>("PRAGMA journal_mode"));
+        var database = app.Get<Database>();
+        await using var connection = await database.OpenAsync(CancellationToken.None);
         Assert.Equal(
-            Migrator.Scripts("Sqlite").Select(s => s.Version),
+            Migrator.Scripts(database.Dialect.MigrationsFolder).Select(s => s.Version),
             await connection.QueryAsync<long>("SELECT version FROM schema_migrations ORDER BY version"));
     }
 
@@ -35,6 +45,11 @@ public sealed class StorageTests : IAsyncLifetime
     {
         _upstream.ServeFeed("feed.xml", Feeds.Numbered(6), etag: null, lastModified: null);
         var settings = FeedHubApp.Sources(("upstream", _upstream.Url("feed.xml")));
+        foreach (var (key, value) in Store.Settings)
+        {
+            settings[key] = value;
+        }
+
         using var contentRoot = new TestDirectory();
         DateTimeOffset? firstSuccess;
         await using (var first = new FeedHubApp(contentRoot.Path, settings))
@@ -63,3 +78,23 @@ public sealed class StorageTests : IAsyncLifetime
         Assert.Equal(2, (await second.Get<FetchLogStore>().ListAsync("upstream", 10, CancellationToken.None)).Count);
     }
 }
+
+public sealed class SqliteStorageTests() : StorageTests(StorageProvider.Sqlite)
+{
+    [Fact]
+    public async Task Database_IsCreatedUnderTheContentRoot_WithWalAndTheSchemaVersion()
+    {
+        await using var app = new FeedHubApp();
+        _ = app.Server;
+
+        var file = Path.Combine(app.ContentRoot, "data", "feedhub.db");
+        Assert.True(File.Exists(file), $"{file} exists");
+        await using var connection = new SqliteConnection($"Data Source={file}");
+        Assert.Equal("wal", await connection.ExecuteScalarAsync<string>("PRAGMA journal_mode"));
+        Assert.Equal(
+            Migrator.Scripts("Sqlite").Select(s => s.Version),
+            await connection.QueryAsync<long>("SELECT version FROM schema_migrations ORDER BY version"));
+    }
+}
+
+public sealed class PostgresStorageTests() : StorageTests(StorageProvider.Postgres);

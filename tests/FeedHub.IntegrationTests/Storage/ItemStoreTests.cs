@@ -1,0 +1,123 @@
+using FeedHub.IntegrationTests.Infrastructure;
+using FeedHub.Model;
+using FeedHub.Storage;
+
+namespace FeedHub.IntegrationTests.Storage;
+
+/// <summary>
+/// Items written by a poll and read back, on each engine: the parts where the SQL differs (full-text
+/// search, times) must answer the same.
+/// </summary>
+public abstract class ItemStoreTests(StorageProvider provider) : IAsyncLifetime
+{
+    private static readonly DateTimeOffset Noon = new(2026, 11, 27, 12, 0, 0, TimeSpan.Zero);
+    private TestStore _testStore = null!;
+    private FeedHubApp _app = null!;
+
+    public async ValueTask InitializeAsync()
+    {
+        _testStore = await TestStore.CreateAsync(provider);
+        _app = new FeedHubApp(settings: _testStore.Settings);
+        _ = _app.Server;
+        await _app.Get<SourceStore>().CreateAsync(new Source { Id = "up", Url = "https://up.example/feed", Schedule = "1h" }, Token);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _app.DisposeAsync();
+        await _testStore.DisposeAsync();
+        GC.SuppressFinalize(this);
+    }
+
+    private static CancellationToken Token => TestContext.Current.CancellationToken;
+
+    private Task<FetchRecord> PollAsync(DateTimeOffset at, params Item[] items) =>
+        _app.Get<PollStore>().RecordAsync(
+            new PollRecord(new FetchRecord { SourceId = "up", StartedAt = at, Duration = TimeSpan.FromSeconds(1), Outcome = FetchOutcome.Fetched }, PollState.Never, null, items),
+            Token);
+
+    private async Task<IReadOnlyList<string?>> SearchAsync(string text) =>
+        (await _app.Get<ItemStore>().QueryAsync(new ItemQuery(null, null, 50, text), Token)).Items.Select(i => i.Item.Guid).ToList();
+
+    [Fact]
+    public async Task Search_FindsItemsWithEveryWord_ThePrefixOfTheLast_AndNoOperatorSyntax()
+    {
+        await PollAsync(
+            Noon,
+            new Item { Guid = "a", Title = "Robots learn to walk", Summary = "A lab in Zurich" },
+            new Item { Guid = "b", Title = "Robotics funding", ContentHtml = "<p>Zurich startups raise money</p>" },
+            new Item { Guid = "c", Title = "Weather", Summary = "Rain in Oslo, it's wet" });
+
+        Assert.Equal(["a"], await SearchAsync("robots zurich"));
+        Assert.Equal(["a", "b"], (await SearchAsync("robo* ")).Order());
+        Assert.Equal(["b"], await SearchAsync("ZURICH startups"));
+        Assert.Empty(await SearchAsync("robots oslo"));
+
+        // Quotes, operators and backslashes are words, never query syntax.
+        Assert.Empty(await SearchAsync("\"robots\" OR | & ! ( \\ 'x"));
+        Assert.Equal(["c"], await SearchAsync("it's"));
+    }
+
+    [Fact]
+    public async Task Pages_FollowTheCursor_NewestFirst_WithoutGapsOrRepeats_AndTimesComeBackInUtc()
+    {
+        var items = Enumerable.Range(1, 7)
+            .Select(i => new Item { Guid = $"i{i}", Title = $"Story {i}", Published = new DateTimeOffset(2026, 11, 20 + (i / 2), 8, 0, 0, TimeSpan.FromHours(2)).AddTicks(i * 10) })
+            .ToArray();
+        await PollAsync(Noon, items);
+
+        var store = _app.Get<ItemStore>();
+        var seen = new List<StoredItem>();
+        ItemCursor? cursor = null;
+        do
+        {
+            var page = await store.QueryAsync(new ItemQuery("up", null, 3, After: cursor is null ? null : ItemCursor.TryDecode(cursor.Encode(), out var decoded) ? decoded : null), Token);
+            seen.AddRange(page.Items);
+            cursor = page.Next;
+        }
+        while (cursor is not null);
+
+        Assert.Equal(string.Join(",", items.OrderByDescending(i => i.Published).ThenByDescending(i => i.Guid).Select(i => $"{i.Guid}@{i.Published!.Value.ToUniversalTime():o}")), string.Join(",", seen.Select(s => $"{s.Item.Guid}@{s.Item.Published:o}")));
+        Assert.All(seen, s => Assert.Equal(TimeSpan.Zero, s.Item.Published!.Value.Offset));
+        Assert.Equal(items.Select(i => i.Published!.Value.UtcDateTime).Order(), seen.Select(s => s.Item.Published!.Value.UtcDateTime).Order());
+    }
+
+    [Fact]
+    public async Task AnEditWithoutANewDate_StillMovesUpdated()
+    {
+        var first = new Item { Guid = "e", Title = "Draft", Updated = Noon };
+        await PollAsync(Noon, first);
+
+        // Polled again at the same instant: the edit must still show as a later update.
+        var fetch = await PollAsync(Noon, first with { Title = "Final" });
+
+        var stored = (await _app.Get<ItemStore>().QueryAsync(new ItemQuery("up", null, 10), Token)).Items.Single();
+        Assert.Equal((0, 1), (fetch.ItemsNew, fetch.ItemsUpdated));
+        Assert.Equal("Final", stored.Item.Title);
+        Assert.True(stored.Item.Updated > Noon, $"updated {stored.Item.Updated:o} moved past {Noon:o}");
+    }
+
+    [Fact]
+    public async Task LookupsBySet_TakeAnyCollection_AsChannelsPassThem()
+    {
+        await PollAsync(
+            Noon,
+            new Item { Guid = "x", Title = "One", Link = "https://up.example/1" },
+            new Item { Guid = "y", Title = "Two", Link = "https://up.example/2" });
+        var store = _app.Get<ItemStore>();
+
+        // A channel passes the keys of its chosen sources, not a list: Npgsql writes only arrays and lists.
+        var chosen = new Dictionary<string, int> { ["up"] = 0, ["gone"] = 1 };
+        var arrivals = await store.ArrivalOrderAsync(chosen.Keys, Token);
+        var linked = await store.FindByLinksAsync(new HashSet<string> { "https://up.example/2", "https://up.example/none" }, Token);
+        var many = await store.GetManyAsync(arrivals.Select(a => a.Id).ToHashSet(), Token);
+
+        Assert.Equal(2, arrivals.Count);
+        Assert.Equal(["y"], linked.Select(i => i.Item.Guid));
+        Assert.Equal(["x", "y"], many.Select(i => i.Item.Guid).Order());
+    }
+}
+
+public sealed class SqliteItemStoreTests() : ItemStoreTests(StorageProvider.Sqlite);
+
+public sealed class PostgresItemStoreTests() : ItemStoreTests(StorageProvider.Postgres);
