@@ -12,7 +12,7 @@ namespace FeedHub.Admin;
 /// It changes the store only; scheduling is the caller's (the server schedules at once, and picks up
 /// what a command changed through <see cref="ScheduleReconciler"/>).
 /// </summary>
-internal sealed class SourceCatalog(SourceStore sources, IOptions<PollingOptions> polling, TimeProvider time)
+internal sealed class SourceCatalog(SourceStore sources, StoreChanges changes, IOptions<PollingOptions> polling, TimeProvider time)
 {
     /// <summary>Every source as the admin API shows it, or only those behind (or not behind) their schedule.</summary>
     /// <param name="nextPoll">When the source is next polled, if the caller knows better than the store (the server's scheduler does).</param>
@@ -52,6 +52,8 @@ internal sealed class SourceCatalog(SourceStore sources, IOptions<PollingOptions
             return new CatalogRefusal(RefusalKind.Conflict, "The id is taken", $"A source with the id '{source.Id}' exists.");
         }
 
+        changes.Changed();
+
         return (await sources.GetAsync(source.Id, cancellationToken))!;
     }
 
@@ -77,6 +79,7 @@ internal sealed class SourceCatalog(SourceStore sources, IOptions<PollingOptions
         }
 
         await sources.UpdateDefinitionAsync(source, urlChanged: source.Url != current.Url, cancellationToken);
+        changes.Changed();
         return (await sources.GetAsync(id, cancellationToken))!;
     }
 
@@ -95,6 +98,7 @@ internal sealed class SourceCatalog(SourceStore sources, IOptions<PollingOptions
         }
 
         await sources.DeleteAsync(id, cancellationToken);
+        changes.Changed();
         return current;
     }
 
@@ -113,6 +117,7 @@ internal sealed class SourceCatalog(SourceStore sources, IOptions<PollingOptions
         }
 
         await sources.SetStatusAsync(id, status, status == SourceStatus.Paused ? $"Paused by an operator on {time.GetUtcNow():u}." : null, cancellationToken);
+        changes.Changed();
         return (await sources.GetAsync(id, cancellationToken))!;
     }
 
@@ -155,6 +160,7 @@ internal sealed class SourceCatalog(SourceStore sources, IOptions<PollingOptions
             declared.Sources,
             progress is null ? null : new MergeProgress(done => progress.Report(new ImportProgress(ImportPhase.Merging, done, total))),
             cancellationToken);
+        changes.Changed();
         return new OpmlImportReport(merge.Added, merge.Updated, merge.Skipped, declared.Problems);
     }
 

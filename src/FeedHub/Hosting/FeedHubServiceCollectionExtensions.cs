@@ -58,6 +58,7 @@ internal static class FeedHubServiceCollectionExtensions
         builder.Services.AddSingleton<FetchLogStore>();
         builder.Services.AddSingleton<PollStore>();
         builder.Services.AddSingleton<ChannelSequenceStore>();
+        builder.Services.AddSingleton<StoreChanges>();
         builder.Services.AddSingleton<ArticleStore>();
         return builder;
     }

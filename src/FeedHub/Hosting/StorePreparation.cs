@@ -11,6 +11,7 @@ namespace FeedHub.Hosting;
 internal sealed partial class StorePreparation(
     Migrator migrator,
     SourceStore sources,
+    StoreChanges changes,
     IOptions<SourcesOptions> sourcesOptions,
     IOptions<Polling.PollingOptions> pollingOptions,
     IHostEnvironment environment,
@@ -39,6 +40,7 @@ internal sealed partial class StorePreparation(
             retireConfigSources: retireUndeclared,
             retireOpmlSources: retireUndeclared && !opmlMissing,
             cancellationToken);
+        changes.Changed();
         LogMerged(declared.Sources.Count, merge.Added, merge.Updated, merge.Retired);
     }
 

@@ -2,26 +2,77 @@ using System.Collections.Concurrent;
 using System.IO.Compression;
 using System.Security.Cryptography;
 using System.Text.Json;
+using FeedHub.Articles;
+using FeedHub.Storage;
 using Microsoft.Extensions.Options;
 
 namespace FeedHub.Publishing;
 
 /// <summary>
-/// Rendered feed documents, one per channel, format and archive page, rebuilt only when their entries
-/// change: a request reads the entries and reuses the bytes, ETag and Last-Modified already made for
-/// the same entries. (Reading a channel's history on every request is the cost left to optimise.)
+/// Rendered feed documents, one per channel, format and archive page. A request is served from the
+/// cached bytes while nothing this process wrote since could change them (<see cref="StoreChanges"/>,
+/// the articles' snapshot) and the copy was checked within <see cref="Revalidate"/>; otherwise the
+/// entries are read again, and the document is re-rendered only if they differ, so the ETag and
+/// Last-Modified of unchanged content stay as they were.
 /// </summary>
-internal sealed class FeedDocumentCache(ChannelReader reader, TimeProvider time, IOptions<FeedHubOptions> hub)
+internal sealed class FeedDocumentCache(ChannelReader reader, ArticleLibrary articles, StoreChanges changes, TimeProvider time, IOptions<FeedHubOptions> hub)
 {
     /// <summary>Documents kept at once; a crawler walking every archive page must not grow memory without end.</summary>
     private const int MaxDocuments = 512;
 
-    private readonly ConcurrentDictionary<(string Channel, PublishedFormat Format, int? Page), FeedDocument> _documents = new();
+    /// <summary>
+    /// How long a copy is trusted without reading the store: what another process (the command line)
+    /// wrote shows within this, as does anything no in-process signal covers.
+    /// </summary>
+    private static readonly TimeSpan Revalidate = TimeSpan.FromSeconds(1);
+
+    private readonly ConcurrentDictionary<(string Channel, PublishedFormat Format, int? Page), Cached> _documents = new();
+    private readonly ConcurrentDictionary<(string Channel, PublishedFormat Format, int? Page), SemaphoreSlim> _builds = new();
 
     /// <param name="archivePage">An RFC 5005 archive page, or null for the subscription document.</param>
     /// <returns>The document, or null when the channel has no such archive page.</returns>
     public async Task<FeedDocument?> GetAsync(ChannelOptions channel, PublishedFormat format, int? archivePage, CancellationToken cancellationToken)
     {
+        var key = (channel.Id, format, archivePage);
+        if (Current(key) is { } hit)
+        {
+            return hit;
+        }
+
+        // One request reads and renders; the others that arrive meanwhile wait for its result.
+        if (_builds.Count >= MaxDocuments)
+        {
+            _builds.Clear();
+        }
+
+        var build = _builds.GetOrAdd(key, _ => new SemaphoreSlim(1, 1));
+        await build.WaitAsync(cancellationToken);
+        try
+        {
+            return Current(key) ?? await BuildAsync(key, channel, format, archivePage, cancellationToken);
+        }
+        finally
+        {
+            build.Release();
+        }
+    }
+
+    private FeedDocument? Current((string, PublishedFormat, int?) key) =>
+        _documents.TryGetValue(key, out var cached)
+            && cached.Version == changes.Version
+            && ReferenceEquals(cached.Articles, articles.Current)
+            && time.GetElapsedTime(cached.CheckedAt) < Revalidate
+                ? cached.Document
+                : null;
+
+    private async Task<FeedDocument?> BuildAsync(
+        (string, PublishedFormat, int?) key, ChannelOptions channel, PublishedFormat format, int? archivePage, CancellationToken cancellationToken)
+    {
+        // Taken before reading, so that a change during the read makes the next request read again.
+        var version = changes.Version;
+        var snapshot = articles.Current;
+        var checkedAt = time.GetTimestamp();
+
         var published = await reader.ReadAsync(channel, archivePage, cancellationToken);
         if (published is null)
         {
@@ -29,11 +80,19 @@ internal sealed class FeedDocumentCache(ChannelReader reader, TimeProvider time,
         }
 
         var fingerprint = Fingerprint(published);
-        if (_documents.TryGetValue((channel.Id, format, archivePage), out var cached) && cached.Fingerprint == fingerprint)
+        _documents.TryGetValue(key, out var previous);
+        var document = previous?.Document is { } same && same.Fingerprint == fingerprint ? same : Render(published, format, previous?.Document, fingerprint);
+        if (_documents.Count >= MaxDocuments)
         {
-            return cached;
+            _documents.Clear();
         }
 
+        _documents[key] = new Cached(document, version, snapshot, checkedAt);
+        return document;
+    }
+
+    private FeedDocument Render(PublishedChannel published, PublishedFormat format, FeedDocument? previous, string fingerprint)
+    {
         var bytes = format == PublishedFormat.Json
             ? JsonFeedWriter.Write(published, hub.Value.PublicBaseUrl)
             : SyndicationWriter.Write(published, format, hub.Value.PublicBaseUrl);
@@ -41,20 +100,18 @@ internal sealed class FeedDocumentCache(ChannelReader reader, TimeProvider time,
         // Last-Modified is when this content was first served, never earlier than the one before:
         // an entry that arrives with an old date still changes the document, and If-Modified-Since must see it.
         var now = DateTimeOffset.FromUnixTimeSeconds(time.GetUtcNow().ToUnixTimeSeconds());
-        var lastModified = cached is not null && cached.LastModified >= now ? cached.LastModified.AddSeconds(1) : now;
-        var document = new FeedDocument(bytes, $"\"{Convert.ToHexStringLower(SHA256.HashData(bytes))[..32]}\"", lastModified, published.FreshFor, fingerprint);
-        if (_documents.Count >= MaxDocuments)
-        {
-            _documents.Clear();
-        }
-
-        _documents[(channel.Id, format, archivePage)] = document;
-        return document;
+        var lastModified = previous is not null && previous.LastModified >= now ? previous.LastModified.AddSeconds(1) : now;
+        return new FeedDocument(bytes, $"\"{Convert.ToHexStringLower(SHA256.HashData(bytes))[..32]}\"", lastModified, published.FreshFor, fingerprint);
     }
 
     /// <summary>What identifies a channel's content: all of every entry, as JSON, hashed.</summary>
     private static string Fingerprint(PublishedChannel channel) =>
         Convert.ToHexStringLower(SHA256.HashData(JsonSerializer.SerializeToUtf8Bytes(new { channel.Entries, channel.Archive, channel.FreshFor })));
+
+    /// <param name="Version">The <see cref="StoreChanges"/> version the entries were read at.</param>
+    /// <param name="Articles">The articles' snapshot they were read with.</param>
+    /// <param name="CheckedAt">When they were read, as a <see cref="TimeProvider"/> timestamp.</param>
+    private sealed record Cached(FeedDocument Document, long Version, ArticleSet Articles, long CheckedAt);
 }
 
 /// <summary>
@@ -66,11 +123,14 @@ internal sealed record FeedDocument(byte[] Bytes, string ETag, DateTimeOffset La
     private readonly Lazy<byte[]> _gzip = new(() => Compress(Bytes, s => new GZipStream(s, CompressionLevel.Optimal)));
     private readonly Lazy<byte[]> _brotli = new(() => Compress(Bytes, s => new BrotliStream(s, CompressionLevel.Optimal)));
 
+    private readonly string _brotliETag = ETag[..^1] + "-br\"";
+    private readonly string _gzipETag = ETag[..^1] + "-gzip\"";
+
     /// <summary>The bytes and ETag for a content coding: "br", "gzip", or null for none.</summary>
     public (byte[] Bytes, string ETag) Encoded(string? coding) => coding switch
     {
-        "br" => (_brotli.Value, ETag[..^1] + "-br\""),
-        "gzip" => (_gzip.Value, ETag[..^1] + "-gzip\""),
+        "br" => (_brotli.Value, _brotliETag),
+        "gzip" => (_gzip.Value, _gzipETag),
         _ => (Bytes, ETag),
     };
 

@@ -252,6 +252,23 @@ public sealed class FeedEndpointsTests : IAsyncLifetime
         Assert.Contains("Old news", await byDateAfterOldItem.Content.ReadAsStringAsync(Token), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task ChangesWrittenOutsideThisProcess_ShowWithoutARestart()
+    {
+        var before = await (await GetAsync("/feeds/planet.atom")).Content.ReadAsStringAsync(Token);
+
+        // What the command line does from another process: the store changes, and nothing here is told.
+        await _app.Get<FeedHub.Storage.SourceStore>().DeleteAsync("full", Token);
+
+        // The excerpt source carries the same stories; only the deleted one's feed URL identifies its entries.
+        var deletedFeed = _upstream.Url("full.xml").AbsoluteUri;
+        Assert.Contains(deletedFeed, before, StringComparison.Ordinal);
+        await Eventually.TrueAsync(
+            async () => !(await (await GetAsync("/feeds/planet.atom")).Content.ReadAsStringAsync(Token)).Contains(deletedFeed, StringComparison.Ordinal),
+            "planet.atom to drop the deleted source's items",
+            seconds: 10);
+    }
+
     /// <summary>
     /// The W3C Feed Validation Service cannot be reached from here; these are the rules of its that
     /// apply to what FeedHub writes (MissingSelf, DuplicateIds, MissingSourceElement, ContainsRelRef,
