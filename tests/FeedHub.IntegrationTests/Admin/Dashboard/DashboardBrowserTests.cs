@@ -30,6 +30,7 @@ public sealed class DashboardBrowserTests
         // Signing in takes the keyboard alone: the key field has the focus, Enter sends it.
         await page.GotoAsync(new Uri(hub.BaseUrl, "admin").AbsoluteUri);
         await page.WaitForURLAsync("**/admin/sign-in?returnUrl=%2Fadmin");
+        await Assertions.Expect(page.GetByLabel("Admin key")).ToBeFocusedAsync();
         await page.Keyboard.TypeAsync(Key);
         await page.Keyboard.PressAsync("Enter");
         await page.WaitForURLAsync("**/admin");
