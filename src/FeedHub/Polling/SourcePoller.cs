@@ -19,6 +19,7 @@ internal sealed partial class SourcePoller(
     TimeProvider time,
     PollingRandomness randomness,
     PollMetrics metrics,
+    ContentChanges changes,
     IOptions<PollingOptions> options,
     ILogger<SourcePoller> logger)
 {
@@ -123,6 +124,10 @@ internal sealed partial class SourcePoller(
             new PollRecord(fetch, state, feed is null ? null : new ParsedFeedInfo(feed.Title, feed.SiteUrl, feed.Id), feed?.Items ?? [], change),
             cancellationToken);
         metrics.RecordPoll(record, (result as FetchFailed)?.Kind);
+        if (record.ItemsNew > 0 || record.ItemsUpdated > 0)
+        {
+            changes.Notify();
+        }
 
         if (failed)
         {

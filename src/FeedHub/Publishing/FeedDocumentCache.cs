@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.IO.Compression;
 using System.Security.Cryptography;
 using System.Text.Json;
+using FeedHub.WebSub;
 using Microsoft.Extensions.Options;
 
 namespace FeedHub.Publishing;
@@ -11,7 +12,7 @@ namespace FeedHub.Publishing;
 /// change: a request reads the entries and reuses the bytes, ETag and Last-Modified already made for
 /// the same entries. (Reading a channel's history on every request is the cost left to optimise.)
 /// </summary>
-internal sealed class FeedDocumentCache(ChannelReader reader, TimeProvider time, IOptions<FeedHubOptions> hub)
+internal sealed class FeedDocumentCache(ChannelReader reader, TimeProvider time, IOptions<FeedHubOptions> hub, IOptions<WebSubOptions> websub)
 {
     /// <summary>Documents kept at once; a crawler walking every archive page must not grow memory without end.</summary>
     private const int MaxDocuments = 512;
@@ -34,9 +35,11 @@ internal sealed class FeedDocumentCache(ChannelReader reader, TimeProvider time,
             return cached;
         }
 
+        // The subscription document advertises its WebSub hubs; archive pages never change, so have none.
+        var hubs = archivePage is null ? websub.Value.Hubs(hub.Value.PublicBaseUrl) : [];
         var bytes = format == PublishedFormat.Json
-            ? JsonFeedWriter.Write(published, hub.Value.PublicBaseUrl)
-            : SyndicationWriter.Write(published, format, hub.Value.PublicBaseUrl);
+            ? JsonFeedWriter.Write(published, hub.Value.PublicBaseUrl, hubs)
+            : SyndicationWriter.Write(published, format, hub.Value.PublicBaseUrl, hubs);
 
         // Last-Modified is when this content was first served, never earlier than the one before:
         // an entry that arrives with an old date still changes the document, and If-Modified-Since must see it.
