@@ -91,7 +91,8 @@ internal sealed class WebSubStore(Database database)
     /// Compares a topic's document with the version last recorded and, when it differs, keeps the new
     /// content and queues it for every active subscriber, in one transaction. A subscriber with a
     /// delivery still pending gets the new content in its place, at the time already set (its backoff
-    /// is not reset by a change). The first version recorded of a topic is a baseline: nothing is sent.
+    /// is not reset by a change). The first version recorded of a topic is a baseline, sent only to
+    /// subscribers it has already (verified before the hub first looked).
     /// </summary>
     /// <returns>Whether the topic changed (its first version is no change), and how many deliveries were queued.</returns>
     public async Task<(bool Changed, int Queued)> RecordVersionAsync(
@@ -116,32 +117,29 @@ internal sealed class WebSubStore(Database database)
             cancellationToken: cancellationToken));
 
         var queued = 0;
-        if (known is not null)
+        var subscribers = await connection.ExecuteScalarAsync<int>(new CommandDefinition(
+            "SELECT COUNT(*) FROM websub_subscriptions WHERE topic = @topic AND expires_at > @now", new { topic, now }, transaction, cancellationToken: cancellationToken));
+        if (subscribers > 0)
         {
-            var subscribers = await connection.ExecuteScalarAsync<int>(new CommandDefinition(
-                "SELECT COUNT(*) FROM websub_subscriptions WHERE topic = @topic AND expires_at > @now", new { topic, now }, transaction, cancellationToken: cancellationToken));
-            if (subscribers > 0)
-            {
-                var contentId = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
-                    "INSERT INTO websub_contents (topic, content_type, body, created_at) VALUES (@topic, @contentType, @body, @now) RETURNING id",
-                    new { topic, contentType, body, now },
-                    transaction,
-                    cancellationToken: cancellationToken));
-                queued = await connection.ExecuteAsync(new CommandDefinition(
-                    """
-                    INSERT INTO websub_deliveries (subscription_id, content_id, attempts, next_attempt_at, queued_at)
-                    SELECT id, @contentId, 0, @now, @now FROM websub_subscriptions WHERE topic = @topic AND expires_at > @now
-                    ON CONFLICT (subscription_id) DO UPDATE SET content_id = excluded.content_id
-                    """,
-                    new { topic, contentId, now },
-                    transaction,
-                    cancellationToken: cancellationToken));
-                await connection.ExecuteAsync(new CommandDefinition(
-                    "DELETE FROM websub_contents WHERE topic = @topic AND id <> @contentId AND id NOT IN (SELECT content_id FROM websub_deliveries)",
-                    new { topic, contentId },
-                    transaction,
-                    cancellationToken: cancellationToken));
-            }
+            var contentId = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
+                "INSERT INTO websub_contents (topic, content_type, body, created_at) VALUES (@topic, @contentType, @body, @now) RETURNING id",
+                new { topic, contentType, body, now },
+                transaction,
+                cancellationToken: cancellationToken));
+            queued = await connection.ExecuteAsync(new CommandDefinition(
+                """
+                INSERT INTO websub_deliveries (subscription_id, content_id, attempts, next_attempt_at, queued_at)
+                SELECT id, @contentId, 0, @now, @now FROM websub_subscriptions WHERE topic = @topic AND expires_at > @now
+                ON CONFLICT (subscription_id) DO UPDATE SET content_id = excluded.content_id
+                """,
+                new { topic, contentId, now },
+                transaction,
+                cancellationToken: cancellationToken));
+            await connection.ExecuteAsync(new CommandDefinition(
+                "DELETE FROM websub_contents WHERE topic = @topic AND id <> @contentId AND id NOT IN (SELECT content_id FROM websub_deliveries)",
+                new { topic, contentId },
+                transaction,
+                cancellationToken: cancellationToken));
         }
 
         await transaction.CommitAsync(cancellationToken);
