@@ -28,20 +28,21 @@ internal static class HubEndpoints
 
     public static IEndpointRouteBuilder MapWebSub(this IEndpointRouteBuilder endpoints)
     {
-        if (endpoints.ServiceProvider.GetRequiredService<IOptions<WebSubOptions>>().Value.Enabled)
-        {
-            endpoints.MapPost("/" + WebSubOptions.HubPath, HandleAsync)
-                .RequireRateLimiting(RateLimit)
-                .DisableAntiforgery()
-                .ExcludeFromDescription();
-        }
-
+        endpoints.MapPost("/" + WebSubOptions.HubPath, HandleAsync)
+            .RequireRateLimiting(RateLimit)
+            .DisableAntiforgery()
+            .ExcludeFromDescription();
         return endpoints;
     }
 
     private static async Task<ContentHttpResult> HandleAsync(
         HttpContext context, HubTopics topics, IntentVerifier verifier, WebSubStore store, TimeProvider time, IOptions<WebSubOptions> options, CancellationToken cancellationToken)
     {
+        if (!options.Value.Enabled)
+        {
+            return Text(StatusCodes.Status404NotFound, "This FeedHub runs no WebSub hub (FeedHub:WebSub:Enabled is false).");
+        }
+
         if (context.Request.ContentLength > MaxRequestBytes)
         {
             return Text(StatusCodes.Status413PayloadTooLarge, $"A subscription request is at most {MaxRequestBytes} bytes.");
