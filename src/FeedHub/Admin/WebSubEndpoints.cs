@@ -8,9 +8,8 @@ internal static class WebSubEndpoints
 {
     public static RouteGroupBuilder MapWebSubSubscriptions(this RouteGroupBuilder api)
     {
-        var subscriptions = api.MapGroup("/websub/subscriptions").WithTags("WebSub");
-        subscriptions.MapGet("", ListAsync);
-        subscriptions.MapDelete("/{id}", DeleteAsync).ProducesProblem(StatusCodes.Status404NotFound);
+        api.MapGet("/websub/subscriptions", ListAsync).WithTags("WebSub");
+        api.MapDelete("/websub/subscriptions/{id}", DeleteAsync).WithTags("WebSub").ProducesProblem(StatusCodes.Status404NotFound);
         return api;
     }
 
