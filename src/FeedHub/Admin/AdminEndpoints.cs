@@ -40,6 +40,7 @@ internal static class AdminEndpoints
 
         api.MapGet("/items", ListItems).WithTags("Items");
         api.MapArticles();
+        api.MapWebSubSubscriptions();
         return endpoints;
     }
 

@@ -20,6 +20,7 @@ internal sealed partial class ArticleLibrary : IDisposable
     private readonly ArticleStore _store;
     private readonly ArticlePublication _publication;
     private readonly TimeProvider _time;
+    private readonly StoreChanges _changes;
     private readonly ILogger<ArticleLibrary> _logger;
     private readonly SemaphoreSlim _gate = new(1, 1);
     private PhysicalFileProvider? _files;
@@ -34,8 +35,10 @@ internal sealed partial class ArticleLibrary : IDisposable
         ArticleStore store,
         ArticlePublication publication,
         TimeProvider time,
+        StoreChanges changes,
         ILogger<ArticleLibrary> logger)
     {
+        _changes = changes;
         _folder = Path.GetFullPath(options.Value.ArticlesPath, environment.ContentRootPath);
         _store = store;
         _publication = publication;
@@ -130,6 +133,7 @@ internal sealed partial class ArticleLibrary : IDisposable
                 Scheduled = [.. scheduled.OrderBy(a => a.Published).ThenBy(a => a.Slug, StringComparer.Ordinal)],
             };
             Volatile.Write(ref _current, next);
+            _changes.Changed();
             LogLoaded(next.Articles.Length, next.Scheduled.Length, next.Errors.Length, _folder);
 
             await _publication.SyncAsync(next.Scheduled, cancellationToken);

@@ -1,6 +1,7 @@
 using FeedHub.Admin;
 using FeedHub.Admin.Dashboard;
 using FeedHub.Publishing;
+using FeedHub.WebSub;
 using Microsoft.Extensions.Logging.Console;
 
 namespace FeedHub.Hosting;
@@ -23,6 +24,7 @@ public static class FeedHubApplication
         app.MapHealthChecks("/readyz", new() { Predicate = check => check.Tags.Contains("ready") });
         app.MapPrometheusScrapingEndpoint("/metrics");
         app.MapFeeds();
+        app.MapWebSub();
         app.MapSitePages();
         app.MapAdminApi();
         app.MapOpenApi(AdminOpenApi.DocumentPath);
@@ -69,6 +71,7 @@ public static class FeedHubApplication
             .AddPolling()
             .AddArticles()
             .AddPublishing()
+            .AddWebSub()
             .AddAdmin()
             .AddTelemetry();
         return builder;

@@ -8,6 +8,7 @@ using FeedHub.Parsing;
 using FeedHub.Polling;
 using FeedHub.Sources;
 using FeedHub.Storage;
+using FeedHub.WebSub;
 using Microsoft.Extensions.Options;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
@@ -60,6 +61,7 @@ internal static class FeedHubServiceCollectionExtensions
         builder.Services.AddSingleton<ChannelSequenceStore>();
         builder.Services.AddSingleton<StoreChanges>();
         builder.Services.AddSingleton<ArticleStore>();
+        builder.Services.AddSingleton<WebSubStore>();
         return builder;
     }
 
@@ -193,6 +195,56 @@ internal static class FeedHubServiceCollectionExtensions
     }
 
     /// <summary>
+    /// The WebSub hub for FeedHub's own channels: its endpoint's rate limit, the verifier of intent,
+    /// the watcher that queues a changed channel for its subscribers, and the delivery worker. Its
+    /// HTTP client goes through the same network guard as polls, under its own switch.
+    /// </summary>
+    public static IHostApplicationBuilder AddWebSub(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<WebSubOptions>()
+            .BindConfiguration(WebSubOptions.Section)
+            .ValidateDataAnnotations()
+            .Validate(o => o.DefaultLease <= o.MaxLease, "FeedHub:WebSub:DefaultLease must not be longer than FeedHub:WebSub:MaxLease.")
+            .Validate(o => o.FirstRetryDelay <= o.RetryBackoffCap, "FeedHub:WebSub:FirstRetryDelay must not be longer than FeedHub:WebSub:RetryBackoffCap.")
+            .Validate(
+                o => o.ExternalHubs.All(h => h.IsAbsoluteUri && h.Scheme is "http" or "https"),
+                "FeedHub:WebSub:ExternalHubs must be absolute http or https URLs.")
+            .ValidateOnStart();
+        builder.Services.AddSingleton<HubTopics>();
+        builder.Services.AddSingleton<WebSubMetrics>();
+        builder.Services.AddSingleton<IntentVerifier>();
+        builder.Services.AddSingleton<DeliveryWorker>();
+        builder.Services.AddSingleton<TopicWatcher>();
+        builder.Services.AddHubRateLimit();
+        builder.Services.AddHttpClient(IntentVerifier.HttpClientName, (services, client) =>
+            {
+                var feedHub = services.GetRequiredService<IOptions<FeedHubOptions>>().Value;
+                var polling = services.GetRequiredService<IOptions<PollingOptions>>().Value;
+
+                // Each call sets its own deadline.
+                client.Timeout = Timeout.InfiniteTimeSpan;
+                client.DefaultRequestHeaders.UserAgent.ParseAdd(polling.UserAgent is { Length: > 0 } agent ? agent : UserAgent.Default(feedHub.PublicBaseUrl));
+            })
+            .ConfigurePrimaryHttpMessageHandler(services =>
+            {
+                var websub = services.GetRequiredService<IOptions<WebSubOptions>>().Value;
+                var polling = services.GetRequiredService<IOptions<PollingOptions>>().Value;
+                return NetworkGuard.Handler(polling, websub.AllowPrivateCallbacks ? _ => true : NetworkGuard.IsPublic);
+            })
+            .SetHandlerLifetime(Timeout.InfiniteTimeSpan)
+
+            // A subscriber that cannot be reached is routine: the hub logs it in one line, without its callback's path.
+            .RemoveAllLoggers();
+
+        // Each ends at once when the hub is disabled.
+        builder.Services.AddHostedService(services => services.GetRequiredService<IntentVerifier>());
+        builder.Services.AddHostedService(services => services.GetRequiredService<TopicWatcher>());
+        builder.Services.AddHostedService(services => services.GetRequiredService<DeliveryWorker>());
+
+        return builder;
+    }
+
+    /// <summary>
     /// FeedHub's own meter, ASP.NET Core's request durations (labelled by route template, so their
     /// number stays bounded) and the runtime's, exported for Prometheus at <c>/metrics</c>.
     /// </summary>
@@ -209,6 +261,7 @@ internal static class FeedHubServiceCollectionExtensions
                     // in the first scrape, before any poll or feed request has run.
                     .AddInstrumentation(services => services.GetRequiredService<PollMetrics>())
                     .AddInstrumentation(services => services.GetRequiredService<FeedMetrics>())
+                    .AddInstrumentation(services => services.GetRequiredService<WebSubMetrics>())
 
                     // The exporter would otherwise answer scrapes within 300 ms with the same text; a
                     // scrape is cheap (the source gauges cache their read of the store), and a fresh

@@ -124,7 +124,6 @@ internal sealed partial class SourcePoller(
             new PollRecord(fetch, state, feed is null ? null : new ParsedFeedInfo(feed.Title, feed.SiteUrl, feed.Id), feed?.Items ?? [], change),
             cancellationToken);
         metrics.RecordPoll(record, (result as FetchFailed)?.Kind);
-
         // A 304 or a failure changes nothing a feed shows; a parsed document, a move or a retirement may.
         if (feed is not null || change is not null)
         {

@@ -4,6 +4,7 @@ using System.Security.Cryptography;
 using System.Text.Json;
 using FeedHub.Articles;
 using FeedHub.Storage;
+using FeedHub.WebSub;
 using Microsoft.Extensions.Options;
 
 namespace FeedHub.Publishing;
@@ -15,7 +16,8 @@ namespace FeedHub.Publishing;
 /// entries are read again, and the document is re-rendered only if they differ, so the ETag and
 /// Last-Modified of unchanged content stay as they were.
 /// </summary>
-internal sealed class FeedDocumentCache(ChannelReader reader, ArticleLibrary articles, StoreChanges changes, TimeProvider time, IOptions<FeedHubOptions> hub)
+internal sealed class FeedDocumentCache(
+    ChannelReader reader, ArticleLibrary articles, StoreChanges changes, TimeProvider time, IOptions<FeedHubOptions> hub, IOptions<WebSubOptions> websub)
 {
     /// <summary>Documents kept at once; a crawler walking every archive page must not grow memory without end.</summary>
     private const int MaxDocuments = 512;
@@ -81,7 +83,7 @@ internal sealed class FeedDocumentCache(ChannelReader reader, ArticleLibrary art
 
         var fingerprint = Fingerprint(published);
         _documents.TryGetValue(key, out var previous);
-        var document = previous?.Document is { } same && same.Fingerprint == fingerprint ? same : Render(published, format, previous?.Document, fingerprint);
+        var document = previous?.Document is { } same && same.Fingerprint == fingerprint ? same : Render(published, format, archivePage, previous?.Document, fingerprint);
         if (_documents.Count >= MaxDocuments)
         {
             _documents.Clear();
@@ -91,11 +93,13 @@ internal sealed class FeedDocumentCache(ChannelReader reader, ArticleLibrary art
         return document;
     }
 
-    private FeedDocument Render(PublishedChannel published, PublishedFormat format, FeedDocument? previous, string fingerprint)
+    private FeedDocument Render(PublishedChannel published, PublishedFormat format, int? archivePage, FeedDocument? previous, string fingerprint)
     {
+        // The subscription document advertises its WebSub hubs; archive pages never change, so have none.
+        var hubs = archivePage is null ? websub.Value.Hubs(hub.Value.PublicBaseUrl) : [];
         var bytes = format == PublishedFormat.Json
-            ? JsonFeedWriter.Write(published, hub.Value.PublicBaseUrl)
-            : SyndicationWriter.Write(published, format, hub.Value.PublicBaseUrl);
+            ? JsonFeedWriter.Write(published, hub.Value.PublicBaseUrl, hubs)
+            : SyndicationWriter.Write(published, format, hub.Value.PublicBaseUrl, hubs);
 
         // Last-Modified is when this content was first served, never earlier than the one before:
         // an entry that arrives with an old date still changes the document, and If-Modified-Since must see it.

@@ -1,4 +1,5 @@
 using System.Globalization;
+using FeedHub.WebSub;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
@@ -21,25 +22,25 @@ internal static class FeedEndpoints
     }
 
     private static Task<IResult> ServeSubscriptionAsync(
-        string name, HttpContext context, FeedDocumentCache documents, FeedMetrics metrics, IOptions<ChannelsOptions> channels, CancellationToken cancellationToken)
+        string name, HttpContext context, FeedDocumentCache documents, FeedMetrics metrics, HubTopics topics, IOptions<ChannelsOptions> channels, CancellationToken cancellationToken)
     {
         var dot = name.LastIndexOf('.');
         return dot > 0
-            ? ServeAsync(name[..dot], name[(dot + 1)..], null, context, documents, metrics, channels, cancellationToken)
+            ? ServeAsync(name[..dot], name[(dot + 1)..], null, context, documents, metrics, topics, channels, cancellationToken)
             : Task.FromResult<IResult>(NoSuchFeed(channels.Value));
     }
 
     private static Task<IResult> ServeArchiveAsync(
-        string channel, string name, HttpContext context, FeedDocumentCache documents, FeedMetrics metrics, IOptions<ChannelsOptions> channels, CancellationToken cancellationToken)
+        string channel, string name, HttpContext context, FeedDocumentCache documents, FeedMetrics metrics, HubTopics topics, IOptions<ChannelsOptions> channels, CancellationToken cancellationToken)
     {
         var dot = name.LastIndexOf('.');
         return dot > 0 && int.TryParse(name[..dot], NumberStyles.None, CultureInfo.InvariantCulture, out var page)
-            ? ServeAsync(channel, name[(dot + 1)..], page, context, documents, metrics, channels, cancellationToken)
+            ? ServeAsync(channel, name[(dot + 1)..], page, context, documents, metrics, topics, channels, cancellationToken)
             : Task.FromResult<IResult>(NoSuchFeed(channels.Value));
     }
 
     private static async Task<IResult> ServeAsync(
-        string channelId, string extension, int? page, HttpContext context, FeedDocumentCache documents, FeedMetrics metrics, IOptions<ChannelsOptions> channels, CancellationToken cancellationToken)
+        string channelId, string extension, int? page, HttpContext context, FeedDocumentCache documents, FeedMetrics metrics, HubTopics topics, IOptions<ChannelsOptions> channels, CancellationToken cancellationToken)
     {
         var channel = channels.Value.Channels.FirstOrDefault(c => c.Id == channelId);
         if (channel is null || !PublishedFormats.TryParse(extension, out var format)
@@ -57,6 +58,12 @@ internal static class FeedEndpoints
         // Archive pages never change once they exist (RFC 5005 §4), so caches may keep them for long.
         headers.CacheControl = new CacheControlHeaderValue { Public = true, MaxAge = page is null ? document.MaxAge : ArchiveMaxAge };
         context.Response.Headers.Vary = HeaderNames.AcceptEncoding;
+
+        // WebSub discovery (§4): the subscription document names its hubs and its topic URL.
+        if (page is null && topics.DiscoveryLinks(channel, format) is { } links)
+        {
+            context.Response.Headers.Link = links;
+        }
 
         var notModified = NotModified(context.Request, etag, document.LastModified);
         metrics.RecordRequest(channel.Id, format, archive: page is not null, notModified);

@@ -11,7 +11,8 @@ namespace FeedHub.Publishing;
 /// </summary>
 internal static class JsonFeedWriter
 {
-    public static byte[] Write(PublishedChannel channel, Uri publicBaseUrl)
+    /// <param name="hubs">The WebSub hubs to advertise (JSON Feed's <c>hubs</c>), none for an archive page.</param>
+    public static byte[] Write(PublishedChannel channel, Uri publicBaseUrl, IReadOnlyList<Uri> hubs)
     {
         var options = channel.Options;
         using var output = new MemoryStream();
@@ -36,6 +37,20 @@ internal static class JsonFeedWriter
             }
 
             json.WriteString("language", "en");
+            if (hubs.Count > 0)
+            {
+                json.WriteStartArray("hubs");
+                foreach (var hub in hubs)
+                {
+                    json.WriteStartObject();
+                    json.WriteString("type", "WebSub");
+                    json.WriteString("url", hub.AbsoluteUri);
+                    json.WriteEndObject();
+                }
+
+                json.WriteEndArray();
+            }
+
             json.WriteStartArray("authors");
             json.WriteStartObject();
             json.WriteString("name", options.Title);

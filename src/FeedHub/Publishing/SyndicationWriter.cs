@@ -24,7 +24,8 @@ internal static class SyndicationWriter
     /// <summary>FeedHub's own extension elements (the AI disclosure) in Atom and RSS.</summary>
     private static readonly XNamespace FeedHubNs = "urn:feedhub:1";
 
-    public static byte[] Write(PublishedChannel channel, PublishedFormat format, Uri publicBaseUrl)
+    /// <param name="hubs">The WebSub hubs to advertise (<c>link rel="hub"</c>), none for an archive page.</param>
+    public static byte[] Write(PublishedChannel channel, PublishedFormat format, Uri publicBaseUrl, IReadOnlyList<Uri> hubs)
     {
         var options = channel.Options;
         var archive = channel.Archive;
@@ -39,6 +40,13 @@ internal static class SyndicationWriter
         feed.Links.Clear();
         feed.Links.Add(SyndicationLink.CreateAlternateLink(publicBaseUrl, "text/html"));
         feed.Links.Add(SyndicationLink.CreateSelfLink(self, format.MediaType()));
+        if (format == PublishedFormat.Atom)
+        {
+            foreach (var hub in hubs)
+            {
+                feed.Links.Add(new SyndicationLink(hub, "hub", null, null, 0));
+            }
+        }
         foreach (var (relation, page) in HistoryLinks(archive))
         {
             feed.Links.Add(new SyndicationLink(PublishedFormats.DocumentUrl(publicBaseUrl, options.Id, format, page), relation, null, format.MediaType(), 0));
@@ -82,6 +90,10 @@ internal static class SyndicationWriter
                     new XAttribute("href", self.AbsoluteUri),
                     new XAttribute("rel", "self"),
                     new XAttribute("type", format.MediaType())));
+                foreach (var hub in hubs)
+                {
+                    feed.ElementExtensions.Add(Extension("atom", AtomNs + "link", new XAttribute("href", hub.AbsoluteUri), new XAttribute("rel", "hub")));
+                }
                 new Rss20FeedFormatter(feed, serializeExtensionsAsAtom: false).WriteTo(writer);
             }
         }

@@ -1,0 +1,41 @@
+using FeedHub.Publishing;
+using Microsoft.Extensions.Options;
+
+namespace FeedHub.WebSub;
+
+/// <summary>
+/// What can be subscribed to: the subscription document of each of FeedHub's own channels, in each
+/// format, by its URL (the <c>rel="self"</c> link it advertises). Nothing else is a topic.
+/// </summary>
+internal sealed class HubTopics(IOptions<ChannelsOptions> channels, IOptions<FeedHubOptions> hub, IOptions<WebSubOptions> websub)
+{
+    public IEnumerable<HubTopic> All =>
+        channels.Value.Channels.SelectMany(c => Enum.GetValues<PublishedFormat>().Select(f =>
+            new HubTopic(c, f, PublishedFormats.DocumentUrl(hub.Value.PublicBaseUrl, c.Id, f, archivePage: null).AbsoluteUri)));
+
+    /// <summary>FeedHub's own hub, then the external ones.</summary>
+    public IReadOnlyList<Uri> Hubs => websub.Value.Hubs(hub.Value.PublicBaseUrl);
+
+    public HubTopic? Find(string url) => All.FirstOrDefault(t => t.Url == url);
+
+    /// <summary>The <c>Link</c> header of a channel's subscription document, or null when no hub is advertised.</summary>
+    public string? DiscoveryLinks(ChannelOptions channel, PublishedFormat format) =>
+        Hubs.Count == 0 ? null : LinkHeader(PublishedFormats.DocumentUrl(hub.Value.PublicBaseUrl, channel.Id, format, archivePage: null).AbsoluteUri);
+
+    /// <summary>The <c>Link</c> header sent with a topic: every hub, then the topic itself.</summary>
+    public string LinkHeader(string topic) => HubLinks.Header(Hubs, topic);
+}
+
+/// <param name="Url">The topic URL: the channel's subscription document in this format.</param>
+internal sealed record HubTopic(ChannelOptions Channel, PublishedFormat Format, string Url)
+{
+    /// <summary>As the feed endpoint serves it.</summary>
+    public string ContentType => Format.MediaType() + (Format == PublishedFormat.Json ? string.Empty : "; charset=utf-8");
+}
+
+/// <summary>WebSub discovery links (§4) as one HTTP <c>Link</c> header, as the specification recommends.</summary>
+public static class HubLinks
+{
+    public static string Header(IEnumerable<Uri> hubs, string self) =>
+        string.Join(", ", hubs.Select(h => $"<{h.AbsoluteUri}>; rel=\"hub\"").Append($"<{self}>; rel=\"self\""));
+}
