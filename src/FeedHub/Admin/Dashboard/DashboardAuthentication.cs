@@ -2,6 +2,9 @@ using System.Security.Claims;
 using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.DataProtection.KeyManagement;
+using Microsoft.AspNetCore.DataProtection.Repositories;
 using Microsoft.Extensions.Options;
 
 namespace FeedHub.Admin.Dashboard;
@@ -23,6 +26,13 @@ internal static class DashboardAuthentication
     public static IServiceCollection AddDashboard(this IServiceCollection services)
     {
         services.AddRazorComponents();
+
+        // Sessions and antiforgery tokens are protected with keys kept beside the store, under one
+        // application name, so they outlive a restart and every node sharing the folder accepts them.
+        services.AddDataProtection().SetApplicationName("FeedHub");
+        services.AddOptions<KeyManagementOptions>().Configure<IOptions<AdminOptions>, IHostEnvironment, ILoggerFactory>((keys, admin, environment, logging) =>
+            keys.XmlRepository = new FileSystemXmlRepository(
+                new DirectoryInfo(Path.GetFullPath(admin.Value.KeysPath, environment.ContentRootPath)), logging));
         services.AddAuthentication(Scheme).AddCookie(Scheme, cookie =>
         {
             cookie.Cookie.Name = "feedhub-admin";

@@ -218,6 +218,51 @@ public sealed partial class DashboardTests : IAsyncLifetime
         Assert.Contains("admin API", row.Value, StringComparison.Ordinal);
     }
 
+    /// <summary>Nodes behind one address share the keys folder: a session signed in on one is good on all.</summary>
+    [Fact]
+    public async Task ASession_IsAcceptedByEveryNodeSharingTheKeysFolder()
+    {
+        using var keys = new TestDirectory();
+        var shared = new Dictionary<string, string?> { ["FeedHub:Admin:KeysPath"] = keys.Path };
+        await using var first = new FeedHubApp(settings: shared);
+        await using var second = new FeedHubApp(settings: shared);
+        await using var stranger = new FeedHubApp();
+
+        var session = await SessionCookieAsync(first);
+
+        Assert.Equal(HttpStatusCode.OK, await GetWithCookieAsync(second, "/admin", session));
+        Assert.Equal(HttpStatusCode.Redirect, await GetWithCookieAsync(stranger, "/admin", session));
+        Assert.NotEmpty(Directory.GetFiles(keys.Path, "key-*.xml"));
+    }
+
+    /// <summary>Signs in as a browser would, by hand, and returns the session cookie (name=value).</summary>
+    private static async Task<string> SessionCookieAsync(FeedHubApp app)
+    {
+        using var client = app.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = false });
+        var form = await client.GetAsync(new Uri("/admin/sign-in", UriKind.Relative), Token);
+        var antiforgery = Cookies(form).Single(c => c.StartsWith(".AspNetCore.Antiforgery", StringComparison.Ordinal));
+        var token = AntiforgeryField().Match(await form.Content.ReadAsStringAsync(Token)).Groups[1].Value;
+        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri("/admin/sign-in", UriKind.Relative))
+        {
+            Content = new FormUrlEncodedContent([new("key", FeedHubApp.ApiKey), new("__RequestVerificationToken", token)]),
+        };
+        request.Headers.Add("Cookie", antiforgery);
+        var signedIn = await client.SendAsync(request, Token);
+        Assert.Equal(HttpStatusCode.Redirect, signedIn.StatusCode);
+        return Cookies(signedIn).Single(c => c.StartsWith("feedhub-admin=", StringComparison.Ordinal));
+    }
+
+    private static async Task<HttpStatusCode> GetWithCookieAsync(FeedHubApp app, string path, string cookie)
+    {
+        using var client = app.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = false });
+        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(path, UriKind.Relative));
+        request.Headers.Add("Cookie", cookie);
+        return (await client.SendAsync(request, Token)).StatusCode;
+    }
+
+    private static IEnumerable<string> Cookies(HttpResponseMessage response) =>
+        response.Headers.TryGetValues("Set-Cookie", out var cookies) ? cookies.Select(c => c.Split(';')[0]) : [];
+
     private async Task<HttpClient> SignedInAsync()
     {
         var browser = Browser();
