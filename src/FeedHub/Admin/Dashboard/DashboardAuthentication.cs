@@ -30,9 +30,10 @@ internal static class DashboardAuthentication
         // Sessions and antiforgery tokens are protected with keys kept beside the store, under one
         // application name, so they outlive a restart and every node sharing the folder accepts them.
         services.AddDataProtection().SetApplicationName("FeedHub");
-        services.AddOptions<KeyManagementOptions>().Configure<IOptions<AdminOptions>, IHostEnvironment, ILoggerFactory>((keys, admin, environment, logging) =>
+        services.AddOptions<DashboardKeysOptions>().BindConfiguration(AdminOptions.Section);
+        services.AddOptions<KeyManagementOptions>().Configure<IOptions<DashboardKeysOptions>, IHostEnvironment, ILoggerFactory>((keys, folder, environment, logging) =>
             keys.XmlRepository = new FileSystemXmlRepository(
-                new DirectoryInfo(Path.GetFullPath(admin.Value.KeysPath, environment.ContentRootPath)), logging));
+                new DirectoryInfo(Path.GetFullPath(folder.Value.KeysPath, environment.ContentRootPath)), logging));
         services.AddAuthentication(Scheme).AddCookie(Scheme, cookie =>
         {
             cookie.Cookie.Name = "feedhub-admin";

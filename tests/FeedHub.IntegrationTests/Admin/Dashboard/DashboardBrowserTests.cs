@@ -30,10 +30,12 @@ public sealed class DashboardBrowserTests
         // Signing in takes the keyboard alone: the key field has the focus, Enter sends it.
         await page.GotoAsync(new Uri(hub.BaseUrl, "admin").AbsoluteUri);
         await page.WaitForURLAsync("**/admin/sign-in?returnUrl=%2Fadmin");
-        await Assertions.Expect(page.GetByLabel("Admin key")).ToBeFocusedAsync();
-        await page.Keyboard.TypeAsync(Key);
+        var key = page.GetByLabel("Admin key");
+        await Assertions.Expect(key).ToBeFocusedAsync();
+        await page.Keyboard.InsertTextAsync(Key);
+        await Assertions.Expect(key).ToHaveValueAsync(Key);
         await page.Keyboard.PressAsync("Enter");
-        await page.WaitForURLAsync("**/admin");
+        await page.WaitForURLAsync("**/admin", new() { Timeout = 60_000 });
         Assert.Equal("Sources", await page.Locator("h1").InnerTextAsync());
 
         await page.Locator("summary", new() { HasText = "Add a source" }).ClickAsync();
