@@ -111,7 +111,7 @@ public sealed class CommandLineTests : IAsyncLifetime
     [Fact]
     public async Task Poll_WhenNothingListens_Exits5_WithTheConnectionError()
     {
-        var closed = new Uri($"http://127.0.0.1:{FreePort()}/feed.xml");
+        var closed = new Uri($"http://127.0.0.1:{Loopback.FreePort()}/feed.xml");
         Assert.Equal(0, (await RunAsync("sources", "add", closed.AbsoluteUri, "--id", "gone")).Code);
 
         var poll = await RunAsync("poll", "gone");
@@ -449,12 +449,6 @@ public sealed class CommandLineTests : IAsyncLifetime
         return new CommandRun(process.ExitCode, await output, await error);
     }
 
-    private static int FreePort()
-    {
-        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
-        listener.Start();
-        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
-    }
 
     private sealed record CommandRun(int Code, string Out, string Error);
 }

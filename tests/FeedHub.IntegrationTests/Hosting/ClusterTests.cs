@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Net;
-using System.Net.Sockets;
 using FeedHub.IntegrationTests.Infrastructure;
 using FeedHub.Storage;
 using Microsoft.AspNetCore.Http;
@@ -73,7 +72,7 @@ public sealed class ClusterTests
         }
 
         using var root = new TestDirectory();
-        var ports = new[] { FreePort(), FreePort(), FreePort() };
+        var ports = new[] { Loopback.FreePort(), Loopback.FreePort(), Loopback.FreePort() };
         FeedHubProcess StartNode(int n) => FeedHubProcess.Start(root.Path, new Dictionary<string, string?>(settings)
         {
             ["urls"] = $"http://127.0.0.1:{ports[n]}",
@@ -175,12 +174,6 @@ public sealed class ClusterTests
         }
     }
 
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 
     private sealed record Fetch(string Path, string UserAgent, DateTimeOffset At)
     {
