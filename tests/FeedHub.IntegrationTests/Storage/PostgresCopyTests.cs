@@ -79,8 +79,9 @@ public sealed class PostgresCopyTests
     [Fact]
     public async Task Command_WithoutATarget_SaysHowToCallIt()
     {
+        using var output = new StringWriter();
         using var error = new StringWriter();
-        Assert.Equal(2, await StorageCopyCommand.RunAsync(["--from", "Data Source=x.db"], error, Token));
+        Assert.Equal(2, await FeedHub.Hosting.FeedHubCommandLine.RunAsync(["storage", "copy-to-postgres", "--from", "Data Source=x.db"], output, error, errorIsTerminal: false, Token));
         Assert.Contains("--to must be an Npgsql connection string", error.ToString(), StringComparison.Ordinal);
     }
 }

@@ -5,7 +5,7 @@ namespace FeedHub.Admin.Commands;
 
 /// <summary>
 /// The command line: <c>sources</c>, <c>poll</c> and <c>opml</c>, each working on the same store and
-/// through the same <see cref="SourceCatalog"/> as the admin API. A running server picks up what a
+/// through the same <see cref="SourceCatalog"/> as the admin API, and <c>storage</c> to move the store. A running server picks up what a
 /// command changed within <c>FeedHub:Polling:ReconcileInterval</c>.
 /// </summary>
 internal static class AdminCommands
@@ -24,6 +24,7 @@ internal static class AdminCommands
         root.Subcommands.Add(SourcesCommands.Create(console));
         root.Subcommands.Add(PollCommand.Create(console));
         root.Subcommands.Add(OpmlCommands.Create(console));
+        root.Subcommands.Add(StorageCommands.Create(console));
         return root;
     }
 
