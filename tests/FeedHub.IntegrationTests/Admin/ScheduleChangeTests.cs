@@ -42,7 +42,11 @@ public sealed class ScheduleChangeTests : IAsyncLifetime
             using var client = app.Admin();
             var created = await client.PostAsJsonAsync("/api/sources", new { id = "s", url = _upstream.Url("feed.xml").AbsoluteUri, schedule = "1h" }, Token);
             Assert.Equal(HttpStatusCode.Created, created.StatusCode);
-            await app.Get<SourcePoller>().PollAsync("s", CancellationToken.None);
+
+            // A new source is polled at once (due now, so Quartz fires it even on the frozen clock);
+            // the change below is made once that poll has finished and set its next time.
+            await app.WaitForFetchesAsync("s");
+            await Eventually.TrueAsync(async () => await app.Get<PollScheduler>().NextFireAsync("s", CancellationToken.None) > Noon, "the first poll's next time");
 
             var toCron = await client.PutAsJsonAsync("/api/sources/s", new { url = _upstream.Url("feed.xml").AbsoluteUri, schedule = "0 30 * * * ?" }, Token);
             Assert.Equal(HttpStatusCode.OK, toCron.StatusCode);
