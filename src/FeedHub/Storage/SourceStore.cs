@@ -7,6 +7,10 @@ namespace FeedHub.Storage;
 
 internal sealed class SourceStore(Database database, TimeProvider time)
 {
+    // Merges read every source and then add by URL: two at once (an import from the API and one from
+    // the command line, or on two nodes) would each add what the other is adding. They take turns.
+    private const string MergeLock = "feedhub:sources-merge";
+
     private const string SelectSources =
         """
         SELECT id, title, url, schedule, tags, license, origin, status, status_reason, feed_title, site_url, feed_id,
@@ -43,6 +47,7 @@ internal sealed class SourceStore(Database database, TimeProvider time)
     public async Task<DeclaredSourcesMerge> MergeDeclaredAsync(IReadOnlyCollection<Source> declared, bool retireConfigSources, bool retireOpmlSources, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
+        await using var merging = await database.LockAsync(MergeLock, cancellationToken);
         await using var connection = await database.OpenAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
 
@@ -117,6 +122,7 @@ internal sealed class SourceStore(Database database, TimeProvider time)
     public async Task<ImportMerge> ImportAsync(IReadOnlyList<Source> imported, IProgress<int>? progress, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
+        await using var merging = await database.LockAsync(MergeLock, cancellationToken);
         await using var connection = await database.OpenAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         var existing = (await connection.QueryAsync<SourceRow>(new CommandDefinition(SelectSources, transaction: transaction, cancellationToken: cancellationToken))).ToList();

@@ -1,4 +1,5 @@
 using Dapper;
+using FeedHub.Admin;
 using FeedHub.IntegrationTests.Infrastructure;
 using FeedHub.Model;
 using FeedHub.Polling;
@@ -76,6 +77,29 @@ public abstract class StorageTests(StorageProvider provider) : IAsyncLifetime
         var items = (await second.Get<ItemStore>().QueryAsync(new ItemQuery("upstream", null, 100), CancellationToken.None)).Items;
         Assert.Equal(6, items.Count);
         Assert.Equal(2, (await second.Get<FetchLogStore>().ListAsync("upstream", 10, CancellationToken.None)).Count);
+    }
+
+    [Fact]
+    public async Task ConcurrentOpmlImports_OfTheSameList_AddEachUrlOnce()
+    {
+        var outlines = string.Concat(Enumerable.Range(1, 200).Select(n => $"""<outline type="rss" text="Feed {n}" xmlUrl="https://feeds.example/{n}.xml"/>"""));
+        var opml = $"""<?xml version="1.0"?><opml version="2.0"><head><title>Both</title></head><body>{outlines}</body></opml>""";
+        await using var app = new FeedHubApp(settings: Store.Settings);
+        _ = app.Server;
+        var catalog = app.Get<SourceCatalog>();
+
+        // Two imports at once, as from the API and the command line (or two nodes): each merges by URL
+        // against what the other committed, so one adds every URL and the other finds them all there.
+        var reports = await Task.WhenAll(
+            Task.Run(() => catalog.ImportOpmlAsync(new StringReader(opml), progress: null, CancellationToken.None)),
+            Task.Run(() => catalog.ImportOpmlAsync(new StringReader(opml), progress: null, CancellationToken.None)));
+
+        Assert.All(reports, r => Assert.Null(r.Refusal));
+        Assert.Equal([0, 200], reports.Select(r => r.Value!.Added.Count).Order());
+        Assert.Equal([0, 200], reports.Select(r => r.Value!.Skipped.Count).Order());
+        var sources = await app.Get<SourceStore>().ListAsync(CancellationToken.None);
+        Assert.Equal(200, sources.Count);
+        Assert.Equal(200, sources.Select(s => s.Url).Distinct().Count());
     }
 }
 
