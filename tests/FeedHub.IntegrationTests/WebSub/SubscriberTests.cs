@@ -1,0 +1,276 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Dapper;
+using FeedHub.IntegrationTests.Infrastructure;
+using FeedHub.Storage;
+using FeedHub.WebSub;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
+
+namespace FeedHub.IntegrationTests.WebSub;
+
+/// <summary>
+/// FeedHub as a subscriber, against a hub written here from the specification: the test upstream
+/// serves a feed that advertises the hub, the hub takes FeedHub's requests, and the test plays the
+/// hub's verification of intent against FeedHub's callback.
+/// </summary>
+public sealed class SubscriberTests : IAsyncLifetime
+{
+    private static readonly DateTimeOffset Noon = new(2026, 11, 27, 12, 0, 0, TimeSpan.Zero);
+
+    private TestUpstream _upstream = null!;
+    private readonly ConcurrentQueue<Dictionary<string, string>> _hubRequests = new();
+
+    private static CancellationToken Token => TestContext.Current.CancellationToken;
+
+    private Uri FeedUrl => _upstream.Url("feed.xml");
+
+    private Uri HubUrl => _upstream.Url("hub");
+
+    public async ValueTask InitializeAsync()
+    {
+        _upstream = await TestUpstream.StartAsync();
+        _upstream.ServeFeed("feed.xml", Advertising(HubUrl, FeedUrl), etag: null, lastModified: null);
+        _upstream.Map("hub", async context =>
+        {
+            var form = await context.Request.ReadFormAsync(context.RequestAborted);
+            _hubRequests.Enqueue(form.ToDictionary(f => f.Key, f => f.Value.ToString(), StringComparer.Ordinal));
+            context.Response.StatusCode = StatusCodes.Status202Accepted;
+        });
+    }
+
+    public async ValueTask DisposeAsync() => await _upstream.DisposeAsync();
+
+    /// <summary>An RSS feed with WebSub's <c>atom:link</c> elements (as WordPress writes them).</summary>
+    private static string Advertising(Uri hub, Uri self) =>
+        $"""
+        <?xml version="1.0" encoding="utf-8"?>
+        <rss version="2.0" xmlns:atom="http://www.w3.org/2005/Atom"><channel><title>Hubbed</title><link>https://upstream.example/</link>
+        <atom:link rel="hub" href="{hub}"/><atom:link rel="self" href="{self}"/>
+        <item><guid isPermaLink="false">a</guid><title>A story</title><description>Body.</description><pubDate>Wed, 25 Nov 2026 10:00:00 GMT</pubDate></item>
+        </channel></rss>
+        """;
+
+    private static FeedHubApp Start(Dictionary<string, string?>? extra = null, FakeTimeProvider? clock = null)
+    {
+        var settings = new Dictionary<string, string?>
+        {
+            ["FeedHub:PublicBaseUrl"] = "http://127.0.0.1:5080/",
+            ["FeedHub:WebSub:AllowPrivateCallbacks"] = "true",
+            ["FeedHub:WebSub:RequestedLease"] = "00:16:40",
+            ["FeedHub:WebSub:SafetyNetInterval"] = "1.00:00:00",
+        };
+        foreach (var (key, value) in extra ?? [])
+        {
+            settings[key] = value;
+        }
+
+        var app = new FeedHubApp(settings: settings, services: clock is null ? null : services => services.AddSingleton<TimeProvider>(clock));
+        _ = app.Server;
+        return app;
+    }
+
+    private static async Task CreateSourceAsync(FeedHubApp app, Uri url, string id = "s")
+    {
+        using var admin = app.Admin();
+        var created = await admin.PostAsJsonAsync("/api/sources", new { id, url = url.AbsoluteUri, schedule = "6h" }, Token);
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+    }
+
+    private async Task<Dictionary<string, string>> HubRequestAsync(int number)
+    {
+        await Eventually.TrueAsync(() => Task.FromResult(_hubRequests.Count >= number), $"request {number} at the hub");
+        return _hubRequests.ElementAt(number - 1);
+    }
+
+    /// <summary>The hub's verification of intent (WebSub §5.3), sent to the callback FeedHub gave.</summary>
+    private static async Task<HttpResponseMessage> VerifyAsync(FeedHubApp app, string callback, string mode, string topic, int? lease = 1000, string challenge = "a-challenge-0123456789")
+    {
+        using var client = app.CreateClient();
+        var query = $"?hub.mode={mode}&hub.topic={Uri.EscapeDataString(topic)}&hub.challenge={challenge}" + (lease is null ? "" : $"&hub.lease_seconds={lease}");
+        return await client.GetAsync(new Uri(new Uri(callback).PathAndQuery + query, UriKind.Relative), Token);
+    }
+
+    private static async Task<JsonElement> PushOfAsync(FeedHubApp app, string id = "s") =>
+        (await app.GetJsonAsync($"/api/sources/{id}")).GetProperty("push");
+
+    [Fact]
+    public async Task AFeedAdvertisingAHub_IsSubscribed_AndOnlyTheVerificationAskedFor_IsConfirmed()
+    {
+        await using var app = Start();
+        await CreateSourceAsync(app, FeedUrl);
+
+        var request = await HubRequestAsync(1);
+        Assert.Equal("subscribe", request["hub.mode"]);
+        Assert.Equal(FeedUrl.AbsoluteUri, request["hub.topic"]);
+        Assert.Equal("1000", request["hub.lease_seconds"]);
+        Assert.Matches("^[0-9a-f]{64}$", request["hub.secret"]);
+        var callback = request["hub.callback"];
+        Assert.StartsWith("http://127.0.0.1:5080/websub/callback/", callback, StringComparison.Ordinal);
+        Assert.Equal("requested", (await PushOfAsync(app)).GetProperty("state").GetString());
+
+        // Another topic, another callback, or a mode FeedHub did not ask for: 404, and nothing changes.
+        Assert.Equal(HttpStatusCode.NotFound, (await VerifyAsync(app, callback, "subscribe", "https://elsewhere.example/feed")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await VerifyAsync(app, callback + "0", "subscribe", FeedUrl.AbsoluteUri)).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await VerifyAsync(app, callback, "unsubscribe", FeedUrl.AbsoluteUri)).StatusCode);
+        Assert.Equal("polled", (await PushOfAsync(app)).GetProperty("delivery").GetString());
+
+        var confirmed = await VerifyAsync(app, callback, "subscribe", FeedUrl.AbsoluteUri);
+        Assert.Equal(HttpStatusCode.OK, confirmed.StatusCode);
+        Assert.Equal("a-challenge-0123456789", await confirmed.Content.ReadAsStringAsync(Token));
+
+        var push = await PushOfAsync(app);
+        Assert.Equal("pushed", push.GetProperty("delivery").GetString());
+        Assert.Equal(HubUrl.AbsoluteUri, push.GetProperty("hub").GetString());
+        Assert.Contains("lease 1000 s", push.GetProperty("lastVerification").GetString(), StringComparison.Ordinal);
+
+        // Pushed, the next poll is the safety net's (a day), not the six hours of its schedule.
+        await Eventually.TrueAsync(
+            async () => (await app.GetJsonAsync("/api/sources/s")).GetProperty("nextPollAt").GetDateTimeOffset() > DateTimeOffset.UtcNow.AddHours(20),
+            "the next poll moved to the safety net");
+
+        // The hub then denies it (§5.2): the source is polled on its schedule again.
+        using var client = app.CreateClient();
+        var denied = await client.GetAsync(new Uri(new Uri(callback).PathAndQuery + $"?hub.mode=denied&hub.topic={Uri.EscapeDataString(FeedUrl.AbsoluteUri)}&hub.reason=closed", UriKind.Relative), Token);
+        Assert.Equal(HttpStatusCode.OK, denied.StatusCode);
+        push = await PushOfAsync(app);
+        Assert.Equal("polled", push.GetProperty("delivery").GetString());
+        Assert.Equal("denied", push.GetProperty("state").GetString());
+        Assert.Contains("closed", push.GetProperty("lastVerification").GetString(), StringComparison.Ordinal);
+        Assert.True((await app.GetJsonAsync("/api/sources/s")).GetProperty("nextPollAt").GetDateTimeOffset() < DateTimeOffset.UtcNow.AddHours(7));
+    }
+
+    [Fact]
+    public async Task ALiveSubscription_IsRenewedBeforeItsLeaseEnds_AndPollingReturnsWhenItLapses()
+    {
+        var clock = new FakeTimeProvider(Noon);
+        await using var app = Start(clock: clock);
+        await CreateSourceAsync(app, FeedUrl);
+        var callback = (await HubRequestAsync(1))["hub.callback"];
+        Assert.Equal(HttpStatusCode.OK, (await VerifyAsync(app, callback, "subscribe", FeedUrl.AbsoluteUri, lease: 1000)).StatusCode);
+        Assert.Equal(Noon.AddSeconds(1000), (await PushOfAsync(app)).GetProperty("leaseEndsAt").GetDateTimeOffset());
+
+        // At 80 % of the lease nothing is asked yet; at 90 % the renewal is, with the same callback and secret.
+        clock.Advance(TimeSpan.FromSeconds(800));
+        await app.Get<UpstreamSubscriber>().ReconcileAsync(Token);
+        Assert.Single(_hubRequests);
+        clock.Advance(TimeSpan.FromSeconds(100));
+        var renewal = await HubRequestAsync(2);
+        Assert.Equal("subscribe", renewal["hub.mode"]);
+        Assert.Equal(callback, renewal["hub.callback"]);
+        Assert.Equal(_hubRequests.First()["hub.secret"], renewal["hub.secret"]);
+        Assert.Equal("pushed", (await PushOfAsync(app)).GetProperty("delivery").GetString());
+
+        Assert.Equal(HttpStatusCode.OK, (await VerifyAsync(app, callback, "subscribe", FeedUrl.AbsoluteUri, lease: 1000)).StatusCode);
+        Assert.Equal(Noon.AddSeconds(1900), (await PushOfAsync(app)).GetProperty("leaseEndsAt").GetDateTimeOffset());
+
+        // The next renewal is never verified: when the lease ends the source is polled again, and FeedHub asks anew.
+        clock.Advance(TimeSpan.FromSeconds(900));
+        await HubRequestAsync(3);
+        clock.Advance(TimeSpan.FromSeconds(101));
+        await Eventually.TrueAsync(async () => (await PushOfAsync(app)).GetProperty("delivery").GetString() == "polled", "the lapsed lease noticed");
+        await HubRequestAsync(4);
+        Assert.Equal(callback, _hubRequests.Last()["hub.callback"]);
+    }
+
+    [Fact]
+    public async Task RemovingTheSource_Unsubscribes_AndTheHubsConfirmationEndsIt()
+    {
+        await using var app = Start();
+        await CreateSourceAsync(app, FeedUrl);
+        var callback = (await HubRequestAsync(1))["hub.callback"];
+        Assert.Equal(HttpStatusCode.OK, (await VerifyAsync(app, callback, "subscribe", FeedUrl.AbsoluteUri)).StatusCode);
+
+        using var admin = app.Admin();
+        Assert.Equal(HttpStatusCode.NoContent, (await admin.DeleteAsync(new Uri("/api/sources/s", UriKind.Relative), Token)).StatusCode);
+
+        var unsubscribe = await HubRequestAsync(2);
+        Assert.Equal("unsubscribe", unsubscribe["hub.mode"]);
+        Assert.Equal(callback, unsubscribe["hub.callback"]);
+        Assert.False(unsubscribe.ContainsKey("hub.secret"));
+        var listed = (await app.GetJsonAsync("/api/websub/upstream")).GetProperty("subscriptions").EnumerateArray().Single();
+        Assert.Equal("unsubscribing", listed.GetProperty("state").GetString());
+
+        // Until the hub confirms, what it still delivers to the old callback is refused with 410 Gone.
+        using var client = app.CreateClient();
+        var late = await client.PostAsync(new Uri(new Uri(callback).PathAndQuery, UriKind.Relative), new StringContent("<rss/>"), Token);
+        Assert.Equal(HttpStatusCode.Gone, late.StatusCode);
+
+        var confirmed = await VerifyAsync(app, callback, "unsubscribe", FeedUrl.AbsoluteUri, lease: null);
+        Assert.Equal(HttpStatusCode.OK, confirmed.StatusCode);
+        Assert.Equal("a-challenge-0123456789", await confirmed.Content.ReadAsStringAsync(Token));
+        Assert.Empty((await app.GetJsonAsync("/api/websub/upstream")).GetProperty("subscriptions").EnumerateArray());
+    }
+
+    [Fact]
+    public async Task PausingTheSource_Unsubscribes()
+    {
+        await using var app = Start();
+        await CreateSourceAsync(app, FeedUrl);
+        var callback = (await HubRequestAsync(1))["hub.callback"];
+        Assert.Equal(HttpStatusCode.OK, (await VerifyAsync(app, callback, "subscribe", FeedUrl.AbsoluteUri)).StatusCode);
+
+        using var admin = app.Admin();
+        Assert.Equal(HttpStatusCode.OK, (await admin.PostAsync(new Uri("/api/sources/s/pause", UriKind.Relative), null, Token)).StatusCode);
+        Assert.Equal("unsubscribe", (await HubRequestAsync(2))["hub.mode"]);
+        Assert.Equal("polled", (await PushOfAsync(app)).GetProperty("delivery").GetString());
+    }
+
+    [Fact]
+    public async Task AHubOnAPrivateAddress_WithTheGuardOn_IsNeverAsked()
+    {
+        // The guard is on for polls (and so for hubs); callbacks on loopback are allowed, so only the guard can refuse.
+        await using var app = Start(new() { ["FeedHub:Polling:AllowPrivateNetworks"] = "false" });
+        await CreateSourceAsync(app, new Uri("http://127.0.0.1:1/hubbed.xml"));
+
+        // As if its last poll had found the hub (the guard would refuse a poll of this upstream too).
+        await using (var connection = await app.Get<Database>().OpenAsync(Token))
+        {
+            await connection.ExecuteAsync(
+                "UPDATE sources SET websub_hub = @hub, websub_topic = @topic WHERE id = 's'",
+                new { hub = HubUrl.AbsoluteUri, topic = "http://127.0.0.1:1/hubbed.xml" });
+        }
+
+        app.Get<UpstreamSubscriber>().Wake();
+        await Eventually.TrueAsync(async () => (await PushOfAsync(app)).GetProperty("state").GetString() == "failed", "the refused subscription");
+        Assert.Contains("private, loopback or link-local", (await PushOfAsync(app)).GetProperty("lastVerification").GetString(), StringComparison.Ordinal);
+        Assert.Empty(_upstream.RequestsTo("hub"));
+        Assert.Equal("polled", (await PushOfAsync(app)).GetProperty("delivery").GetString());
+    }
+
+    [Fact]
+    public async Task WithoutAReachablePublicBaseUrl_NothingIsSubscribed_AndTheSourceSaysWhy()
+    {
+        await using var app = Start(new() { ["FeedHub:WebSub:AllowPrivateCallbacks"] = "false" });
+        await CreateSourceAsync(app, FeedUrl);
+        await app.WaitForFetchesAsync("s");
+
+        var push = await PushOfAsync(app);
+        Assert.Equal(HubUrl.AbsoluteUri, push.GetProperty("hub").GetString());
+        Assert.Equal("polled", push.GetProperty("delivery").GetString());
+        Assert.Contains("FeedHub:PublicBaseUrl", push.GetProperty("note").GetString(), StringComparison.Ordinal);
+        Assert.Empty(_hubRequests);
+    }
+
+    [Fact]
+    public async Task TheHubInTheLinkHeader_WinsOverTheDocuments()
+    {
+        _upstream.Map("linked.xml", async context =>
+        {
+            context.Response.Headers.Append("Link", $"<{_upstream.Url("other-hub")}>; rel=\"hub\", <{_upstream.Url("canonical.xml")}>; rel=\"self\"");
+            context.Response.ContentType = "application/rss+xml";
+            await context.Response.WriteAsync(Advertising(HubUrl, _upstream.Url("linked.xml")), context.RequestAborted);
+        });
+        await using var app = Start(new() { ["FeedHub:WebSub:Subscribe"] = "false" });
+        await CreateSourceAsync(app, _upstream.Url("linked.xml"), "linked");
+        await app.WaitForFetchesAsync("linked");
+
+        var push = await PushOfAsync(app, "linked");
+        Assert.Equal(_upstream.Url("other-hub").AbsoluteUri, push.GetProperty("hub").GetString());
+        Assert.Equal(_upstream.Url("canonical.xml").AbsoluteUri, push.GetProperty("topic").GetString());
+        Assert.Contains("FeedHub:WebSub:Subscribe", push.GetProperty("note").GetString(), StringComparison.Ordinal);
+    }
+}
