@@ -1,12 +1,16 @@
 using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Http.Json;
+using System.Security.Cryptography;
+using System.Text;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using Dapper;
 using FeedHub.IntegrationTests.Infrastructure;
 using FeedHub.Storage;
 using FeedHub.WebSub;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 
@@ -272,5 +276,75 @@ public sealed class SubscriberTests : IAsyncLifetime
         Assert.Equal(_upstream.Url("other-hub").AbsoluteUri, push.GetProperty("hub").GetString());
         Assert.Equal(_upstream.Url("canonical.xml").AbsoluteUri, push.GetProperty("topic").GetString());
         Assert.Contains("FeedHub:WebSub:Subscribe", push.GetProperty("note").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ASignedPush_IsStoredLikeAPoll_AndOneThatIsNoFeedOrTooLarge_IsRefused()
+    {
+        await using var app = Start(new() { ["FeedHub:Polling:MaxBodyBytes"] = "4096" });
+        await CreateSourceAsync(app, FeedUrl);
+        var request = await HubRequestAsync(1);
+        var path = new Uri(request["hub.callback"]).PathAndQuery;
+        Assert.Equal(HttpStatusCode.OK, (await VerifyAsync(app, request["hub.callback"], "subscribe", FeedUrl.AbsoluteUri)).StatusCode);
+        await app.WaitForFetchesAsync("s");
+
+        // Signed as WebSub §7.1 says, here with SHA-512: an HMAC of the raw body keyed with hub.secret.
+        async Task<HttpResponseMessage> PushAsync(string body)
+        {
+            var bytes = Encoding.UTF8.GetBytes(body);
+            using var content = new ByteArrayContent(bytes);
+            content.Headers.ContentType = new("application/rss+xml");
+            content.Headers.Add("X-Hub-Signature", "sha512=" + Convert.ToHexStringLower(HMACSHA512.HashData(Encoding.UTF8.GetBytes(request["hub.secret"]), bytes)));
+            using var client = app.CreateClient();
+            return await client.PostAsync(new Uri(path, UriKind.Relative), content, Token);
+        }
+
+        var pushed = Advertising(HubUrl, FeedUrl).Replace("</channel>", "<item><guid>b</guid><title>Pushed <b>story</b></title><description>&lt;script&gt;alert(1)&lt;/script&gt;Kept.</description></item></channel>", StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.Accepted, (await PushAsync(pushed)).StatusCode);
+        var items = (await app.GetJsonAsync("/api/items?source=s")).GetProperty("items").EnumerateArray().ToList();
+        var story = Assert.Single(items, i => i.GetProperty("guid").GetString() == "b");
+        Assert.DoesNotContain("<script", story.GetProperty("summary").GetString(), StringComparison.Ordinal);
+        Assert.NotEqual(JsonValueKind.Null, (await PushOfAsync(app)).GetProperty("lastPushAt").ValueKind);
+
+        Assert.Equal(HttpStatusCode.Accepted, (await PushAsync("<html><body>Not a feed</body></html>")).StatusCode);
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, (await PushAsync(new string('x', 5000))).StatusCode);
+
+        var fetches = (await app.GetJsonAsync("/api/sources/s/fetches")).GetProperty("fetches").EnumerateArray().ToList();
+        Assert.Equal(["PushRefused", "PushRefused", "Pushed", "Fetched"], fetches.Select(f => f.GetProperty("outcome").GetString()));
+        Assert.Equal(1, fetches[2].GetProperty("itemsNew").GetInt32());
+        Assert.Contains("HTML page", fetches[1].GetProperty("error").GetString(), StringComparison.Ordinal);
+        Assert.Contains("cap", fetches[0].GetProperty("error").GetString(), StringComparison.Ordinal);
+
+        using var client = app.CreateClient();
+        var metrics = PrometheusText.Parse(await client.GetStringAsync(new Uri("/metrics", UriKind.Relative), Token));
+        foreach (var outcome in new[] { "accepted", "parse_error", "too_large" })
+        {
+            Assert.Equal(1, metrics.Find("feedhub_websub_subscriber_pushes_total", ("outcome", outcome)).Sum(m => m.Value));
+        }
+
+        Assert.Equal(1, metrics.Find("feedhub_websub_subscriber_verifications_total", ("mode", "subscribe"), ("outcome", "verified")).Sum(m => m.Value));
+    }
+
+    [Fact]
+    public async Task TheDashboard_ShowsAPushedSource()
+    {
+        await using var app = Start();
+        await CreateSourceAsync(app, FeedUrl);
+        var callback = (await HubRequestAsync(1))["hub.callback"];
+        Assert.Equal(HttpStatusCode.OK, (await VerifyAsync(app, callback, "subscribe", FeedUrl.AbsoluteUri)).StatusCode);
+
+        // Signed in as a browser is, with the key and the form's antiforgery token.
+        using var admin = app.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true });
+        var signIn = await admin.GetStringAsync(new Uri("/admin/sign-in", UriKind.Relative), Token);
+        var token = Regex.Match(signIn, "name=\"__RequestVerificationToken\" value=\"([^\"]+)\"").Groups[1].Value;
+        using var form = new FormUrlEncodedContent([new("key", FeedHubApp.ApiKey), new("__RequestVerificationToken", token)]);
+        Assert.Equal(HttpStatusCode.Redirect, (await admin.PostAsync(new Uri("/admin/sign-in", UriKind.Relative), form, Token)).StatusCode);
+
+        var table = await admin.GetStringAsync(new Uri("/admin", UriKind.Relative), Token);
+        Assert.Contains("class=\"badge push\"", table, StringComparison.Ordinal);
+        var page = await admin.GetStringAsync(new Uri("/admin/sources/s", UriKind.Relative), Token);
+        Assert.Contains("pushed by its WebSub hub", page, StringComparison.Ordinal);
+        Assert.Contains(HubUrl.AbsoluteUri, page, StringComparison.Ordinal);
+        Assert.Contains("Lease ends", page, StringComparison.Ordinal);
     }
 }
