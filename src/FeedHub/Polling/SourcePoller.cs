@@ -78,6 +78,7 @@ internal sealed partial class SourcePoller(
             Notes = feed is null ? null : Notes(feed),
         };
         var record = await polls.RecordPushAsync(fetch, feed?.Items ?? [], cancellationToken);
+        metrics.RecordPushedItems(record);
         if (record.ItemsNew + record.ItemsUpdated > 0)
         {
             changes.Changed();

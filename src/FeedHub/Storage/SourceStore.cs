@@ -11,7 +11,8 @@ internal sealed class SourceStore(Database database, TimeProvider time)
         """
         SELECT id, title, url, schedule, tags, license, origin, status, status_reason, feed_title, site_url, feed_id,
                etag, last_modified, last_attempt_at, last_success_at, last_http_status, last_error,
-               error_streak, next_attempt_at, declared_url, redirect_to, websub_hub, websub_topic
+               error_streak, next_attempt_at, declared_url, redirect_to, websub_hub, websub_topic,
+               (SELECT MAX(u.expires_at) FROM upstream_subscriptions u WHERE u.source_id = sources.id AND u.state = 'Verified') AS pushed_until
         FROM sources
         """;
 
@@ -327,6 +328,7 @@ internal sealed class SourceStore(Database database, TimeProvider time)
         public string? RedirectTo { get; init; }
         public string? WebsubHub { get; init; }
         public string? WebsubTopic { get; init; }
+        public DateTimeOffset? PushedUntil { get; init; }
 
         public static SourceRow From(Source source) => new()
         {
@@ -355,6 +357,7 @@ internal sealed class SourceStore(Database database, TimeProvider time)
             FeedId = FeedId,
             Hub = WebsubHub,
             Topic = WebsubTopic,
+            PushedUntil = PushedUntil,
             State = new PollState
             {
                 ETag = Etag,
