@@ -178,10 +178,16 @@ public sealed class FollowerTests : IAsyncLifetime
         var push = (await FetchesAsync(second, Followed)).First(f => f.GetProperty("outcome").GetString() == "Pushed");
         Assert.True(push.GetProperty("itemsNew").GetInt32() >= 1);
 
-        // The first's hub saw the delivery taken; the second's metrics show a verified subscription and an accepted push.
-        var metrics = PrometheusText.Parse(await second.GetStringAsync(new Uri("/metrics", UriKind.Relative), Token));
-        Assert.Equal(1, metrics.Find("feedhub_websub_subscriber_pushes_total", ("outcome", "accepted")).Sum(s => s.Value));
-        Assert.Equal(1, metrics.Find("feedhub_websub_subscriber_subscriptions", ("state", "verified")).Sum(s => s.Value));
+        // The second's metrics show a verified subscription and an accepted push (counted once the answer is on its way).
+        PrometheusText metrics = null!;
+        await Eventually.TrueAsync(
+            async () =>
+            {
+                metrics = PrometheusText.Parse(await second.GetStringAsync(new Uri("/metrics", UriKind.Relative), Token));
+                return metrics.Find("feedhub_websub_subscriber_pushes_total", ("outcome", "accepted")).Sum(s => s.Value) >= 1
+                    && metrics.Find("feedhub_websub_subscriber_subscriptions", ("state", "verified")).Sum(s => s.Value) == 1;
+            },
+            "the accepted push and the verified subscription in the metrics");
         Assert.NotEmpty(metrics.Find("feedhub_websub_subscriber_push_latency_seconds_count"));
 
         // A delivery whose signature was tampered with, and one without any, are answered (so a forger

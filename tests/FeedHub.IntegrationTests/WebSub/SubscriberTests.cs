@@ -38,13 +38,19 @@ public sealed class SubscriberTests : IAsyncLifetime
     {
         _upstream = await TestUpstream.StartAsync();
         _upstream.ServeFeed("feed.xml", Advertising(HubUrl, FeedUrl), etag: null, lastModified: null);
-        _upstream.Map("hub", async context =>
+        MapHub("hub");
+    }
+
+    /// <summary>A hub at <paramref name="path"/> that takes every request (202) and keeps it, with its own URL as <c>hub</c>.</summary>
+    private void MapHub(string path) =>
+        _upstream.Map(path, async context =>
         {
             var form = await context.Request.ReadFormAsync(context.RequestAborted);
-            _hubRequests.Enqueue(form.ToDictionary(f => f.Key, f => f.Value.ToString(), StringComparer.Ordinal));
+            var request = form.ToDictionary(f => f.Key, f => f.Value.ToString(), StringComparer.Ordinal);
+            request["hub"] = _upstream.Url(path).AbsoluteUri;
+            _hubRequests.Enqueue(request);
             context.Response.StatusCode = StatusCodes.Status202Accepted;
         });
-    }
 
     public async ValueTask DisposeAsync() => await _upstream.DisposeAsync();
 
@@ -346,5 +352,33 @@ public sealed class SubscriberTests : IAsyncLifetime
         Assert.Contains("pushed by its WebSub hub", page, StringComparison.Ordinal);
         Assert.Contains(HubUrl.AbsoluteUri, page, StringComparison.Ordinal);
         Assert.Contains("Lease ends", page, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task AFeedThatMovesToAnotherHub_IsUnsubscribedAtTheOld_AndSubscribedAtTheNew()
+    {
+        MapHub("new-hub");
+        await using var app = Start();
+        await CreateSourceAsync(app, FeedUrl);
+        var first = await HubRequestAsync(1);
+        Assert.Equal(HttpStatusCode.OK, (await VerifyAsync(app, first["hub.callback"], "subscribe", FeedUrl.AbsoluteUri)).StatusCode);
+
+        _upstream.ServeFeed("feed.xml", Advertising(_upstream.Url("new-hub"), FeedUrl), etag: null, lastModified: null);
+        using var admin = app.Admin();
+        Assert.Equal(HttpStatusCode.Accepted, (await admin.PostAsync(new Uri("/api/sources/s/poll", UriKind.Relative), null, Token)).StatusCode);
+
+        await HubRequestAsync(3);
+        var old = Assert.Single(_hubRequests, r => r["hub.mode"] == "unsubscribe");
+        Assert.Equal(HubUrl.AbsoluteUri, old["hub"]);
+        Assert.Equal(first["hub.callback"], old["hub.callback"]);
+        var renewed = _hubRequests.Last(r => r["hub.mode"] == "subscribe");
+        Assert.Equal(_upstream.Url("new-hub").AbsoluteUri, renewed["hub"]);
+        Assert.NotEqual(first["hub.callback"], renewed["hub.callback"]);
+        Assert.NotEqual(first["hub.secret"], renewed["hub.secret"]);
+
+        // Until the new hub verifies, the source is polled on its schedule again.
+        var push = await PushOfAsync(app);
+        Assert.Equal("polled", push.GetProperty("delivery").GetString());
+        Assert.Equal(_upstream.Url("new-hub").AbsoluteUri, push.GetProperty("hub").GetString());
     }
 }
