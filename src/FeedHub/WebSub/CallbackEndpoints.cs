@@ -51,7 +51,7 @@ internal static class CallbackEndpoints
         var subscription = await subscriptions.GetAsync(id, cancellationToken);
         if (subscription is null || subscription.State == UpstreamState.Unsubscribing)
         {
-            metrics.RecordPush("unknown_subscription");
+            metrics.RecordPush("unknown_subscription", null);
             return Results.StatusCode(StatusCodes.Status410Gone);
         }
 
@@ -59,7 +59,7 @@ internal static class CallbackEndpoints
         var body = await ReadCappedAsync(request, cap, cancellationToken);
         if (body is null)
         {
-            metrics.RecordPush("too_large");
+            metrics.RecordPush("too_large", subscription.SourceId);
             await poller.RefusePushAsync(subscription.SourceId, $"Push refused: the body is larger than the {cap:N0}-byte cap.", cap, cancellationToken);
             return Results.StatusCode(StatusCodes.Status413PayloadTooLarge);
         }
@@ -67,14 +67,14 @@ internal static class CallbackEndpoints
         var signature = request.Headers["X-Hub-Signature"].ToString();
         if (string.IsNullOrEmpty(signature))
         {
-            metrics.RecordPush("unsigned");
+            metrics.RecordPush("unsigned", subscription.SourceId);
             await poller.RefusePushAsync(subscription.SourceId, "Push refused: it carries no X-Hub-Signature, and FeedHub subscribed with a secret.", body.Length, cancellationToken);
             return Results.StatusCode(StatusCodes.Status202Accepted);
         }
 
         if (!Matches(signature, subscription.Secret, body))
         {
-            metrics.RecordPush("bad_signature");
+            metrics.RecordPush("bad_signature", subscription.SourceId);
             await poller.RefusePushAsync(subscription.SourceId, "Push refused: its X-Hub-Signature does not match the subscription's secret.", body.Length, cancellationToken);
             return Results.StatusCode(StatusCodes.Status202Accepted);
         }
@@ -82,18 +82,18 @@ internal static class CallbackEndpoints
         var outcome = await poller.IngestPushAsync(subscription.SourceId, body, request.ContentType, new Uri(subscription.Topic), cancellationToken);
         if (outcome is null)
         {
-            metrics.RecordPush("unknown_subscription");
+            metrics.RecordPush("unknown_subscription", null);
             return Results.StatusCode(StatusCodes.Status410Gone);
         }
 
         await subscriptions.PushedAsync(id, receivedAt, cancellationToken);
         if (outcome.Fetch.Outcome != Model.FetchOutcome.Pushed)
         {
-            metrics.RecordPush("parse_error");
+            metrics.RecordPush("parse_error", subscription.SourceId);
             return Results.StatusCode(StatusCodes.Status202Accepted);
         }
 
-        metrics.RecordPush("accepted");
+        metrics.RecordPush("accepted", subscription.SourceId);
         if (outcome.Fetch.ItemsNew + outcome.Fetch.ItemsUpdated > 0 && outcome.NewestItemDate is { } newest)
         {
             var latency = time.GetUtcNow() - newest;

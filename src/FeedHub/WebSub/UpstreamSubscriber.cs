@@ -220,7 +220,7 @@ internal sealed partial class UpstreamSubscriber(
             return;
         }
 
-        metrics.RecordUpstreamVerification("subscribe", "request_failed");
+        metrics.RecordUpstreamVerification("subscribe", "request_failed", subscription.SourceId);
         LogRequestFailed(subscription.SourceId, subscription.Hub, error);
         await subscriptions.SetStateAsync(subscription.Id, UpstreamState.Failed, $"The hub refused or could not be asked: {error}", time.GetUtcNow(), cancellationToken);
         if (renewal || subscription.IsLive(now))
@@ -292,7 +292,7 @@ internal sealed partial class UpstreamSubscriber(
         var now = time.GetUtcNow();
         if (subscription is null || topic != subscription.Topic)
         {
-            metrics.RecordUpstreamVerification(mode ?? "none", "not_ours");
+            metrics.RecordUpstreamVerification(Label(mode), "not_ours", subscription?.SourceId);
             return VerificationAnswer.NotFound;
         }
 
@@ -304,7 +304,7 @@ internal sealed partial class UpstreamSubscriber(
                     : (int)options.Value.RequestedLease.TotalSeconds;
                 var wasLive = subscription.IsLive(now);
                 await subscriptions.VerifiedAsync(id, lease, now, cancellationToken);
-                metrics.RecordUpstreamVerification("subscribe", "verified");
+                metrics.RecordUpstreamVerification("subscribe", "verified", subscription.SourceId);
                 LogVerified(subscription.SourceId, subscription.Hub, lease);
                 if (!wasLive)
                 {
@@ -316,7 +316,7 @@ internal sealed partial class UpstreamSubscriber(
 
             case "unsubscribe" when subscription.State == UpstreamState.Unsubscribing && !string.IsNullOrEmpty(challenge):
                 await subscriptions.DeleteAsync(id, cancellationToken);
-                metrics.RecordUpstreamVerification("unsubscribe", "verified");
+                metrics.RecordUpstreamVerification("unsubscribe", "verified", subscription.SourceId);
                 return new VerificationAnswer(StatusCodes.Status200OK, challenge);
 
             case "denied":
@@ -333,16 +333,19 @@ internal sealed partial class UpstreamSubscriber(
                     }
                 }
 
-                metrics.RecordUpstreamVerification("subscribe", "denied");
+                metrics.RecordUpstreamVerification("subscribe", "denied", subscription.SourceId);
                 LogDenied(subscription.SourceId, subscription.Hub, reason);
                 Wake();
                 return new VerificationAnswer(StatusCodes.Status200OK, null);
 
             default:
-                metrics.RecordUpstreamVerification(mode ?? "none", "not_ours");
+                metrics.RecordUpstreamVerification(Label(mode), "not_ours", subscription.SourceId);
                 return VerificationAnswer.NotFound;
         }
     }
+
+    /// <summary>The mode as a metric label: anyone can call a callback, so only the specification's modes are kept apart.</summary>
+    private static string Label(string? mode) => mode is "subscribe" or "unsubscribe" or "denied" ? mode : "other";
 
     /// <summary>A live subscription pushes changes: the next poll moves out to the safety-net interval after the last one.</summary>
     private async Task ToSafetyNetAsync(string sourceId, CancellationToken cancellationToken)

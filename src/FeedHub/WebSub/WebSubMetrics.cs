@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Diagnostics.Metrics;
 
 namespace FeedHub.WebSub;
@@ -50,10 +51,29 @@ internal sealed class WebSubMetrics
             "FeedHub's own subscriptions at upstream hubs by state (requested, verified, denied, failed, expired, unsubscribing), as last checked.");
     }
 
-    public void RecordPush(string outcome) => _pushes.Add(1, new KeyValuePair<string, object?>("outcome", outcome));
+    /// <param name="sourceId">The source the callback belongs to; null for a callback FeedHub does not know.</param>
+    public void RecordPush(string outcome, string? sourceId)
+    {
+        var tags = new TagList { { "outcome", outcome } };
+        if (sourceId is not null)
+        {
+            tags.Add("source", sourceId);
+        }
 
-    public void RecordUpstreamVerification(string mode, string outcome) =>
-        _upstreamVerifications.Add(1, new KeyValuePair<string, object?>("mode", mode), new KeyValuePair<string, object?>("outcome", outcome));
+        _pushes.Add(1, tags);
+    }
+
+    /// <param name="sourceId">The source the callback belongs to; null for a callback FeedHub does not know.</param>
+    public void RecordUpstreamVerification(string mode, string outcome, string? sourceId)
+    {
+        var tags = new TagList { { "mode", mode }, { "outcome", outcome } };
+        if (sourceId is not null)
+        {
+            tags.Add("source", sourceId);
+        }
+
+        _upstreamVerifications.Add(1, tags);
+    }
 
     public void RecordPushLatency(TimeSpan latency) => _pushLatency.Record(latency.TotalSeconds);
 
