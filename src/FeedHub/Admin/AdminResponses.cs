@@ -45,6 +45,10 @@ public sealed record SourceResponse(
         health.Condition,
         health.BehindSchedule,
         health.Why);
+
+    /// <summary>Whether the source is pushed (WebSub) or polled, with its hub and lease; null where the server's subscriber is not consulted (the command line).</summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public SourcePushResponse? Push { get; init; }
 }
 
 internal sealed record ItemResponse(

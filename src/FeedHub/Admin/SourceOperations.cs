@@ -1,6 +1,8 @@
 using FeedHub.Model;
 using FeedHub.Polling;
 using FeedHub.Storage;
+using FeedHub.WebSub;
+using Microsoft.Extensions.Options;
 
 namespace FeedHub.Admin;
 
@@ -10,10 +12,27 @@ namespace FeedHub.Admin;
 /// their next poll as Quartz has it. (The command line uses the catalog alone; the server's
 /// <see cref="ScheduleReconciler"/> picks its changes up.)
 /// </summary>
-internal sealed class SourceOperations(SourceCatalog catalog, SourceStore sources, PollScheduler scheduler, TimeProvider time)
+internal sealed class SourceOperations(
+    SourceCatalog catalog,
+    SourceStore sources,
+    PollScheduler scheduler,
+    UpstreamSubscriptionStore subscriptions,
+    UpstreamSubscriber subscriber,
+    IOptions<WebSubOptions> websub,
+    IOptions<FeedHubOptions> feedHub,
+    TimeProvider time)
 {
-    public Task<IReadOnlyList<SourceResponse>> ListAsync(CancellationToken cancellationToken) =>
-        catalog.ListAsync(behind: null, (source, token) => scheduler.NextFireAsync(source.Id, token), cancellationToken);
+    public async Task<IReadOnlyList<SourceResponse>> ListAsync(CancellationToken cancellationToken)
+    {
+        var listed = await catalog.ListAsync(behind: null, (source, token) => scheduler.NextFireAsync(source.Id, token), cancellationToken);
+        var all = (await sources.ListAsync(cancellationToken)).ToDictionary(s => s.Id, StringComparer.Ordinal);
+        var current = Current(await subscriptions.ListAsync(cancellationToken));
+        return [.. listed.Select(r => all.TryGetValue(r.Id, out var source) ? r with { Push = Push(source, current.GetValueOrDefault(r.Id)) } : r)];
+    }
+
+    /// <summary>FeedHub's own subscriptions at upstream hubs, current and ending.</summary>
+    public async Task<IReadOnlyList<UpstreamSubscriptionResponse>> ListUpstreamSubscriptionsAsync(CancellationToken cancellationToken) =>
+        [.. (await subscriptions.ListAsync(cancellationToken)).Select(s => UpstreamSubscriptionResponse.From(s, subscriber.Callback(s.Id)))];
 
     public async Task<SourceResponse?> GetAsync(string id, CancellationToken cancellationToken) =>
         await sources.GetAsync(id, cancellationToken) is { } source ? await DescribeAsync(source, cancellationToken) : null;
@@ -37,6 +56,9 @@ internal sealed class SourceOperations(SourceCatalog catalog, SourceStore source
         if (deleted.Value is not null)
         {
             await scheduler.UnscheduleAsync(id, cancellationToken);
+
+            // Its subscription at a hub, if any, is ended now rather than at the next check.
+            subscriber.Wake();
         }
 
         return deleted;
@@ -71,9 +93,22 @@ internal sealed class SourceOperations(SourceCatalog catalog, SourceStore source
         }
 
         await scheduler.ScheduleAsync(source, cancellationToken);
+
+        // A paused source's subscription ends, a resumed one's starts, without waiting for the next check.
+        subscriber.Wake();
         return await DescribeAsync(source, cancellationToken);
     }
 
     private async Task<SourceResponse> DescribeAsync(Source source, CancellationToken cancellationToken) =>
-        SourceResponse.From(source, await scheduler.NextFireAsync(source.Id, cancellationToken), SourceHealth.Of(source, time.GetUtcNow()));
+        SourceResponse.From(source, await scheduler.NextFireAsync(source.Id, cancellationToken), SourceHealth.Of(source, time.GetUtcNow()))
+        with { Push = Push(source, await subscriptions.CurrentAsync(source.Id, cancellationToken)) };
+
+    private SourcePushResponse Push(Source source, UpstreamSubscription? current) =>
+        SourcePushResponse.From(source, current, time.GetUtcNow(), UpstreamSubscriber.CannotSubscribe(feedHub.Value.PublicBaseUrl, websub.Value));
+
+    /// <summary>Each source's current subscription: the newest not being ended.</summary>
+    private static Dictionary<string, UpstreamSubscription> Current(IReadOnlyList<UpstreamSubscription> all) =>
+        all.Where(s => s.State != UpstreamState.Unsubscribing)
+            .GroupBy(s => s.SourceId, StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g => g.MaxBy(s => s.RequestedAt)!, StringComparer.Ordinal);
 }

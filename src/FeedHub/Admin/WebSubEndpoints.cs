@@ -3,15 +3,23 @@ using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace FeedHub.Admin;
 
-/// <summary>The WebSub hub's subscriptions in the admin API: who receives which channel, and what is waiting for them.</summary>
+/// <summary>
+/// WebSub in the admin API: the hub's subscriptions (who receives which channel, and what is waiting
+/// for them), and FeedHub's own subscriptions at upstream hubs.
+/// </summary>
 internal static class WebSubEndpoints
 {
     public static RouteGroupBuilder MapWebSubSubscriptions(this RouteGroupBuilder api)
     {
         api.MapGet("/websub/subscriptions", ListAsync).WithTags("WebSub");
         api.MapDelete("/websub/subscriptions/{id}", DeleteAsync).WithTags("WebSub").ProducesProblem(StatusCodes.Status404NotFound);
+        api.MapGet("/websub/upstream", ListUpstreamAsync).WithTags("WebSub");
         return api;
     }
+
+    /// <summary>FeedHub's own subscriptions at upstream hubs (pushed sources), including those being ended; secrets are never shown.</summary>
+    private static async Task<Ok<UpstreamSubscriptionsPage>> ListUpstreamAsync(SourceOperations operations, CancellationToken cancellationToken) =>
+        TypedResults.Ok(new UpstreamSubscriptionsPage(await operations.ListUpstreamSubscriptionsAsync(cancellationToken)));
 
     /// <summary>Every subscription whose lease has not ended, oldest first; secrets are never shown.</summary>
     private static async Task<Ok<SubscriptionsPage>> ListAsync(WebSubStore store, TimeProvider time, CancellationToken cancellationToken) =>

@@ -25,6 +25,7 @@ public static class FeedHubApplication
         app.MapPrometheusScrapingEndpoint("/metrics");
         app.MapFeeds();
         app.MapWebSub();
+        app.MapWebSubCallbacks();
         app.MapSitePages();
         app.MapAdminApi();
         app.MapOpenApi(AdminOpenApi.DocumentPath);

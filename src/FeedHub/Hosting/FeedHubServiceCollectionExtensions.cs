@@ -62,6 +62,7 @@ internal static class FeedHubServiceCollectionExtensions
         builder.Services.AddSingleton<StoreChanges>();
         builder.Services.AddSingleton<ArticleStore>();
         builder.Services.AddSingleton<WebSubStore>();
+        builder.Services.AddSingleton<UpstreamSubscriptionStore>();
         return builder;
     }
 
@@ -235,6 +236,25 @@ internal static class FeedHubServiceCollectionExtensions
 
             // A subscriber that cannot be reached is routine: the hub logs it in one line, without its callback's path.
             .RemoveAllLoggers();
+
+        // FeedHub's requests to upstream hubs: the hub's address came from an upstream's document, so
+        // it goes through the guard under the same switch as polls.
+        builder.Services.AddSingleton<UpstreamSubscriber>();
+        builder.Services.AddHttpClient(UpstreamSubscriber.HttpClientName, (services, client) =>
+            {
+                var feedHub = services.GetRequiredService<IOptions<FeedHubOptions>>().Value;
+                var polling = services.GetRequiredService<IOptions<PollingOptions>>().Value;
+                client.Timeout = Timeout.InfiniteTimeSpan;
+                client.DefaultRequestHeaders.UserAgent.ParseAdd(polling.UserAgent is { Length: > 0 } agent ? agent : UserAgent.Default(feedHub.PublicBaseUrl));
+            })
+            .ConfigurePrimaryHttpMessageHandler(services =>
+            {
+                var polling = services.GetRequiredService<IOptions<PollingOptions>>().Value;
+                return NetworkGuard.Handler(polling, NetworkGuard.Policy(polling));
+            })
+            .SetHandlerLifetime(Timeout.InfiniteTimeSpan)
+            .RemoveAllLoggers();
+        builder.Services.AddHostedService(services => services.GetRequiredService<UpstreamSubscriber>());
 
         // Each ends at once when the hub is disabled.
         builder.Services.AddHostedService(services => services.GetRequiredService<IntentVerifier>());

@@ -44,4 +44,10 @@ public enum FetchOutcome
 
     /// <summary>A 429 or 503 with Retry-After: the source waits as asked. Not a failure.</summary>
     RateLimited,
+
+    /// <summary>Content a WebSub hub pushed, signed with the source's secret, and read like a poll's document.</summary>
+    Pushed,
+
+    /// <summary>A push that was not stored: unsigned, wrongly signed, too large, or not a feed (the error says which).</summary>
+    PushRefused,
 }

@@ -32,6 +32,15 @@ public sealed record Source
     /// <summary>The feed's own id (Atom's), learnt from its last successful parse.</summary>
     public string? FeedId { get; init; }
 
+    /// <summary>The WebSub hub the feed advertised when it was last read (Link header, else the document), if any.</summary>
+    public string? Hub { get; init; }
+
+    /// <summary>The topic to subscribe to at <see cref="Hub"/>: the feed's self URL, else the URL it was fetched from.</summary>
+    public string? Topic { get; init; }
+
+    /// <summary>When the lease of its verified WebSub subscription ends, if it has one: until then its hub pushes its changes.</summary>
+    public DateTimeOffset? PushedUntil { get; init; }
+
     public PollState State { get; init; } = PollState.Never;
 
     public string DisplayTitle => Title ?? FeedTitle ?? Id;

@@ -17,6 +17,8 @@ internal static class JsonFeedAdapter
             SiteUrl = XmlBase.Resolve(documentUrl, json?.HomePageUrl ?? feed.Link),
             Subtitle = json?.Description is { } description ? WebUtility.HtmlEncode(description) : null,
             Id = json?.FeedUrl,
+            Self = XmlBase.Resolve(documentUrl, json?.FeedUrl),
+            Hubs = [.. (json?.Hubs ?? []).Select(h => XmlBase.Resolve(documentUrl, h.Url)).OfType<string>().Distinct(StringComparer.Ordinal)],
             Items = feed.Items.Select(i => i.SpecificItem is JsonFeedItem item ? FromItem(item, documentUrl, cleaner) : null).OfType<Item>().ToList(),
         };
     }

@@ -24,6 +24,12 @@ public sealed record ParsedFeed
 
     public IReadOnlyList<Item> Items { get; init; } = [];
 
+    /// <summary>The WebSub hubs the document advertises (<c>link rel="hub"</c>, JSON Feed <c>hubs</c>), absolute, in document order.</summary>
+    public IReadOnlyList<string> Hubs { get; init; } = [];
+
+    /// <summary>The document's own URL as it states it (<c>link rel="self"</c>, JSON Feed <c>feed_url</c>): the WebSub topic.</summary>
+    public string? Self { get; init; }
+
     /// <summary>Dates the document gives that could not be read; those fields are left empty, never set to "now".</summary>
     public IReadOnlyList<string> UnreadableDates { get; init; } = [];
 

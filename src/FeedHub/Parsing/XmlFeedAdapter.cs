@@ -17,7 +17,24 @@ internal sealed class XmlFeedAdapter(HtmlCleaner cleaner, Uri documentUrl)
     private readonly HashSet<string> _unreadableSeen = new(StringComparer.Ordinal);
     private readonly Dictionary<XElement, Uri> _bases = new(ReferenceEqualityComparer.Instance);
 
-    public ParsedFeed Adapt(FeedShape shape) => Read(shape) with { UnreadableDates = _unreadableDates };
+    public ParsedFeed Adapt(FeedShape shape) => Read(shape) with
+    {
+        UnreadableDates = _unreadableDates,
+        Hubs = RelLinks(shape.Feed, "hub"),
+        Self = RelLinks(shape.Feed, "self").FirstOrDefault(),
+    };
+
+    /// <summary>
+    /// The feed-level links of one relation: Atom's own <c>link</c> elements, and the <c>atom:link</c>
+    /// elements RSS feeds carry for WebSub (an RSS <c>link</c> without <c>rel</c> is the home page).
+    /// </summary>
+    private List<string> RelLinks(XElement feed, string rel) =>
+        [.. feed.Elements()
+            .Where(e => e.Name.LocalName == "link" && string.Equals(((string?)e.Attribute("rel"))?.Trim(), rel, StringComparison.OrdinalIgnoreCase))
+            .Select(e => XmlBase.Resolve(Base(e), (string?)e.Attribute("href")))
+            .OfType<string>()
+            .Where(u => u.StartsWith("http://", StringComparison.OrdinalIgnoreCase) || u.StartsWith("https://", StringComparison.OrdinalIgnoreCase))
+            .Distinct(StringComparer.Ordinal)];
 
     private ParsedFeed Read(FeedShape shape)
     {

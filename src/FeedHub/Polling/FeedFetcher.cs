@@ -94,6 +94,8 @@ internal sealed class FeedFetcher(HttpClient client, HostLimiter hosts, IOptions
                 {
                     MovedTo = movedTo,
                     FreshFor = FreshFor(response),
+                    LinkHubs = response.Headers.TryGetValues("Link", out var hubLinks) ? LinkHeader.Targets(hubLinks, current, "hub") : [],
+                    LinkSelf = response.Headers.TryGetValues("Link", out var selfLinks) && LinkHeader.Targets(selfLinks, current, "self") is [var self, ..] ? self : null,
                 };
             }
         }

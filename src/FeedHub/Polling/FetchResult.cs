@@ -13,6 +13,12 @@ internal sealed record FetchedDocument(int? HttpStatus, byte[] Body, string? Con
 
     /// <summary>How long the server says the document stays fresh (Cache-Control max-age, or Expires).</summary>
     public TimeSpan? FreshFor { get; init; }
+
+    /// <summary>The WebSub hubs the response's <c>Link</c> headers advertise; they win over the document's.</summary>
+    public IReadOnlyList<string> LinkHubs { get; init; } = [];
+
+    /// <summary>The response's <c>Link rel="self"</c>, if any.</summary>
+    public string? LinkSelf { get; init; }
 }
 
 /// <summary>A 304: nothing changed since the validators were issued.</summary>

@@ -26,6 +26,27 @@ internal sealed class PollJob(SourcePoller poller, PollScheduler scheduler, Sour
             return;
         }
 
+        // The schedule may have changed while the poll ran (the API replaced the trigger then): the
+        // next time the poll computed from the old one must not overwrite it, so the source is
+        // scheduled afresh from its stored definition instead.
+        var stored = await sources.GetAsync(sourceId, cancellationToken);
+        if (stored is null)
+        {
+            await scheduler.UnscheduleAsync(sourceId, cancellationToken);
+            return;
+        }
+
+        if (stored.Schedule != outcome.Schedule || stored.Status != Model.SourceStatus.Active)
+        {
+            await scheduler.ScheduleAsync(stored with { State = stored.State with { NextAttemptAt = null } }, cancellationToken);
+            if (await scheduler.NextFireAsync(sourceId, cancellationToken) is { } fresh)
+            {
+                await sources.SetNextAttemptAsync(sourceId, fresh, cancellationToken);
+            }
+
+            return;
+        }
+
         // A cron trigger rounds the time up to its next cron fire; the store shows the real one.
         var nextFire = await scheduler.RescheduleAsync(sourceId, outcome.NextAttemptAt, cancellationToken);
         if (nextFire is { } actual && actual != outcome.NextAttemptAt)

@@ -45,7 +45,7 @@ internal sealed class PollMetrics
             tags: null,
             new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60] });
         _bytes = _meter.CreateCounter<long>("feedhub.fetched", "By", "Body bytes received from upstreams, after decompression, per source.");
-        _items = _meter.CreateCounter<long>("feedhub.items.ingested", "{item}", "Items stored by polls, per source and kind (new, updated).");
+        _items = _meter.CreateCounter<long>("feedhub.items.ingested", "{item}", "Items stored by polls and WebSub pushes, per source and kind (new, updated).");
     }
 
     /// <summary>
@@ -76,6 +76,21 @@ internal sealed class PollMetrics
             "{source}",
             "1 per source, labelled with its health (ok, never_polled, failing, rate_limited, behind, paused, retired) "
             + "and the outcome of its last poll since FeedHub started (as in feedhub_polls_total; unknown before one).");
+    }
+
+    /// <summary>Counts the items a WebSub push stored (pushes are not polls: they have their own series).</summary>
+    public void RecordPushedItems(FetchRecord push)
+    {
+        var source = Tag("source", push.SourceId);
+        if (push.ItemsNew > 0)
+        {
+            _items.Add(push.ItemsNew, source, Tag("kind", "new"));
+        }
+
+        if (push.ItemsUpdated > 0)
+        {
+            _items.Add(push.ItemsUpdated, source, Tag("kind", "updated"));
+        }
     }
 
     /// <param name="error">How the fetch failed, when it did.</param>

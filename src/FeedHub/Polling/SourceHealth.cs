@@ -25,6 +25,13 @@ public sealed record SourceHealth(SourceCondition Condition, bool BehindSchedule
             return new(limited ? SourceCondition.RateLimited : SourceCondition.Failing, true, error);
         }
 
+        // A pushed source's hub sends its changes; it is polled only as a safety net, so not succeeding
+        // at its own schedule's rate is not being behind (a failing safety-net poll still shows above).
+        if (source.PushedUntil > now)
+        {
+            return new(SourceCondition.Ok, false, null);
+        }
+
         // A source that has not succeeded for two of its periods is behind, whatever the reason.
         var schedule = PollSchedule.Parse(source.Schedule);
         var last = state.LastSuccessAt ?? state.LastAttemptAt.Value;

@@ -8,12 +8,14 @@ using Microsoft.Extensions.Options;
 namespace FeedHub.Polling;
 
 /// <summary>
-/// One poll of one source, start to end: fetch, parse, store, and decide when to come back.
-/// Whatever the upstream does, the poll ends in a fetch-log row; nothing it sends escapes as an exception.
+/// One poll of one source, start to end: fetch, then ingest (parse, store, and decide when to come
+/// back). Content a WebSub hub pushes takes the same ingest path without the fetch. Whatever the
+/// upstream does, the poll ends in a fetch-log row; nothing it sends escapes as an exception.
 /// </summary>
 internal sealed partial class SourcePoller(
     SourceStore sources,
     PollStore polls,
+    UpstreamSubscriptionStore subscriptions,
     StoreChanges changes,
     FeedFetcher fetcher,
     FeedParser parser,
@@ -21,6 +23,7 @@ internal sealed partial class SourcePoller(
     PollingRandomness randomness,
     PollMetrics metrics,
     IOptions<PollingOptions> options,
+    IOptions<WebSub.WebSubOptions> websub,
     ILogger<SourcePoller> logger)
 {
     /// <returns>The poll's record, or null when the source is unknown.</returns>
@@ -35,7 +38,76 @@ internal sealed partial class SourcePoller(
         var startedAt = time.GetUtcNow();
         var started = time.GetTimestamp();
         var result = await fetcher.FetchAsync(new Uri(source.Url), source.State, cancellationToken);
+        return await IngestAsync(source, result, startedAt, started, cancellationToken);
+    }
 
+    /// <summary>
+    /// Stores what a WebSub hub pushed for <paramref name="sourceId"/> (its signature already checked):
+    /// parsed, sanitized and stored exactly as a polled document is, and logged as a push. The
+    /// source's poll state is left alone: a push says nothing of how its URL answers.
+    /// </summary>
+    /// <returns>The push's fetch-log record, and the newest item date of the document, or null when the source is unknown.</returns>
+    public async Task<PushOutcome?> IngestPushAsync(string sourceId, byte[] body, string? contentType, Uri documentUrl, CancellationToken cancellationToken)
+    {
+        if (await sources.GetAsync(sourceId, cancellationToken) is null)
+        {
+            return null;
+        }
+
+        var startedAt = time.GetUtcNow();
+        var started = time.GetTimestamp();
+        ParsedFeed? feed = null;
+        string? error = null;
+        try
+        {
+            feed = parser.Parse(body, contentType, documentUrl);
+        }
+        catch (FeedParseException e)
+        {
+            error = $"Pushed content refused: {e.Message}";
+        }
+
+        var fetch = new FetchRecord
+        {
+            SourceId = sourceId,
+            StartedAt = startedAt,
+            Duration = time.GetElapsedTime(started),
+            Outcome = feed is null ? FetchOutcome.PushRefused : FetchOutcome.Pushed,
+            Bytes = body.Length,
+            Error = error,
+            Notes = feed is null ? null : Notes(feed),
+        };
+        var record = await polls.RecordPushAsync(fetch, feed?.Items ?? [], cancellationToken);
+        metrics.RecordPushedItems(record);
+        if (record.ItemsNew + record.ItemsUpdated > 0)
+        {
+            changes.Changed();
+        }
+
+        LogPushed(sourceId, record.Outcome, record.ItemsNew, record.ItemsUpdated);
+        var newest = feed?.Items.Select(i => i.Updated ?? i.Published).Where(d => d is not null).Max();
+        return new PushOutcome(record, newest);
+    }
+
+    /// <summary>Logs a push that was refused before it was read (unsigned, wrongly signed, too large): nothing is stored.</summary>
+    public async Task<FetchRecord> RefusePushAsync(string sourceId, string error, long bytes, CancellationToken cancellationToken)
+    {
+        var fetch = new FetchRecord
+        {
+            SourceId = sourceId,
+            StartedAt = time.GetUtcNow(),
+            Duration = TimeSpan.Zero,
+            Outcome = FetchOutcome.PushRefused,
+            Bytes = bytes,
+            Error = error,
+        };
+        var record = await polls.RecordPushAsync(fetch, [], cancellationToken);
+        LogPushRefused(sourceId, error);
+        return record;
+    }
+
+    private async Task<PollOutcome> IngestAsync(Source source, FetchResult result, DateTimeOffset startedAt, long started, CancellationToken cancellationToken)
+    {
         ParsedFeed? feed = null;
         if (result is FetchedDocument fetched)
         {
@@ -71,6 +143,13 @@ internal sealed partial class SourcePoller(
         {
             var earliest = finishedAt + (atLeast < options.Value.BackoffCap ? atLeast : options.Value.BackoffCap);
             next = earliest > next ? earliest : next;
+        }
+
+        // While a hub pushes the source's changes, polling is only a safety net, at a slower rate.
+        if (await subscriptions.IsPushedAsync(source.Id, finishedAt, cancellationToken))
+        {
+            var safetyNet = finishedAt + websub.Value.SafetyNetInterval;
+            next = safetyNet > next ? safetyNet : next;
         }
 
         if (rateLimited is not null)
@@ -121,7 +200,7 @@ internal sealed partial class SourcePoller(
                 feed is null ? null : Notes(feed)),
         };
         var record = await polls.RecordAsync(
-            new PollRecord(fetch, state, feed is null ? null : new ParsedFeedInfo(feed.Title, feed.SiteUrl, feed.Id), feed?.Items ?? [], change),
+            new PollRecord(fetch, state, feed is null ? null : Info(feed, document!), feed?.Items ?? [], change),
             cancellationToken);
         metrics.RecordPoll(record, (result as FetchFailed)?.Kind);
         // A 304 or a failure changes nothing a feed shows; a parsed document, a move or a retirement may.
@@ -139,7 +218,18 @@ internal sealed partial class SourcePoller(
             LogPolled(source.Id, record.Outcome, record.ItemsNew, record.ItemsUpdated, next);
         }
 
-        return new PollOutcome(record, next, Retired: change?.RetireReason is not null);
+        return new PollOutcome(record, next, source.Schedule, Retired: change?.RetireReason is not null);
+    }
+
+    /// <summary>
+    /// What the feed says of itself, with the WebSub hub and topic it advertises: the HTTP Link
+    /// headers win over the document's links; the topic falls back to the URL the document came from.
+    /// </summary>
+    private static ParsedFeedInfo Info(ParsedFeed feed, FetchedDocument document)
+    {
+        var hub = document.LinkHubs.Count > 0 ? document.LinkHubs[0] : feed.Hubs.Count > 0 ? feed.Hubs[0] : null;
+        var topic = hub is null ? null : document.LinkSelf ?? feed.Self ?? document.DocumentUrl.AbsoluteUri;
+        return new ParsedFeedInfo(feed.Title, feed.SiteUrl, feed.Id, hub, topic);
     }
 
     private static TimeSpan? Max(TimeSpan? a, TimeSpan? b) => a is null ? b : b is null ? a : a > b ? a : b;
@@ -175,9 +265,18 @@ internal sealed partial class SourcePoller(
     [LoggerMessage(Level = LogLevel.Information, Message = "Polled {SourceId}: {Outcome}, {ItemsNew} new, {ItemsUpdated} updated; next poll at {NextAttemptAt:o}")]
     private partial void LogPolled(string sourceId, FetchOutcome outcome, int itemsNew, int itemsUpdated, DateTimeOffset nextAttemptAt);
 
+    [LoggerMessage(Level = LogLevel.Information, Message = "Push for {SourceId}: {Outcome}, {ItemsNew} new, {ItemsUpdated} updated")]
+    private partial void LogPushed(string sourceId, FetchOutcome outcome, int itemsNew, int itemsUpdated);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Push for {SourceId} refused: {Error}")]
+    private partial void LogPushRefused(string sourceId, string error);
+
     [LoggerMessage(Level = LogLevel.Warning, Message = "Poll of {SourceId} failed ({ErrorStreak} in a row): {Error} Next attempt at {NextAttemptAt:o}")]
     private partial void LogFailed(string sourceId, int errorStreak, string? error, DateTimeOffset nextAttemptAt);
 }
 
-/// <summary>What a poll did, when the source is due again, and whether it retired the source (HTTP 410).</summary>
-internal sealed record PollOutcome(FetchRecord Fetch, DateTimeOffset NextAttemptAt, bool Retired = false);
+/// <summary>What a poll did, when the source is due again, the schedule that was computed from, and whether it retired the source (HTTP 410).</summary>
+internal sealed record PollOutcome(FetchRecord Fetch, DateTimeOffset NextAttemptAt, string Schedule, bool Retired = false);
+
+/// <summary>What a push did, and the newest date among the pushed items (for the push latency).</summary>
+internal sealed record PushOutcome(FetchRecord Fetch, DateTimeOffset? NewestItemDate);

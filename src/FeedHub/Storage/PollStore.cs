@@ -23,6 +23,20 @@ internal sealed class PollStore(Database database)
         await transaction.CommitAsync(cancellationToken);
         return fetch;
     }
+
+    /// <summary>Stores pushed items and the push's fetch-log row in one transaction; the source's poll state is not touched.</summary>
+    public async Task<FetchRecord> RecordPushAsync(FetchRecord push, IReadOnlyList<Item> items, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var (inserted, updated) = items.Count == 0
+            ? (0, 0)
+            : await ItemStore.UpsertAsync(connection, transaction, push.SourceId, items, push.StartedAt, cancellationToken);
+        var fetch = push with { ItemsSeen = items.Count, ItemsNew = inserted, ItemsUpdated = updated };
+        await FetchLogStore.AppendAsync(connection, transaction, fetch, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return fetch;
+    }
 }
 
 /// <param name="Fetch">The attempt; its item counts are filled in here.</param>

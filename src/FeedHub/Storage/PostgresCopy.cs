@@ -17,7 +17,7 @@ internal sealed partial class PostgresCopy(SqliteDatabase from, PostgresDatabase
     // timestamptz in PostgreSQL: those columns are read as times and written as times.
     private static readonly CopiedTable[] Tables =
     [
-        new("sources", "id", false, ["id", "title", "url", "declared_url", "schedule", "tags", "license", "origin", "status", "status_reason", "feed_title", "site_url", "feed_id", "etag", "last_modified", "last_attempt_at", "last_success_at", "last_http_status", "last_error", "error_streak", "next_attempt_at", "redirect_to", "created_at", "updated_at"],
+        new("sources", "id", false, ["id", "title", "url", "declared_url", "schedule", "tags", "license", "origin", "status", "status_reason", "feed_title", "site_url", "feed_id", "etag", "last_modified", "last_attempt_at", "last_success_at", "last_http_status", "last_error", "error_streak", "next_attempt_at", "redirect_to", "websub_hub", "websub_topic", "created_at", "updated_at"],
             ["last_attempt_at", "last_success_at", "next_attempt_at", "created_at", "updated_at"]),
         new("articles", "slug", false, ["slug", "title", "summary", "body", "authors", "tags", "rights", "ai", "sources", "published", "updated", "publish_at", "created_at", "updated_at"],
             ["published", "updated", "publish_at", "created_at", "updated_at"]),
@@ -26,6 +26,8 @@ internal sealed partial class PostgresCopy(SqliteDatabase from, PostgresDatabase
             ["published", "updated", "first_seen_at", "sort_at"]),
         new("fetches", "id", true, ["id", "source_id", "started_at", "duration_ms", "outcome", "http_status", "bytes", "items_seen", "items_new", "items_updated", "error", "notes"],
             ["started_at"]),
+        new("upstream_subscriptions", "id", false, ["id", "source_id", "hub", "topic", "secret", "state", "lease_seconds", "requested_at", "verified_at", "expires_at", "last_push_at", "last_outcome", "last_outcome_at"],
+            ["requested_at", "verified_at", "expires_at", "last_push_at", "last_outcome_at"]),
     ];
 
     private readonly ILogger _logger = loggers.CreateLogger<PostgresCopy>();

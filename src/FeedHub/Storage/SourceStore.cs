@@ -15,7 +15,8 @@ internal sealed class SourceStore(Database database, TimeProvider time)
         """
         SELECT id, title, url, schedule, tags, license, origin, status, status_reason, feed_title, site_url, feed_id,
                etag, last_modified, last_attempt_at, last_success_at, last_http_status, last_error,
-               error_streak, next_attempt_at, declared_url, redirect_to
+               error_streak, next_attempt_at, declared_url, redirect_to, websub_hub, websub_topic,
+               (SELECT MAX(u.expires_at) FROM upstream_subscriptions u WHERE u.source_id = sources.id AND u.state = 'Verified') AS pushed_until
         FROM sources
         """;
 
@@ -252,7 +253,9 @@ internal sealed class SourceStore(Database database, TimeProvider time)
                 status = CASE WHEN @RetireReason IS NULL THEN status ELSE 'Retired' END,
                 status_reason = COALESCE(@RetireReason, status_reason),
                 feed_title = COALESCE(@FeedTitle, feed_title), site_url = COALESCE(@SiteUrl, site_url),
-                feed_id = COALESCE(@FeedId, feed_id)
+                feed_id = COALESCE(@FeedId, feed_id),
+                websub_hub = CASE WHEN @Parsed THEN @Hub ELSE websub_hub END,
+                websub_topic = CASE WHEN @Parsed THEN @Topic ELSE websub_topic END
             WHERE id = @id
             """,
             new
@@ -272,6 +275,9 @@ internal sealed class SourceStore(Database database, TimeProvider time)
                 feed?.FeedTitle,
                 feed?.SiteUrl,
                 feed?.FeedId,
+                Parsed = feed is not null,
+                feed?.Hub,
+                feed?.Topic,
             },
             transaction,
             cancellationToken: cancellationToken));
@@ -326,6 +332,9 @@ internal sealed class SourceStore(Database database, TimeProvider time)
         public DateTimeOffset? NextAttemptAt { get; init; }
         public string? DeclaredUrl { get; init; }
         public string? RedirectTo { get; init; }
+        public string? WebsubHub { get; init; }
+        public string? WebsubTopic { get; init; }
+        public DateTimeOffset? PushedUntil { get; init; }
 
         public static SourceRow From(Source source) => new()
         {
@@ -352,6 +361,9 @@ internal sealed class SourceStore(Database database, TimeProvider time)
             FeedTitle = FeedTitle,
             SiteUrl = SiteUrl,
             FeedId = FeedId,
+            Hub = WebsubHub,
+            Topic = WebsubTopic,
+            PushedUntil = PushedUntil,
             State = new PollState
             {
                 ETag = Etag,
@@ -377,4 +389,6 @@ internal sealed record ImportMerge(IReadOnlyList<string> Added, IReadOnlyList<st
 internal sealed record SourceChange(string? MovedTo, string? RetireReason);
 
 /// <summary>What a successful parse tells about the feed itself.</summary>
-internal sealed record ParsedFeedInfo(string? FeedTitle, string? SiteUrl, string? FeedId);
+/// <param name="Hub">The WebSub hub it advertises (null: none, and a hub advertised before is forgotten).</param>
+/// <param name="Topic">The URL to subscribe to at <paramref name="Hub"/>.</param>
+internal sealed record ParsedFeedInfo(string? FeedTitle, string? SiteUrl, string? FeedId, string? Hub = null, string? Topic = null);

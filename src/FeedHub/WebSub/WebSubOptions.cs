@@ -55,9 +55,32 @@ public sealed class WebSubOptions
     /// <summary>
     /// How often the channels are compared with what subscribers were last sent, besides right after
     /// a poll or an article changes them: this catches changes made by another process (a command).
+    /// Also how often FeedHub's own upstream subscriptions are checked for renewal and expiry.
     /// </summary>
     [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
     public TimeSpan CheckInterval { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>
+    /// Subscribes to the hubs upstream feeds advertise, so that their changes are pushed. Needs a
+    /// <c>FeedHub:PublicBaseUrl</c> the hubs can reach: one on a loopback or private address is only
+    /// used with <see cref="AllowPrivateCallbacks"/>.
+    /// </summary>
+    public bool Subscribe { get; set; } = true;
+
+    /// <summary>The lease asked of upstream hubs (a hub may grant another); renewed when 85 % of it has passed.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "365.00:00:00")]
+    public TimeSpan RequestedLease { get; set; } = TimeSpan.FromDays(7);
+
+    /// <summary>
+    /// How often a pushed source is still polled, in case a push is lost; a source whose own schedule
+    /// is slower keeps it. Polling returns to the source's schedule when the subscription is not live.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:01", "7.00:00:00")]
+    public TimeSpan SafetyNetInterval { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>The wait before asking a hub again after it denied, failed or never verified a subscription.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "7.00:00:00")]
+    public TimeSpan SubscribeRetryDelay { get; set; } = TimeSpan.FromMinutes(30);
 
     /// <summary>Every hub a channel advertises: FeedHub's own first, then the external ones.</summary>
     public IReadOnlyList<Uri> Hubs(Uri publicBaseUrl) =>

@@ -3,7 +3,10 @@ using System.Net.Http.Json;
 using FeedHub.IntegrationTests.Infrastructure;
 using FeedHub.Polling;
 using Microsoft.Extensions.DependencyInjection;
+using FeedHub.Storage;
+using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Time.Testing;
+
 
 namespace FeedHub.IntegrationTests.Admin;
 
@@ -73,5 +76,48 @@ public sealed class ScheduleChangeTests : IAsyncLifetime
             var next = await restarted.Get<PollScheduler>().NextFireAsync("s", CancellationToken.None);
             Assert.InRange(next!.Value, Noon.AddHours(2), Noon.AddHours(2).AddMinutes(5));
         }
+    }
+
+    [Fact]
+    public async Task AScheduleChangedWhileAPollRuns_IsNotOverwrittenWhenThatPollEnds()
+    {
+        var held = new TaskCompletionSource();
+        var release = new TaskCompletionSource();
+        var requests = 0;
+        _upstream.Map("held.xml", async context =>
+        {
+            // The second request (the poll asked for below) is held open at the upstream.
+            if (Interlocked.Increment(ref requests) == 2)
+            {
+                held.TrySetResult();
+                await release.Task;
+            }
+
+            context.Response.ContentType = "application/rss+xml";
+            await context.Response.WriteAsync(Feeds.Numbered(2));
+        });
+
+        await using var app = Start();
+        using var client = app.Admin();
+        var url = _upstream.Url("held.xml").AbsoluteUri;
+        Assert.Equal(HttpStatusCode.Created, (await client.PostAsJsonAsync("/api/sources", new { id = "h", url, schedule = "1h" }, Token)).StatusCode);
+        await app.WaitForFetchesAsync("h");
+        await Eventually.TrueAsync(async () => await app.Get<PollScheduler>().NextFireAsync("h", CancellationToken.None) > Noon, "the first poll's next time");
+
+        Assert.Equal(HttpStatusCode.Accepted, (await client.PostAsync(new Uri("/api/sources/h/poll", UriKind.Relative), null, Token)).StatusCode);
+        await held.Task.WaitAsync(TimeSpan.FromSeconds(30), Token);
+        var changed = await client.PutAsJsonAsync("/api/sources/h", new { url, schedule = "0 30 * * * ?" }, Token);
+        Assert.Equal(HttpStatusCode.OK, changed.StatusCode);
+        release.SetResult();
+
+        // The poll ends, computes its next time from the hourly schedule it started with, and must not apply it.
+        await app.WaitForFetchesAsync("h", 2);
+        // The poll writes its own next time (hourly, so on the hour plus jitter); its job then corrects
+        // it to a cron time: half past, twelve if the new schedule was kept, one if the old one won.
+        await Eventually.TrueAsync(
+            async () => (await app.Get<SourceStore>().GetAsync("h", CancellationToken.None))!.State.NextAttemptAt is { Minute: 30, Second: 0 },
+            "the held poll's job to end");
+        Assert.Equal(Noon.AddMinutes(30), await app.Get<PollScheduler>().NextFireAsync("h", CancellationToken.None));
+        Assert.Equal(Noon.AddMinutes(30), (await app.Get<SourceStore>().GetAsync("h", CancellationToken.None))!.State.NextAttemptAt);
     }
 }

@@ -101,6 +101,55 @@ public abstract class StorageTests(StorageProvider provider) : IAsyncLifetime
         Assert.Equal(200, sources.Count);
         Assert.Equal(200, sources.Select(s => s.Url).Distinct().Count());
     }
+
+    [Fact]
+    public async Task UpstreamSubscriptions_AndTheAdvertisedHub_AreKept()
+    {
+        _upstream.ServeFeed(
+            "hubbed.xml",
+            $"""
+            <?xml version="1.0" encoding="utf-8"?>
+            <feed xmlns="http://www.w3.org/2005/Atom"><title>Hubbed</title><id>urn:hubbed</id><updated>2026-11-25T10:00:00Z</updated>
+            <link rel="hub" href="/hub"/><link rel="self" href="{_upstream.Url("hubbed.xml")}"/></feed>
+            """,
+            contentType: "application/atom+xml");
+        var settings = FeedHubApp.Sources(("hubbed", _upstream.Url("hubbed.xml")));
+        settings["FeedHub:WebSub:Subscribe"] = "false";
+        foreach (var (key, value) in Store.Settings)
+        {
+            settings[key] = value;
+        }
+
+        await using var app = new FeedHubApp(settings: settings);
+        _ = app.Server;
+        await app.WaitForFetchesAsync("hubbed");
+        var source = await app.Get<SourceStore>().GetAsync("hubbed", CancellationToken.None);
+        Assert.Equal(_upstream.Url("hub").AbsoluteUri, source!.Hub);
+        Assert.Equal(_upstream.Url("hubbed.xml").AbsoluteUri, source.Topic);
+
+        var store = app.Get<UpstreamSubscriptionStore>();
+        var now = new DateTimeOffset(2026, 11, 27, 12, 0, 0, TimeSpan.Zero);
+        await store.CreateAsync(
+            new UpstreamSubscription { Id = "callback-1", SourceId = "hubbed", Hub = source.Hub!, Topic = source.Topic!, Secret = "s3cret", State = UpstreamState.Requested, RequestedAt = now },
+            CancellationToken.None);
+        Assert.False(await store.IsPushedAsync("hubbed", now, CancellationToken.None));
+
+        await store.VerifiedAsync("callback-1", 600, now, CancellationToken.None);
+        await store.PushedAsync("callback-1", now.AddMinutes(1), CancellationToken.None);
+        var verified = await store.CurrentAsync("hubbed", CancellationToken.None);
+        Assert.Equal(UpstreamState.Verified, verified!.State);
+        Assert.Equal(now.AddSeconds(600), verified.ExpiresAt);
+        Assert.Equal(now.AddMinutes(1), verified.LastPushAt);
+        Assert.Equal("s3cret", verified.Secret);
+        Assert.True(await store.IsPushedAsync("hubbed", now.AddSeconds(599), CancellationToken.None));
+        Assert.False(await store.IsPushedAsync("hubbed", now.AddSeconds(600), CancellationToken.None));
+
+        await store.SetStateAsync("callback-1", UpstreamState.Unsubscribing, "Unsubscribing.", now, CancellationToken.None);
+        Assert.Null(await store.CurrentAsync("hubbed", CancellationToken.None));
+        Assert.Equal(1, (await store.CountByStateAsync(CancellationToken.None))["Unsubscribing"]);
+        await store.DeleteAsync("callback-1", CancellationToken.None);
+        Assert.Empty(await store.ListAsync(CancellationToken.None));
+    }
 }
 
 public sealed class SqliteStorageTests() : StorageTests(StorageProvider.Sqlite)

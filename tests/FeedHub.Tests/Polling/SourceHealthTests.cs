@@ -50,4 +50,16 @@ public sealed class SourceHealthTests
         Assert.Equal(new SourceHealth(SourceCondition.Retired, false, "Gone."), SourceHealth.Of(Source(PollState.Never, SourceStatus.Retired), Now));
         Assert.Equal(SourceCondition.NeverPolled, SourceHealth.Of(Source(PollState.Never), Now).Condition);
     }
+
+    [Fact]
+    public void Pushed_IsNotBehind_ForPollingOnlyAsASafetyNet_UntilItsLeaseEnds()
+    {
+        var quiet = new PollState { LastAttemptAt = Now.AddHours(-3), LastSuccessAt = Now.AddHours(-3) };
+
+        Assert.Equal(SourceCondition.Ok, SourceHealth.Of(Source(quiet) with { PushedUntil = Now.AddDays(1) }, Now).Condition);
+        Assert.Equal(SourceCondition.Behind, SourceHealth.Of(Source(quiet) with { PushedUntil = Now }, Now).Condition);
+        Assert.Equal(
+            SourceCondition.Failing,
+            SourceHealth.Of(Source(quiet with { LastError = "HTTP 500", ErrorStreak = 1 }) with { PushedUntil = Now.AddDays(1) }, Now).Condition);
+    }
 }
