@@ -52,7 +52,7 @@ internal sealed class SourceCatalog(SourceStore sources, StoreChanges changes, I
             return new CatalogRefusal(RefusalKind.Conflict, "The id is taken", $"A source with the id '{source.Id}' exists.");
         }
 
-        changes.Changed();
+        changes.SourcesChanged();
 
         return (await sources.GetAsync(source.Id, cancellationToken))!;
     }
@@ -79,7 +79,7 @@ internal sealed class SourceCatalog(SourceStore sources, StoreChanges changes, I
         }
 
         await sources.UpdateDefinitionAsync(source, urlChanged: source.Url != current.Url, cancellationToken);
-        changes.Changed();
+        changes.SourcesChanged();
         return (await sources.GetAsync(id, cancellationToken))!;
     }
 
@@ -98,7 +98,7 @@ internal sealed class SourceCatalog(SourceStore sources, StoreChanges changes, I
         }
 
         await sources.DeleteAsync(id, cancellationToken);
-        changes.Changed();
+        changes.SourcesChanged();
         return current;
     }
 
@@ -117,7 +117,7 @@ internal sealed class SourceCatalog(SourceStore sources, StoreChanges changes, I
         }
 
         await sources.SetStatusAsync(id, status, status == SourceStatus.Paused ? $"Paused by an operator on {time.GetUtcNow():u}." : null, cancellationToken);
-        changes.Changed();
+        changes.SourcesChanged();
         return (await sources.GetAsync(id, cancellationToken))!;
     }
 
@@ -160,7 +160,7 @@ internal sealed class SourceCatalog(SourceStore sources, StoreChanges changes, I
             declared.Sources,
             progress is null ? null : new MergeProgress(done => progress.Report(new ImportProgress(ImportPhase.Merging, done, total))),
             cancellationToken);
-        changes.Changed();
+        changes.SourcesChanged();
         return new OpmlImportReport(merge.Added, merge.Updated, merge.Skipped, declared.Problems);
     }
 

@@ -40,7 +40,7 @@ internal sealed partial class StorePreparation(
             retireConfigSources: retireUndeclared,
             retireOpmlSources: retireUndeclared && !opmlMissing,
             cancellationToken);
-        changes.Changed();
+        changes.SourcesChanged();
         LogMerged(declared.Sources.Count, merge.Added, merge.Updated, merge.Retired);
     }
 

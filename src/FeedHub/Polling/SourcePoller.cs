@@ -199,12 +199,16 @@ internal sealed partial class SourcePoller(
                 move is not null ? $"Moved permanently to {move} (redirected there on two polls in a row); the source now polls it." : null,
                 feed is null ? null : Notes(feed)),
         };
-        var record = await polls.RecordAsync(
-            new PollRecord(fetch, state, feed is null ? null : Info(feed, document!), feed?.Items ?? [], change),
-            cancellationToken);
+        var info = feed is null ? null : Info(feed, document!);
+        var record = await polls.RecordAsync(new PollRecord(fetch, state, info, feed?.Items ?? [], change), cancellationToken);
         metrics.RecordPoll(record, (result as FetchFailed)?.Kind);
+
         // A 304 or a failure changes nothing a feed shows; a parsed document, a move or a retirement may.
-        if (feed is not null || change is not null)
+        if (change is not null || (info is not null && (info.Hub != source.Hub || info.Topic != source.Topic)))
+        {
+            changes.SourcesChanged();
+        }
+        else if (feed is not null)
         {
             changes.Changed();
         }

@@ -5,10 +5,13 @@ namespace FeedHub.Storage;
 /// a source's definition or status, the articles): caches of rendered documents compare
 /// <see cref="Version"/> to know their copy may be stale without asking the store on every request,
 /// and those who push channels onward (the WebSub hub) wake at <see cref="Next"/> to look at once.
+/// Changes to the set of sources are also told apart, for those who only care about those (the
+/// WebSub subscriber) and should not look at every source after every poll.
 /// </summary>
 internal sealed class StoreChanges
 {
     private readonly Signal _signal = new();
+    private readonly Signal _sources = new();
     private long _version;
 
     public long Version => Interlocked.Read(ref _version);
@@ -16,9 +19,19 @@ internal sealed class StoreChanges
     /// <summary>Completes at the next change; take it before looking, so a change made meanwhile is not missed.</summary>
     public Task Next => _signal.Next;
 
+    /// <summary>Completes at the next <see cref="SourcesChanged"/>; take it before looking.</summary>
+    public Task NextSourcesChange => _sources.Next;
+
     public void Changed()
     {
         Interlocked.Increment(ref _version);
         _signal.Notify();
+    }
+
+    /// <summary>A source was added, removed, paused, resumed, retired or moved, or its feed now advertises another WebSub hub.</summary>
+    public void SourcesChanged()
+    {
+        Changed();
+        _sources.Notify();
     }
 }

@@ -14,7 +14,7 @@ namespace FeedHub.WebSub;
 /// random secret of its own), renews it when 85 % of the lease has passed, asks again later when a
 /// hub denied or failed it, and unsubscribes when the source is paused, retired or deleted or its hub
 /// changes. Whenever a subscription becomes live or stops being live, the source's poll is moved to
-/// the safety-net rate or back to its own schedule. Runs after each store change and every
+/// the safety-net rate or back to its own schedule. Runs after each change to the sources and every
 /// <see cref="WebSubOptions.CheckInterval"/>.
 /// </summary>
 internal sealed partial class UpstreamSubscriber(
@@ -76,7 +76,7 @@ internal sealed partial class UpstreamSubscriber(
         bool running;
         do
         {
-            var changed = changes.Next;
+            var changed = changes.NextSourcesChange;
             var woken = _wake.Next;
             try
             {
