@@ -228,6 +228,33 @@ internal static class Harness
         ];
     }
 
+    /// <summary>
+    /// B4 taken apart, for profiling under dotnet-trace: <c>FeedHub.Bench ingest-split --repo DIR [--repetitions N]</c>
+    /// prints parse, store and re-store seconds (all items unchanged) per run.
+    /// </summary>
+    public static async Task<int> IngestSplitAsync(string[] args)
+    {
+        var options = new Options(args);
+        var repo = Path.GetFullPath(options.Get("repo") ?? ".");
+        var work = Directory.CreateTempSubdirectory("feedhub-ingest-").FullName;
+        using var bench = new BenchContext
+        {
+            Repository = repo, WorkDirectory = work, FeedHubDll = "", BenchDll = "", Repetitions = options.Int("repetitions", 3),
+            WrkDuration = TimeSpan.Zero, Sources = 0, UpstreamUrl = "",
+        };
+        var ingest = new Ingest(bench);
+        ingest.Prepare();
+        for (var run = 0; run < bench.Repetitions; run++)
+        {
+            var (parse, store, restore) = await ingest.SplitAsync();
+            Console.WriteLine(FormattableString.Invariant(
+                $"{ingest.Items} items: parse {parse:F2} s ({ingest.Items / parse:F0} items/s), store {store:F2} s ({ingest.Items / store:F0} items/s), store unchanged {restore:F2} s"));
+        }
+
+        Directory.Delete(work, recursive: true);
+        return 0;
+    }
+
     /// <summary>B4: items per second through FeedHub's parse-and-store path, against (a) XmlReader, (b) feedparser, (c) Dapper.</summary>
     private static async Task<IEnumerable<Row>> IngestAsync(BenchContext bench)
     {

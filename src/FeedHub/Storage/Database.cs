@@ -45,6 +45,21 @@ internal abstract class Database
         public ValueTask DisposeAsync() => ValueTask.CompletedTask;
     }
 
+    /// <summary>A time parameter as <see cref="TimeHandler"/> writes it, for commands built without Dapper.</summary>
+    internal static void SetTime(IDbDataParameter parameter, DateTimeOffset? value)
+    {
+        if (parameter is SqliteParameter)
+        {
+            parameter.DbType = DbType.String;
+            parameter.Value = value is { } time ? time.ToUniversalTime().ToString("yyyy-MM-dd HH:mm:ss.FFFFFFFzzz", CultureInfo.InvariantCulture) : DBNull.Value;
+        }
+        else
+        {
+            parameter.DbType = DbType.DateTimeOffset;
+            parameter.Value = value is { } time ? time.ToUniversalTime() : DBNull.Value;
+        }
+    }
+
     /// <summary>
     /// SQLite has no time type: there times go in as UTC text in Microsoft.Data.Sqlite's own format
     /// (the one earlier versions stored), which sorts and compares correctly as text once every value
@@ -53,19 +68,7 @@ internal abstract class Database
     /// </summary>
     private sealed class TimeHandler : SqlMapper.TypeHandler<DateTimeOffset>
     {
-        public override void SetValue(IDbDataParameter parameter, DateTimeOffset value)
-        {
-            if (parameter is SqliteParameter)
-            {
-                parameter.DbType = DbType.String;
-                parameter.Value = value.ToUniversalTime().ToString("yyyy-MM-dd HH:mm:ss.FFFFFFFzzz", CultureInfo.InvariantCulture);
-            }
-            else
-            {
-                parameter.DbType = DbType.DateTimeOffset;
-                parameter.Value = value.ToUniversalTime();
-            }
-        }
+        public override void SetValue(IDbDataParameter parameter, DateTimeOffset value) => SetTime(parameter, value);
 
         public override DateTimeOffset Parse(object value) => value switch
         {

@@ -15,7 +15,7 @@ internal sealed class PollStore(Database database)
 
         var (inserted, updated) = poll.Items.Count == 0
             ? (0, 0)
-            : await ItemStore.UpsertAsync(connection, transaction, poll.Fetch.SourceId, poll.Items, poll.Fetch.StartedAt, cancellationToken);
+            : await ItemStore.UpsertAsync(connection, transaction, database.Dialect, poll.Fetch.SourceId, poll.Items, poll.Fetch.StartedAt, cancellationToken);
         var fetch = poll.Fetch with { ItemsSeen = poll.Items.Count, ItemsNew = inserted, ItemsUpdated = updated };
 
         await SourceStore.UpdateAfterPollAsync(connection, transaction, fetch.SourceId, poll.State, poll.Feed, poll.Change, cancellationToken);
