@@ -18,6 +18,7 @@ internal sealed class ChannelSequenceStore(Database database) : IDisposable
         await _gate.WaitAsync(cancellationToken);
         try
         {
+            await using var writing = await database.EnterWriteAsync(cancellationToken);
             await using var connection = await database.OpenAsync(cancellationToken);
             await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
             if (database.Dialect.TransactionLock is { } lockStatement)

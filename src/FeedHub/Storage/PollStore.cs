@@ -10,6 +10,7 @@ internal sealed class PollStore(Database database)
 {
     public async Task<FetchRecord> RecordAsync(PollRecord poll, CancellationToken cancellationToken)
     {
+        await using var writing = await database.EnterWriteAsync(cancellationToken);
         await using var connection = await database.OpenAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
 

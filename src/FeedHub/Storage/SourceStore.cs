@@ -43,6 +43,7 @@ internal sealed class SourceStore(Database database, TimeProvider time)
     public async Task<DeclaredSourcesMerge> MergeDeclaredAsync(IReadOnlyCollection<Source> declared, bool retireConfigSources, bool retireOpmlSources, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
+        await using var writing = await database.EnterWriteAsync(cancellationToken);
         await using var connection = await database.OpenAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
 
@@ -117,6 +118,7 @@ internal sealed class SourceStore(Database database, TimeProvider time)
     public async Task<ImportMerge> ImportAsync(IReadOnlyList<Source> imported, IProgress<int>? progress, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
+        await using var writing = await database.EnterWriteAsync(cancellationToken);
         await using var connection = await database.OpenAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         var existing = (await connection.QueryAsync<SourceRow>(new CommandDefinition(SelectSources, transaction: transaction, cancellationToken: cancellationToken))).ToList();
