@@ -10,6 +10,7 @@ namespace FeedHub.WebSub;
 /// or the articles were read again (<see cref="StoreChanges"/>), and every
 /// <see cref="WebSubOptions.CheckInterval"/> for what another process changed. Rendering a document
 /// that has not changed costs one reading of the channel: <see cref="FeedDocumentCache"/> keeps the bytes.
+/// Changes that come close together (a poll cycle) are compared once, <see cref="WebSubOptions.Settle"/> after the first.
 /// A change is also announced to the external hubs (<c>hub.mode=publish</c>).
 /// </summary>
 internal sealed partial class TopicWatcher(
@@ -47,7 +48,26 @@ internal sealed partial class TopicWatcher(
                 return;
             }
         }
-        while (await Signal.WaitAsync(next, options.Value.CheckInterval, time, stoppingToken));
+        while (await Signal.WaitAsync(next, options.Value.CheckInterval, time, stoppingToken) && await SettleAsync(stoppingToken));
+    }
+
+    /// <summary>Lets the changes that follow the first gather (<see cref="WebSubOptions.Settle"/>); false when stopping.</summary>
+    private async Task<bool> SettleAsync(CancellationToken stoppingToken)
+    {
+        if (options.Value.Settle <= TimeSpan.Zero)
+        {
+            return true;
+        }
+
+        try
+        {
+            await Task.Delay(options.Value.Settle, time, stoppingToken);
+            return true;
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            return false;
+        }
     }
 
     /// <summary>Compares every topic with what was last recorded, queuing deliveries for those that changed.</summary>

@@ -59,6 +59,14 @@ public sealed class WebSubOptions
     [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
     public TimeSpan CheckInterval { get; set; } = TimeSpan.FromMinutes(1);
 
+    /// <summary>
+    /// How long the hub lets further changes gather after one before comparing the channels: a poll
+    /// cycle storing thousands of polls is then pushed once per this, not read and rendered once per
+    /// poll. Zero compares at once after every change.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:01:00")]
+    public TimeSpan Settle { get; set; } = TimeSpan.FromSeconds(2);
+
     /// <summary>Every hub a channel advertises: FeedHub's own first, then the external ones.</summary>
     public IReadOnlyList<Uri> Hubs(Uri publicBaseUrl) =>
         Enabled ? [new Uri(publicBaseUrl, HubPath), .. ExternalHubs] : [];
