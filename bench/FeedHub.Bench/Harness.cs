@@ -31,7 +31,7 @@ internal static class Harness
         {
             Repository = repository,
             WorkDirectory = work,
-            FeedHubDll = Path.Combine(repository, "src", "FeedHub", "bin", "Release", "net10.0", "FeedHub.dll"),
+            FeedHubDll = Path.Combine(repository, "src", "FeedHub", "bin", "Release", "bench-publish", "FeedHub.dll"), // bench/run.sh publishes it
             BenchDll = typeof(Harness).Assembly.Location,
             Repetitions = options.Int("repetitions", quick ? 3 : 5),
             WrkDuration = TimeSpan.FromSeconds(quick ? 3 : 5),
