@@ -154,6 +154,12 @@ internal sealed record FeedDocument(byte[] Bytes, string ETag, DateTimeOffset La
     private readonly Lazy<byte[]> _gzip = new(() => Compress(Bytes, s => new GZipStream(s, CompressionLevel.Optimal)));
     private readonly Lazy<byte[]> _brotli = new(() => Compress(Bytes, s => new BrotliStream(s, CompressionLevel.Optimal)));
 
+    /// <summary>Last-Modified as the header carries it.</summary>
+    public string LastModifiedText { get; } = Microsoft.Net.Http.Headers.HeaderUtilities.FormatDate(LastModified);
+
+    /// <summary>Cache-Control of a subscription document: public, for <see cref="MaxAge"/>.</summary>
+    public string CacheControlText { get; } = new Microsoft.Net.Http.Headers.CacheControlHeaderValue { Public = true, MaxAge = MaxAge }.ToString();
+
     private readonly string _brotliETag = ETag[..^1] + "-br\"";
     private readonly string _gzipETag = ETag[..^1] + "-gzip\"";
 
