@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Builds FeedHub and the harness in Release, then runs figures B1-B6 of issue 7 and writes bench/RESULTS.md.
+# Publishes FeedHub (Release, ReadyToRun, as deploy/Dockerfile does), builds the harness, then runs figures
+# B1-B6 of issue 7 and writes bench/RESULTS.md.
 #   bench/run.sh            every figure, 5 runs each (about 40 minutes on 2 shared cores, mostly B3)
 #   bench/run.sh --sources 2000   the same with B3 at 2,000 sources (about 20 minutes)
 #   bench/run.sh --quick    3 runs, shorter wrk runs, 2,000 sources for B3
