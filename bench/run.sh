@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Builds FeedHub and the harness in Release, then runs figures B1-B6 of issue 7 and writes bench/RESULTS.md.
+# Publishes FeedHub (Release, ReadyToRun, as deploy/Dockerfile does), builds the harness, then runs figures
+# B1-B6 of issue 7 and writes bench/RESULTS.md.
 #   bench/run.sh            every figure, 5 runs each (about 40 minutes on 2 shared cores, mostly B3)
 #   bench/run.sh --sources 2000   the same with B3 at 2,000 sources (about 20 minutes)
 #   bench/run.sh --quick    3 runs, shorter wrk runs, 2,000 sources for B3
@@ -15,6 +16,8 @@ if ! /usr/bin/python3 -c 'import feedparser' 2>/dev/null; then
   echo "note: Debian's feedparser is missing (apt-get install -y python3-feedparser); B4 (b) will be left empty" >&2
 fi
 
-dotnet build -c Release -v q --nologo "$repo/src/FeedHub/FeedHub.csproj"
+# FeedHub is measured as deploy/Dockerfile ships it: published, ReadyToRun-compiled for this machine.
+dotnet publish -c Release -v q --nologo --use-current-runtime --self-contained false -p:PublishReadyToRun=true \
+  -o "$repo/src/FeedHub/bin/Release/bench-publish" "$repo/src/FeedHub/FeedHub.csproj"
 dotnet build -c Release -v q --nologo "$repo/bench/FeedHub.Bench/FeedHub.Bench.csproj"
 exec dotnet "$repo/bench/FeedHub.Bench/bin/Release/net10.0/FeedHub.Bench.dll" run --repo "$repo" "$@"

@@ -31,7 +31,7 @@ internal static class Harness
         {
             Repository = repository,
             WorkDirectory = work,
-            FeedHubDll = Path.Combine(repository, "src", "FeedHub", "bin", "Release", "net10.0", "FeedHub.dll"),
+            FeedHubDll = Path.Combine(repository, "src", "FeedHub", "bin", "Release", "bench-publish", "FeedHub.dll"), // bench/run.sh publishes it
             BenchDll = typeof(Harness).Assembly.Location,
             Repetitions = options.Int("repetitions", quick ? 3 : 5),
             WrkDuration = TimeSpan.FromSeconds(quick ? 3 : 5),
@@ -226,6 +226,33 @@ internal static class Harness
             new Row("B6", "upstream item → visible in planet.atom (5 s interval); worst case judged", latency, baseline, worst / interval.TotalSeconds,
                 $"≤ interval + 1 s (worst {Sample.Format(worst)} s)", worst <= interval.TotalSeconds + 1, string.Join("; ", load)),
         ];
+    }
+
+    /// <summary>
+    /// B4 taken apart, for profiling under dotnet-trace: <c>FeedHub.Bench ingest-split --repo DIR [--repetitions N]</c>
+    /// prints parse, store and re-store seconds (all items unchanged) per run.
+    /// </summary>
+    public static async Task<int> IngestSplitAsync(string[] args)
+    {
+        var options = new Options(args);
+        var repo = Path.GetFullPath(options.Get("repo") ?? ".");
+        var work = Directory.CreateTempSubdirectory("feedhub-ingest-").FullName;
+        using var bench = new BenchContext
+        {
+            Repository = repo, WorkDirectory = work, FeedHubDll = "", BenchDll = "", Repetitions = options.Int("repetitions", 3),
+            WrkDuration = TimeSpan.Zero, Sources = 0, UpstreamUrl = "",
+        };
+        var ingest = new Ingest(bench);
+        ingest.Prepare();
+        for (var run = 0; run < bench.Repetitions; run++)
+        {
+            var (parse, store, restore) = await ingest.SplitAsync();
+            Console.WriteLine(FormattableString.Invariant(
+                $"{ingest.Items} items: parse {parse:F2} s ({ingest.Items / parse:F0} items/s), store {store:F2} s ({ingest.Items / store:F0} items/s), store unchanged {restore:F2} s"));
+        }
+
+        Directory.Delete(work, recursive: true);
+        return 0;
     }
 
     /// <summary>B4: items per second through FeedHub's parse-and-store path, against (a) XmlReader, (b) feedparser, (c) Dapper.</summary>

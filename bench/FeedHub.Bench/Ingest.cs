@@ -93,6 +93,47 @@ internal sealed class Ingest(BenchContext bench)
         return items / seconds;
     }
 
+    /// <summary>
+    /// Where B4's time goes, for profiling (<c>FeedHub.Bench ingest-split</c>): parsing alone, then storing
+    /// the already parsed items alone on a fresh database, then storing them again (every item unchanged).
+    /// </summary>
+    public async Task<(double ParseSeconds, double StoreSeconds, double RestoreSeconds)> SplitAsync()
+    {
+        var parser = new FeedParser(new HtmlCleaner());
+        var clock = Stopwatch.StartNew();
+        var feeds = _files.Select(f => TryParse(parser, f.Bytes)).ToList();
+        var parse = clock.Elapsed.TotalSeconds;
+
+        var root = Path.Combine(bench.WorkDirectory, $"ingest-{Guid.NewGuid():N}");
+        var database = new SqliteDatabase("Data Source=data/feedhub.db", root);
+        await new Migrator(database, TimeProvider.System, NullLogger<Migrator>.Instance).MigrateAsync(CancellationToken.None);
+        var sources = new SourceStore(database, TimeProvider.System);
+        for (var i = 0; i < _files.Count; i++)
+        {
+            await sources.CreateAsync(new Source { Id = $"s{i}", Url = $"http://ingest.example/{i}.xml", Schedule = "1h" }, CancellationToken.None);
+        }
+
+        var polls = new PollStore(database);
+        var seconds = new double[2];
+        for (var pass = 0; pass < 2; pass++)
+        {
+            clock.Restart();
+            for (var i = 0; i < feeds.Count; i++)
+            {
+                var feed = feeds[i];
+                var started = DateTimeOffset.UtcNow;
+                var fetch = new FetchRecord { SourceId = $"s{i}", StartedAt = started, Duration = TimeSpan.Zero, Outcome = FetchOutcome.Fetched, HttpStatus = 200, Bytes = _files[i].Bytes.Length };
+                await polls.RecordAsync(new PollRecord(fetch, PollState.Never with { LastSuccessAt = started }, new ParsedFeedInfo(feed?.Title, feed?.SiteUrl, feed?.Id), feed?.Items ?? []), CancellationToken.None);
+            }
+
+            seconds[pass] = clock.Elapsed.TotalSeconds;
+        }
+
+        SqliteConnection.ClearAllPools();
+        Directory.Delete(root, recursive: true);
+        return (parse, seconds[0], seconds[1]);
+    }
+
     /// <returns>(a) Items per second of a bare XmlReader pass over the same bytes (the items FeedHub found).</returns>
     public double XmlReaderPass()
     {

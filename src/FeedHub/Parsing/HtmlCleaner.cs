@@ -41,7 +41,10 @@ public sealed class HtmlCleaner
     // HtmlSanitizer is safe to share once configured; building one is not cheap.
     private readonly HtmlSanitizer _sanitizer = CreateSanitizer();
 
-    public string? Clean(string? html, Uri baseUri)
+    public string? Clean(string? html, Uri baseUri) => Clean(html, baseUri, plain: true);
+
+    /// <param name="plain">Whether markup that <see cref="PlainMarkup"/> vouches for may skip the sanitizer (tests compare both ways).</param>
+    internal string? Clean(string? html, Uri baseUri, bool plain)
     {
         if (string.IsNullOrWhiteSpace(html))
         {
@@ -56,7 +59,9 @@ public sealed class HtmlCleaner
         }
         else
         {
-            clean = NestingDepth(html) > MaxDepth ? WebUtility.HtmlEncode(FeedText.StripTags(html)) : _sanitizer.Sanitize(html, baseUri.AbsoluteUri);
+            // Most feeds' markup is plain enough to be written out as the sanitizer would, without it.
+            clean = (plain ? PlainMarkup.TryClean(html) : null)
+                ?? (NestingDepth(html) > MaxDepth ? WebUtility.HtmlEncode(FeedText.StripTags(html)) : _sanitizer.Sanitize(html, baseUri.AbsoluteUri));
         }
 
         clean = clean.Trim();

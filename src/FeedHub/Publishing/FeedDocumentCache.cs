@@ -31,6 +31,9 @@ internal sealed class FeedDocumentCache(
     private readonly ConcurrentDictionary<(string Channel, PublishedFormat Format, int? Page), Cached> _documents = new();
     private readonly ConcurrentDictionary<(string Channel, PublishedFormat Format, int? Page), SemaphoreSlim> _builds = new();
 
+    // A channel read serves every format of it: the WebSub hub checks each format after every poll.
+    private readonly ConcurrentDictionary<(string Channel, int? Page), Read> _reads = new();
+
     /// <param name="archivePage">An RFC 5005 archive page, or null for the subscription document.</param>
     /// <returns>The document, or null when the channel has no such archive page.</returns>
     public async Task<FeedDocument?> GetAsync(ChannelOptions channel, PublishedFormat format, int? archivePage, CancellationToken cancellationToken)
@@ -70,18 +73,13 @@ internal sealed class FeedDocumentCache(
     private async Task<FeedDocument?> BuildAsync(
         (string, PublishedFormat, int?) key, ChannelOptions channel, PublishedFormat format, int? archivePage, CancellationToken cancellationToken)
     {
-        // Taken before reading, so that a change during the read makes the next request read again.
-        var version = changes.Version;
-        var snapshot = articles.Current;
-        var checkedAt = time.GetTimestamp();
-
-        var published = await reader.ReadAsync(channel, archivePage, cancellationToken);
-        if (published is null)
+        var read = CurrentRead((channel.Id, archivePage)) ?? await ReadAsync(channel, archivePage, cancellationToken);
+        if (read.Channel is not { } published)
         {
             return null;
         }
 
-        var fingerprint = Fingerprint(published);
+        var (version, snapshot, checkedAt, fingerprint) = (read.Version, read.Articles, read.CheckedAt, read.Fingerprint!);
         _documents.TryGetValue(key, out var previous);
         var document = previous?.Document is { } same && same.Fingerprint == fingerprint ? same : Render(published, format, archivePage, previous?.Document, fingerprint);
         if (_documents.Count >= MaxDocuments)
@@ -91,6 +89,32 @@ internal sealed class FeedDocumentCache(
 
         _documents[key] = new Cached(document, version, snapshot, checkedAt);
         return document;
+    }
+
+    private Read? CurrentRead((string, int?) key) =>
+        _reads.TryGetValue(key, out var read)
+            && read.Version == changes.Version
+            && ReferenceEquals(read.Articles, articles.Current)
+            && time.GetElapsedTime(read.CheckedAt) < Revalidate
+                ? read
+                : null;
+
+    private async Task<Read> ReadAsync(ChannelOptions channel, int? archivePage, CancellationToken cancellationToken)
+    {
+        // Taken before reading, so that a change during the read makes the next request read again.
+        var version = changes.Version;
+        var snapshot = articles.Current;
+        var checkedAt = time.GetTimestamp();
+
+        var published = await reader.ReadAsync(channel, archivePage, cancellationToken);
+        var read = new Read(published, published is null ? null : Fingerprint(published), version, snapshot, checkedAt);
+        if (_reads.Count >= MaxDocuments)
+        {
+            _reads.Clear();
+        }
+
+        _reads[(channel.Id, archivePage)] = read;
+        return read;
     }
 
     private FeedDocument Render(PublishedChannel published, PublishedFormat format, int? archivePage, FeedDocument? previous, string fingerprint)
@@ -116,6 +140,9 @@ internal sealed class FeedDocumentCache(
     /// <param name="Articles">The articles' snapshot they were read with.</param>
     /// <param name="CheckedAt">When they were read, as a <see cref="TimeProvider"/> timestamp.</param>
     private sealed record Cached(FeedDocument Document, long Version, ArticleSet Articles, long CheckedAt);
+
+    /// <summary>A channel's entries as read at a version, with their fingerprint; null when the archive page does not exist.</summary>
+    private sealed record Read(PublishedChannel? Channel, string? Fingerprint, long Version, ArticleSet Articles, long CheckedAt);
 }
 
 /// <summary>
@@ -126,6 +153,12 @@ internal sealed record FeedDocument(byte[] Bytes, string ETag, DateTimeOffset La
 {
     private readonly Lazy<byte[]> _gzip = new(() => Compress(Bytes, s => new GZipStream(s, CompressionLevel.Optimal)));
     private readonly Lazy<byte[]> _brotli = new(() => Compress(Bytes, s => new BrotliStream(s, CompressionLevel.Optimal)));
+
+    /// <summary>Last-Modified as the header carries it.</summary>
+    public string LastModifiedText { get; } = Microsoft.Net.Http.Headers.HeaderUtilities.FormatDate(LastModified);
+
+    /// <summary>Cache-Control of a subscription document: public, for <see cref="MaxAge"/>.</summary>
+    public string CacheControlText { get; } = new Microsoft.Net.Http.Headers.CacheControlHeaderValue { Public = true, MaxAge = MaxAge }.ToString();
 
     private readonly string _brotliETag = ETag[..^1] + "-br\"";
     private readonly string _gzipETag = ETag[..^1] + "-gzip\"";

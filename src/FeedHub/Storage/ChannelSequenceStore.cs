@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Dapper;
 
 namespace FeedHub.Storage;
@@ -6,6 +7,7 @@ namespace FeedHub.Storage;
 internal sealed class ChannelSequenceStore(Database database) : IDisposable
 {
     private readonly SemaphoreSlim _gate = new(1, 1);
+    private readonly ConcurrentDictionary<string, Numbering> _known = new(StringComparer.Ordinal);
 
     /// <summary>
     /// The sequence number of every key, giving keys seen for the first time the next numbers in the
@@ -18,6 +20,7 @@ internal sealed class ChannelSequenceStore(Database database) : IDisposable
         await _gate.WaitAsync(cancellationToken);
         try
         {
+            await using var writing = await database.EnterWriteAsync(cancellationToken);
             await using var connection = await database.OpenAsync(cancellationToken);
             await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
             if (database.Dialect.TransactionLock is { } lockStatement)
@@ -25,15 +28,20 @@ internal sealed class ChannelSequenceStore(Database database) : IDisposable
                 await connection.ExecuteAsync(new CommandDefinition(lockStatement, new { lockName = $"feedhub:channel:{channelId}" }, transaction, cancellationToken: cancellationToken));
             }
 
-            var known = (await connection.QueryAsync<(string Key, long Sequence)>(new CommandDefinition(
-                    "SELECT entry_key, sequence FROM channel_entries WHERE channel_id = @channelId",
-                    new { channelId },
-                    transaction,
-                    cancellationToken: cancellationToken)))
-                .ToDictionary(r => r.Key, r => r.Sequence, StringComparer.Ordinal);
+            // The numbers are never changed or taken back, so this process keeps those it has seen and
+            // reads only the ones numbered since (by another node), not the channel's whole history each time.
+            var cache = _known.GetOrAdd(channelId, _ => new Numbering());
+            foreach (var (key, sequence) in await connection.QueryAsync<(string Key, long Sequence)>(new CommandDefinition(
+                "SELECT entry_key, sequence FROM channel_entries WHERE channel_id = @channelId AND sequence > @last",
+                new { channelId, last = cache.Last },
+                transaction,
+                cancellationToken: cancellationToken)))
+            {
+                cache.Add(key, sequence);
+            }
 
-            var next = known.Count == 0 ? 1 : known.Values.Max() + 1;
-            var added = keysInArrivalOrder.Where(k => !known.ContainsKey(k)).Distinct(StringComparer.Ordinal).Select(k => new { channelId, key = k, sequence = next++ }).ToList();
+            var next = cache.Last + 1;
+            var added = keysInArrivalOrder.Where(k => !cache.Numbers.ContainsKey(k)).Distinct(StringComparer.Ordinal).Select(k => new { channelId, key = k, sequence = next++ }).ToList();
             if (added.Count > 0)
             {
                 await connection.ExecuteAsync(new CommandDefinition(
@@ -41,14 +49,23 @@ internal sealed class ChannelSequenceStore(Database database) : IDisposable
                     added,
                     transaction,
                     cancellationToken: cancellationToken));
-                foreach (var row in added)
-                {
-                    known[row.key] = row.sequence;
-                }
             }
 
             await transaction.CommitAsync(cancellationToken);
-            return known;
+
+            // Only numbers that are committed join what this process knows.
+            foreach (var row in added)
+            {
+                cache.Add(row.key, row.sequence);
+            }
+
+            var numbers = new Dictionary<string, long>(keysInArrivalOrder.Count, StringComparer.Ordinal);
+            foreach (var key in keysInArrivalOrder)
+            {
+                numbers[key] = cache.Numbers[key];
+            }
+
+            return numbers;
         }
         finally
         {
@@ -57,4 +74,18 @@ internal sealed class ChannelSequenceStore(Database database) : IDisposable
     }
 
     public void Dispose() => _gate.Dispose();
+
+    /// <summary>A channel's numbers known to this process, and the highest of them; used under the gate only.</summary>
+    private sealed class Numbering
+    {
+        public Dictionary<string, long> Numbers { get; } = new(StringComparer.Ordinal);
+
+        public long Last { get; private set; }
+
+        public void Add(string key, long sequence)
+        {
+            Numbers[key] = sequence;
+            Last = Math.Max(Last, sequence);
+        }
+    }
 }

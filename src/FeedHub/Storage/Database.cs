@@ -38,11 +38,35 @@ internal abstract class Database
     public virtual Task<IAsyncDisposable> LockAsync(string name, CancellationToken cancellationToken) =>
         Task.FromResult<IAsyncDisposable>(NoLock.Instance);
 
+    /// <summary>
+    /// Held by each of this process's write transactions for its whole length, taken before it begins.
+    /// SQLite lets one writer in at a time, and Microsoft.Data.Sqlite waits for a busy database by
+    /// blocking its thread in 150 ms sleeps: writers queued here instead wait without a thread and go in
+    /// the moment the one before commits. An engine with row locks needs no gate.
+    /// </summary>
+    public virtual ValueTask<IAsyncDisposable> EnterWriteAsync(CancellationToken cancellationToken) =>
+        ValueTask.FromResult<IAsyncDisposable>(NoLock.Instance);
+
     private sealed class NoLock : IAsyncDisposable
     {
         public static readonly NoLock Instance = new();
 
         public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+    }
+
+    /// <summary>A time parameter as <see cref="TimeHandler"/> writes it, for commands built without Dapper.</summary>
+    internal static void SetTime(IDbDataParameter parameter, DateTimeOffset? value)
+    {
+        if (parameter is SqliteParameter)
+        {
+            parameter.DbType = DbType.String;
+            parameter.Value = value is { } time ? time.ToUniversalTime().ToString("yyyy-MM-dd HH:mm:ss.FFFFFFFzzz", CultureInfo.InvariantCulture) : DBNull.Value;
+        }
+        else
+        {
+            parameter.DbType = DbType.DateTimeOffset;
+            parameter.Value = value is { } time ? time.ToUniversalTime() : DBNull.Value;
+        }
     }
 
     /// <summary>
@@ -53,19 +77,7 @@ internal abstract class Database
     /// </summary>
     private sealed class TimeHandler : SqlMapper.TypeHandler<DateTimeOffset>
     {
-        public override void SetValue(IDbDataParameter parameter, DateTimeOffset value)
-        {
-            if (parameter is SqliteParameter)
-            {
-                parameter.DbType = DbType.String;
-                parameter.Value = value.ToUniversalTime().ToString("yyyy-MM-dd HH:mm:ss.FFFFFFFzzz", CultureInfo.InvariantCulture);
-            }
-            else
-            {
-                parameter.DbType = DbType.DateTimeOffset;
-                parameter.Value = value.ToUniversalTime();
-            }
-        }
+        public override void SetValue(IDbDataParameter parameter, DateTimeOffset value) => SetTime(parameter, value);
 
         public override DateTimeOffset Parse(object value) => value switch
         {

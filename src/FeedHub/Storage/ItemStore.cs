@@ -1,4 +1,5 @@
 using System.Buffers.Text;
+using System.Data;
 using System.Data.Common;
 using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
@@ -92,57 +93,53 @@ internal sealed class ItemStore(Database database)
     /// merge into the first occurrence.
     /// </summary>
     internal static async Task<(int New, int Updated)> UpsertAsync(
-        DbConnection connection, DbTransaction transaction, string sourceId, IReadOnlyList<Item> items, DateTimeOffset now, CancellationToken cancellationToken)
+        DbConnection connection, DbTransaction transaction, SqlDialect dialect, string sourceId, IReadOnlyList<Item> items, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        int inserted = 0, updated = 0;
+        var unique = new List<(string Identity, Item Item)>(items.Count);
         var seen = new HashSet<string>(StringComparer.Ordinal);
         foreach (var item in items)
         {
             var identity = ItemIdentity.KeyOf(item);
-            if (!seen.Add(identity))
+            if (seen.Add(identity))
             {
-                continue;
+                unique.Add((identity, item));
             }
+        }
 
-            var hash = ItemIdentity.ContentHashOf(item);
-            var existing = await connection.QuerySingleOrDefaultAsync<ExistingItem>(new CommandDefinition(
-                "SELECT id, content_hash, updated, sort_at FROM items WHERE source_id = @sourceId AND identity = @identity",
-                new { sourceId, identity },
+        // What the store holds of these items, in a few queries instead of one per item: a poll of an
+        // unchanged feed is then one read and nothing written.
+        var existing = new Dictionary<string, ExistingItem>(StringComparer.Ordinal);
+        foreach (var chunk in unique.Select(u => u.Identity).Chunk(ExistingChunk))
+        {
+            var rows = await connection.QueryAsync<ExistingItem>(new CommandDefinition(
+                $"SELECT id, identity, content_hash, updated, sort_at FROM items WHERE source_id = @sourceId AND {dialect.InArray("identity", "identities")}",
+                new { sourceId, identities = chunk },
                 transaction,
                 cancellationToken: cancellationToken));
-
-            if (existing is null)
+            foreach (var row in rows)
             {
-                await connection.ExecuteAsync(new CommandDefinition(
-                    """
-                    INSERT INTO items (source_id, identity, guid, title, link, summary, content_html, authors, categories,
-                                       enclosures, published, updated, content_hash, first_seen_at, sort_at)
-                    VALUES (@SourceId, @Identity, @Guid, @Title, @Link, @Summary, @ContentHtml, @Authors, @Categories,
-                            @Enclosures, @Published, @Updated, @ContentHash, @Now, @SortAt)
-                    """,
-                    ItemParameters.From(sourceId, identity, hash, item, item.Updated ?? item.Published ?? now, item.Published ?? item.Updated ?? now, now),
-                    transaction,
-                    cancellationToken: cancellationToken));
+                existing[row.Identity] = row;
+            }
+        }
+
+        int inserted = 0, updated = 0;
+        await using var writer = new ItemWriter(connection, transaction, sourceId);
+        foreach (var (identity, item) in unique)
+        {
+            var hash = ItemIdentity.ContentHashOf(item);
+            if (!existing.TryGetValue(identity, out var stored))
+            {
+                await writer.InsertAsync(identity, hash, item, item.Updated ?? item.Published ?? now, item.Published ?? item.Updated ?? now, now, cancellationToken);
                 inserted++;
             }
-            else if (existing.ContentHash != hash)
+            else if (stored.ContentHash != hash)
             {
                 // Upstreams often edit without touching their own date; the edit still has to show.
                 // (By a microsecond, not a tick: PostgreSQL keeps times to the microsecond.)
-                var movedUpdated = item.Updated is { } upstream && upstream > existing.Updated
+                var movedUpdated = item.Updated is { } upstream && upstream > stored.Updated
                     ? upstream
-                    : now > existing.Updated ? now : existing.Updated.AddMicroseconds(1);
-                await connection.ExecuteAsync(new CommandDefinition(
-                    """
-                    UPDATE items
-                    SET guid = @Guid, title = @Title, link = @Link, summary = @Summary, content_html = @ContentHtml,
-                        authors = @Authors, categories = @Categories, enclosures = @Enclosures, published = @Published,
-                        updated = @Updated, content_hash = @ContentHash, sort_at = @SortAt
-                    WHERE id = @Id
-                    """,
-                    ItemParameters.From(sourceId, identity, hash, item, movedUpdated, item.Published ?? item.Updated ?? existing.SortAt, now) with { Id = existing.Id },
-                    transaction,
-                    cancellationToken: cancellationToken));
+                    : now > stored.Updated ? now : stored.Updated.AddMicroseconds(1);
+                await writer.UpdateAsync(stored.Id, hash, item, movedUpdated, item.Published ?? item.Updated ?? stored.SortAt, cancellationToken);
                 updated++;
             }
         }
@@ -150,44 +147,127 @@ internal sealed class ItemStore(Database database)
         return (inserted, updated);
     }
 
-    private sealed record ExistingItem(long Id, string ContentHash, DateTimeOffset Updated, DateTimeOffset SortAt);
+    /// <summary>Identities looked up per query: well under every engine's limit on parameters.</summary>
+    private const int ExistingChunk = 500;
 
-    private sealed record ItemParameters(
-        long Id,
-        string SourceId,
-        string Identity,
-        string? Guid,
-        string? Title,
-        string? Link,
-        string? Summary,
-        string? ContentHtml,
-        string Authors,
-        string Categories,
-        string Enclosures,
-        DateTimeOffset? Published,
-        DateTimeOffset Updated,
-        string ContentHash,
-        DateTimeOffset Now,
-        DateTimeOffset SortAt)
+    private sealed record ExistingItem(long Id, string Identity, string ContentHash, DateTimeOffset Updated, DateTimeOffset SortAt);
+
+    /// <summary>
+    /// The insert and the update of one poll, each prepared once and run for every item that needs it:
+    /// the SQL is compiled once per poll instead of once per item, and no per-item parameter object is built.
+    /// </summary>
+    private sealed class ItemWriter(DbConnection connection, DbTransaction transaction, string sourceId) : IAsyncDisposable
     {
-        public static ItemParameters From(
-            string sourceId, string identity, string hash, Item item, DateTimeOffset updated, DateTimeOffset sortAt, DateTimeOffset now) => new(
-            0,
-            sourceId,
-            identity,
-            item.Guid,
-            item.Title,
-            item.Link,
-            item.Summary,
-            item.ContentHtml,
-            JsonSerializer.Serialize(item.Authors, StorageJson.Options),
-            JsonSerializer.Serialize(item.Categories, StorageJson.Options),
-            JsonSerializer.Serialize(item.Enclosures, StorageJson.Options),
-            item.Published,
-            updated,
-            hash,
-            now,
-            sortAt);
+        private const string Insert =
+            """
+            INSERT INTO items (source_id, identity, guid, title, link, summary, content_html, authors, categories,
+                               enclosures, published, updated, content_hash, first_seen_at, sort_at)
+            VALUES (@SourceId, @Identity, @Guid, @Title, @Link, @Summary, @ContentHtml, @Authors, @Categories,
+                    @Enclosures, @Published, @Updated, @ContentHash, @Now, @SortAt)
+            """;
+
+        private const string Update =
+            """
+            UPDATE items
+            SET guid = @Guid, title = @Title, link = @Link, summary = @Summary, content_html = @ContentHtml,
+                authors = @Authors, categories = @Categories, enclosures = @Enclosures, published = @Published,
+                updated = @Updated, content_hash = @ContentHash, sort_at = @SortAt
+            WHERE id = @Id
+            """;
+
+        private DbCommand? _insert;
+        private DbCommand? _update;
+
+        public async Task InsertAsync(string identity, string hash, Item item, DateTimeOffset updated, DateTimeOffset sortAt, DateTimeOffset now, CancellationToken cancellationToken)
+        {
+            _insert ??= await PrepareAsync(Insert, ["SourceId", "Identity", "Now"], cancellationToken);
+            Set(_insert, "@SourceId", sourceId);
+            Set(_insert, "@Identity", identity);
+            Database.SetTime(_insert.Parameters["@Now"], now);
+            Fill(_insert, hash, item, updated, sortAt);
+            await _insert.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        public async Task UpdateAsync(long id, string hash, Item item, DateTimeOffset updated, DateTimeOffset sortAt, CancellationToken cancellationToken)
+        {
+            _update ??= await PrepareAsync(Update, ["Id"], cancellationToken);
+            _update.Parameters["@Id"].Value = id;
+            Fill(_update, hash, item, updated, sortAt);
+            await _update.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            if (_insert is not null)
+            {
+                await _insert.DisposeAsync();
+            }
+
+            if (_update is not null)
+            {
+                await _update.DisposeAsync();
+            }
+        }
+
+        private static void Fill(DbCommand command, string hash, Item item, DateTimeOffset updated, DateTimeOffset sortAt)
+        {
+            Set(command, "@Guid", item.Guid);
+            Set(command, "@Title", item.Title);
+            Set(command, "@Link", item.Link);
+            Set(command, "@Summary", item.Summary);
+            Set(command, "@ContentHtml", item.ContentHtml);
+            Set(command, "@Authors", Json(item.Authors));
+            Set(command, "@Categories", Json(item.Categories));
+            Set(command, "@Enclosures", Json(item.Enclosures));
+            Set(command, "@ContentHash", hash);
+            Database.SetTime(command.Parameters["@Published"], item.Published);
+            Database.SetTime(command.Parameters["@Updated"], updated);
+            Database.SetTime(command.Parameters["@SortAt"], sortAt);
+        }
+
+        // Most items have no authors, categories or enclosures: their column needs no serializer.
+        private static string Json<T>(IReadOnlyCollection<T> values) =>
+            values.Count == 0 ? "[]" : JsonSerializer.Serialize(values, StorageJson.Options);
+
+        private static void Set(DbCommand command, string name, string? value) =>
+            command.Parameters[name].Value = (object?)value ?? DBNull.Value;
+
+        private async Task<DbCommand> PrepareAsync(string sql, string[] own, CancellationToken cancellationToken)
+        {
+            var command = connection.CreateCommand();
+            command.CommandText = sql;
+            command.Transaction = transaction;
+            string[] texts = ["SourceId", "Identity", "Guid", "Title", "Link", "Summary", "ContentHtml", "Authors", "Categories", "Enclosures", "ContentHash"];
+            string[] times = ["Published", "Updated", "Now", "SortAt"];
+            foreach (var name in texts.Where(n => own.Contains(n) || n is not ("SourceId" or "Identity")))
+            {
+                Add(command, name, DbType.String, DBNull.Value);
+            }
+
+            foreach (var name in times.Where(n => own.Contains(n) || n != "Now"))
+            {
+                var parameter = Add(command, name, DbType.String, DBNull.Value);
+                Database.SetTime(parameter, null);
+            }
+
+            if (own.Contains("Id"))
+            {
+                Add(command, "Id", DbType.Int64, 0L);
+            }
+
+            await command.PrepareAsync(cancellationToken);
+            return command;
+        }
+
+        private static DbParameter Add(DbCommand command, string name, DbType type, object value)
+        {
+            var parameter = command.CreateParameter();
+            parameter.ParameterName = "@" + name;
+            parameter.DbType = type;
+            parameter.Value = value;
+            command.Parameters.Add(parameter);
+            return parameter;
+        }
     }
 
     private sealed class ItemRow

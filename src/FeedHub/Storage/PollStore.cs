@@ -10,12 +10,13 @@ internal sealed class PollStore(Database database)
 {
     public async Task<FetchRecord> RecordAsync(PollRecord poll, CancellationToken cancellationToken)
     {
+        await using var writing = await database.EnterWriteAsync(cancellationToken);
         await using var connection = await database.OpenAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
 
         var (inserted, updated) = poll.Items.Count == 0
             ? (0, 0)
-            : await ItemStore.UpsertAsync(connection, transaction, poll.Fetch.SourceId, poll.Items, poll.Fetch.StartedAt, cancellationToken);
+            : await ItemStore.UpsertAsync(connection, transaction, database.Dialect, poll.Fetch.SourceId, poll.Items, poll.Fetch.StartedAt, cancellationToken);
         var fetch = poll.Fetch with { ItemsSeen = poll.Items.Count, ItemsNew = inserted, ItemsUpdated = updated };
 
         await SourceStore.UpdateAfterPollAsync(connection, transaction, fetch.SourceId, poll.State, poll.Feed, poll.Change, cancellationToken);
@@ -27,11 +28,12 @@ internal sealed class PollStore(Database database)
     /// <summary>Stores pushed items and the push's fetch-log row in one transaction; the source's poll state is not touched.</summary>
     public async Task<FetchRecord> RecordPushAsync(FetchRecord push, IReadOnlyList<Item> items, CancellationToken cancellationToken)
     {
+        await using var writing = await database.EnterWriteAsync(cancellationToken);
         await using var connection = await database.OpenAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         var (inserted, updated) = items.Count == 0
             ? (0, 0)
-            : await ItemStore.UpsertAsync(connection, transaction, push.SourceId, items, push.StartedAt, cancellationToken);
+            : await ItemStore.UpsertAsync(connection, transaction, database.Dialect, push.SourceId, items, push.StartedAt, cancellationToken);
         var fetch = push with { ItemsSeen = items.Count, ItemsNew = inserted, ItemsUpdated = updated };
         await FetchLogStore.AppendAsync(connection, transaction, fetch, cancellationToken);
         await transaction.CommitAsync(cancellationToken);

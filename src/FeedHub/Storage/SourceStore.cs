@@ -49,6 +49,7 @@ internal sealed class SourceStore(Database database, TimeProvider time)
     {
         var now = time.GetUtcNow();
         await using var merging = await database.LockAsync(MergeLock, cancellationToken);
+        await using var writing = await database.EnterWriteAsync(cancellationToken);
         await using var connection = await database.OpenAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
 
@@ -124,6 +125,7 @@ internal sealed class SourceStore(Database database, TimeProvider time)
     {
         var now = time.GetUtcNow();
         await using var merging = await database.LockAsync(MergeLock, cancellationToken);
+        await using var writing = await database.EnterWriteAsync(cancellationToken);
         await using var connection = await database.OpenAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         var existing = (await connection.QueryAsync<SourceRow>(new CommandDefinition(SelectSources, transaction: transaction, cancellationToken: cancellationToken))).ToList();

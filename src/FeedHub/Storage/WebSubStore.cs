@@ -77,6 +77,7 @@ internal sealed class WebSubStore(Database database)
     /// <returns>How many subscriptions expired.</returns>
     public async Task<int> RemoveExpiredAsync(DateTimeOffset now, CancellationToken cancellationToken)
     {
+        await using var writing = await database.EnterWriteAsync(cancellationToken);
         await using var connection = await database.OpenAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         var expired = await connection.ExecuteAsync(new CommandDefinition(
@@ -98,6 +99,7 @@ internal sealed class WebSubStore(Database database)
     public async Task<(bool Changed, int Queued)> RecordVersionAsync(
         string topic, string etag, string contentType, byte[] body, DateTimeOffset now, CancellationToken cancellationToken)
     {
+        await using var writing = await database.EnterWriteAsync(cancellationToken);
         await using var connection = await database.OpenAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         var known = await connection.QuerySingleOrDefaultAsync<string>(new CommandDefinition(
@@ -196,6 +198,7 @@ internal sealed class WebSubStore(Database database)
     /// </summary>
     public async Task DeliveredAsync(PendingDelivery delivery, DateTimeOffset now, CancellationToken cancellationToken)
     {
+        await using var writing = await database.EnterWriteAsync(cancellationToken);
         await using var connection = await database.OpenAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         var args = new { delivery.SubscriptionId, delivery.ContentId, now };
@@ -232,6 +235,7 @@ internal sealed class WebSubStore(Database database)
     /// <summary>Gives a delivery up; the subscription stays and gets the next change.</summary>
     public async Task AbandonAsync(PendingDelivery delivery, CancellationToken cancellationToken)
     {
+        await using var writing = await database.EnterWriteAsync(cancellationToken);
         await using var connection = await database.OpenAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         var args = new { delivery.SubscriptionId, delivery.ContentId };

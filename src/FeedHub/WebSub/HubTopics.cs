@@ -9,6 +9,9 @@ namespace FeedHub.WebSub;
 /// </summary>
 internal sealed class HubTopics(IOptions<ChannelsOptions> channels, IOptions<FeedHubOptions> hub, IOptions<WebSubOptions> websub)
 {
+    // Sent with every feed response, 304s included; the options it is made of are fixed at start.
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<(string Channel, PublishedFormat Format), string?> _links = new();
+
     public IEnumerable<HubTopic> All =>
         channels.Value.Channels.SelectMany(c => Enum.GetValues<PublishedFormat>().Select(f =>
             new HubTopic(c, f, PublishedFormats.DocumentUrl(hub.Value.PublicBaseUrl, c.Id, f, archivePage: null).AbsoluteUri)));
@@ -20,7 +23,8 @@ internal sealed class HubTopics(IOptions<ChannelsOptions> channels, IOptions<Fee
 
     /// <summary>The <c>Link</c> header of a channel's subscription document, or null when no hub is advertised.</summary>
     public string? DiscoveryLinks(ChannelOptions channel, PublishedFormat format) =>
-        Hubs.Count == 0 ? null : LinkHeader(PublishedFormats.DocumentUrl(hub.Value.PublicBaseUrl, channel.Id, format, archivePage: null).AbsoluteUri);
+        _links.GetOrAdd((channel.Id, format), key =>
+            Hubs.Count == 0 ? null : LinkHeader(PublishedFormats.DocumentUrl(hub.Value.PublicBaseUrl, key.Channel, key.Format, archivePage: null).AbsoluteUri));
 
     /// <summary>The <c>Link</c> header sent with a topic: every hub, then the topic itself.</summary>
     public string LinkHeader(string topic) => HubLinks.Header(Hubs, topic);

@@ -10,6 +10,7 @@ namespace FeedHub.WebSub;
 /// or the articles were read again (<see cref="StoreChanges"/>), and every
 /// <see cref="WebSubOptions.CheckInterval"/> for what another process changed. Rendering a document
 /// that has not changed costs one reading of the channel: <see cref="FeedDocumentCache"/> keeps the bytes.
+/// Comparisons are at least <see cref="WebSubOptions.Settle"/> apart, so a poll cycle's many changes are compared together.
 /// A change is also announced to the external hubs (<c>hub.mode=publish</c>).
 /// </summary>
 internal sealed partial class TopicWatcher(
@@ -31,9 +32,11 @@ internal sealed partial class TopicWatcher(
         }
 
         Task next;
+        long checkedAt;
         do
         {
             next = changes.Next;
+            checkedAt = time.GetTimestamp();
             try
             {
                 await CheckAsync(stoppingToken);
@@ -47,7 +50,31 @@ internal sealed partial class TopicWatcher(
                 return;
             }
         }
-        while (await Signal.WaitAsync(next, options.Value.CheckInterval, time, stoppingToken));
+        while (await Signal.WaitAsync(next, options.Value.CheckInterval, time, stoppingToken) && await SettleAsync(checkedAt, stoppingToken));
+    }
+
+    /// <summary>
+    /// Waits until <see cref="WebSubOptions.Settle"/> has passed since the last comparison began, so
+    /// that the changes of a busy spell gather; a change after a quiet spell goes through at once.
+    /// </summary>
+    /// <returns>False when stopping.</returns>
+    private async Task<bool> SettleAsync(long checkedAt, CancellationToken stoppingToken)
+    {
+        var wait = options.Value.Settle - time.GetElapsedTime(checkedAt);
+        if (wait <= TimeSpan.Zero)
+        {
+            return true;
+        }
+
+        try
+        {
+            await Task.Delay(wait, time, stoppingToken);
+            return true;
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            return false;
+        }
     }
 
     /// <summary>Compares every topic with what was last recorded, queuing deliveries for those that changed.</summary>

@@ -82,6 +82,15 @@ public sealed class WebSubOptions
     [Range(typeof(TimeSpan), "00:00:01", "7.00:00:00")]
     public TimeSpan SubscribeRetryDelay { get; set; } = TimeSpan.FromMinutes(30);
 
+    /// <summary>
+    /// The least time between two comparisons of the channels. A change is compared at once when the
+    /// last comparison is older than this; changes that follow within it (a poll cycle storing
+    /// thousands of polls) wait for its end and are compared together, not once per poll. Keep it
+    /// well under a second so that subscribers still get each change within one. Zero compares after every change.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:01:00")]
+    public TimeSpan Settle { get; set; } = TimeSpan.FromMilliseconds(500);
+
     /// <summary>Every hub a channel advertises: FeedHub's own first, then the external ones.</summary>
     public IReadOnlyList<Uri> Hubs(Uri publicBaseUrl) =>
         Enabled ? [new Uri(publicBaseUrl, HubPath), .. ExternalHubs] : [];

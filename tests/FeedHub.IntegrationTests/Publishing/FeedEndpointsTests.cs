@@ -234,6 +234,25 @@ public sealed class FeedEndpointsTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.NotModified, byDate.StatusCode);
         Assert.Equal("public, max-age=3600", first.Headers.CacheControl?.ToString()); // its sources are polled hourly
 
+        // Forms a cache may send back: the tag weakened, or among others; and a tag that does not
+        // match decides over a date that would.
+        var weak = await GetAsync("/feeds/planet.atom", h => h.IfNoneMatch.Add(new EntityTagHeaderValue(etag.Tag, isWeak: true)));
+        var listed = await GetAsync("/feeds/planet.atom", h =>
+        {
+            h.IfNoneMatch.Add(new EntityTagHeaderValue("\"other\""));
+            h.IfNoneMatch.Add(etag);
+        });
+        var otherTag = await GetAsync("/feeds/planet.atom", h =>
+        {
+            h.IfNoneMatch.Add(new EntityTagHeaderValue("\"other\""));
+            h.IfModifiedSince = lastModified;
+        });
+        Assert.Equal(HttpStatusCode.NotModified, weak.StatusCode);
+        Assert.Equal(HttpStatusCode.NotModified, listed.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, otherTag.StatusCode);
+        Assert.Equal(etag, byTag.Headers.ETag);
+        Assert.Equal("public, max-age=3600", byTag.Headers.CacheControl?.ToString());
+
         _upstream.ServeFeed("full.xml", UpstreamAtom.Replace("Full story", "Corrected story", StringComparison.Ordinal).Replace("2026-11-25T11:00:00Z", "2026-11-26T11:00:00Z", StringComparison.Ordinal), etag: "\"v2\"", contentType: "application/atom+xml");
         await _app.Get<SourcePoller>().PollAsync("full", CancellationToken.None);
         var changed = await GetAsync("/feeds/planet.atom", h => h.IfNoneMatch.Add(etag));

@@ -98,6 +98,33 @@ public abstract class ItemStoreTests(StorageProvider provider) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ALargePoll_InsertsTheNew_UpdatesTheEdited_AndLeavesTheRest_AcrossEveryLookupBatch()
+    {
+        // More items than one lookup of stored identities takes, so items of every batch are matched.
+        var items = Enumerable.Range(1, 1_234)
+            .Select(i => new Item { Guid = $"g{i}", Title = $"Story {i}", Categories = i % 3 == 0 ? ["tech"] : [], Authors = i % 5 == 0 ? [new ItemAuthor("Ann", null, null)] : [], Published = Noon.AddMinutes(-i) })
+            .ToList();
+        var first = await PollAsync(Noon, [.. items, items[0] with { Title = "A duplicate merges into the first" }]);
+
+        var edited = items.Select(i => i.Guid is "g7" or "g777" or "g1234" ? i with { Title = i.Title + " (edited)" } : i).Append(new Item { Guid = "g-new", Title = "Fresh" }).ToArray();
+        var second = await PollAsync(Noon.AddHours(1), edited);
+        var third = await PollAsync(Noon.AddHours(2), edited);
+
+        var store = _app.Get<ItemStore>();
+        var stored = await store.QueryAsync(new ItemQuery("up", null, 2_000), Token);
+        Assert.Equal((1_234, 0), (first.ItemsNew, first.ItemsUpdated));
+        Assert.Equal((1, 3), (second.ItemsNew, second.ItemsUpdated));
+        Assert.Equal((0, 0), (third.ItemsNew, third.ItemsUpdated));
+        Assert.Equal(1_235, await store.CountAsync("up", Token));
+        var byGuid = stored.Items.ToDictionary(i => i.Item.Guid!);
+        Assert.Equal("Story 1", byGuid["g1"].Item.Title);
+        Assert.Equal("Story 777 (edited)", byGuid["g777"].Item.Title);
+        Assert.Equal(["tech"], byGuid["g999"].Item.Categories);
+        Assert.Equal("Ann", byGuid["g1000"].Item.Authors.Single().Name);
+        Assert.Equal(Noon.AddMinutes(-1000), byGuid["g1000"].Item.Published);
+    }
+
+    [Fact]
     public async Task LookupsBySet_TakeAnyCollection_AsChannelsPassThem()
     {
         await PollAsync(

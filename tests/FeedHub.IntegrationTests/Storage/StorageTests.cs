@@ -42,6 +42,37 @@ public abstract class StorageTests(StorageProvider provider) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ManyPollsCommittingAtOnce_AllLand_EachWithItsItemsAndFetchRow()
+    {
+        await using var app = new FeedHubApp(settings: Store.Settings);
+        _ = app.Server;
+        var sources = app.Get<SourceStore>();
+        var ids = Enumerable.Range(1, 24).Select(i => $"many-{i}").ToList();
+        foreach (var id in ids)
+        {
+            await sources.CreateAsync(new Source { Id = id, Url = $"https://{id}.example/feed", Schedule = "1h" }, CancellationToken.None);
+        }
+
+        // More writers than the thread pool has threads here: they queue for the store, none fails or waits out a timeout.
+        var polls = app.Get<PollStore>();
+        var now = DateTimeOffset.UtcNow;
+        var recorded = await Task.WhenAll(ids.Select(id => Task.Run(() => polls.RecordAsync(
+            new PollRecord(
+                new FetchRecord { SourceId = id, StartedAt = now, Duration = TimeSpan.Zero, Outcome = FetchOutcome.Fetched, HttpStatus = 200 },
+                PollState.Never with { LastSuccessAt = now },
+                null,
+                Enumerable.Range(1, 20).Select(n => new Item { Guid = $"{id}-{n}", Title = $"Item {n}" }).ToList()),
+            CancellationToken.None))));
+
+        Assert.All(recorded, r => Assert.Equal(20, r.ItemsNew));
+        foreach (var id in ids)
+        {
+            Assert.Equal(20, await app.Get<ItemStore>().CountAsync(id, CancellationToken.None));
+            Assert.Single(await app.Get<FetchLogStore>().ListAsync(id, 10, CancellationToken.None));
+        }
+    }
+
+    [Fact]
     public async Task Restart_KeepsItemsAndState_AndPollingAgainNeverDuplicates()
     {
         _upstream.ServeFeed("feed.xml", Feeds.Numbered(6), etag: null, lastModified: null);
@@ -167,6 +198,17 @@ public sealed class SqliteStorageTests() : StorageTests(StorageProvider.Sqlite)
         Assert.Equal(
             Migrator.Scripts("Sqlite").Select(s => s.Version),
             await connection.QueryAsync<long>("SELECT version FROM schema_migrations ORDER BY version"));
+    }
+
+    [Fact]
+    public async Task FeedHubsConnections_SyncAtCheckpointsNotAtEveryCommit()
+    {
+        await using var app = new FeedHubApp();
+        _ = app.Server;
+
+        // NORMAL (1) in WAL mode: a commit survives the process being killed without a disk flush of its own.
+        await using var connection = await app.Get<Database>().OpenAsync(CancellationToken.None);
+        Assert.Equal(1, await connection.ExecuteScalarAsync<long>("PRAGMA synchronous"));
     }
 }
 
