@@ -35,7 +35,7 @@ public sealed record SourcePushResponse(
 }
 
 /// <summary>FeedHub's own subscription at an upstream hub, as the admin API shows it (never its secret).</summary>
-internal sealed record UpstreamSubscriptionResponse(
+public sealed record UpstreamSubscriptionResponse(
     string Id,
     string SourceId,
     string Hub,
@@ -50,7 +50,7 @@ internal sealed record UpstreamSubscriptionResponse(
     string? LastVerification,
     DateTimeOffset? LastVerificationAt)
 {
-    public static UpstreamSubscriptionResponse From(UpstreamSubscription s, Uri callback) => new(
+    internal static UpstreamSubscriptionResponse From(UpstreamSubscription s, Uri callback) => new(
         s.Id,
         s.SourceId,
         s.Hub,

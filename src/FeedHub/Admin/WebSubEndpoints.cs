@@ -37,7 +37,7 @@ internal sealed record SubscriptionsPage(IReadOnlyList<SubscriptionResponse> Sub
 /// <param name="Signed">Whether the subscriber gave a secret, so that every delivery carries X-Hub-Signature.</param>
 /// <param name="SignatureAlgorithm">The HMAC of the signature, when signed.</param>
 /// <param name="Pending">The delivery waiting for this subscriber, if any.</param>
-internal sealed record SubscriptionResponse(
+public sealed record SubscriptionResponse(
     long Id,
     string Topic,
     string Callback,
@@ -50,7 +50,7 @@ internal sealed record SubscriptionResponse(
     DateTimeOffset? LastDeliveredAt,
     PendingDeliveryResponse? Pending)
 {
-    public static SubscriptionResponse From(HubSubscription s) => new(
+    internal static SubscriptionResponse From(HubSubscription s) => new(
         s.Id,
         s.Topic,
         s.Callback,
@@ -66,4 +66,4 @@ internal sealed record SubscriptionResponse(
 
 /// <param name="Attempts">Failed attempts so far.</param>
 /// <param name="LastError">Why the last attempt failed.</param>
-internal sealed record PendingDeliveryResponse(DateTimeOffset QueuedAt, int Attempts, DateTimeOffset NextAttemptAt, string? LastError);
+public sealed record PendingDeliveryResponse(DateTimeOffset QueuedAt, int Attempts, DateTimeOffset NextAttemptAt, string? LastError);

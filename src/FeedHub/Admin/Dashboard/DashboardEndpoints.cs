@@ -1,6 +1,7 @@
 using FeedHub.Articles;
 using FeedHub.Model;
 using FeedHub.Storage;
+using FeedHub.WebSub;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -41,6 +42,8 @@ internal static class DashboardEndpoints
         admin.MapPost("/admin/sources/{id}/delete", DeleteAsync);
         admin.MapGet("/admin/items", ItemsAsync);
         admin.MapGet("/admin/articles", Articles);
+        admin.MapGet("/admin/websub", WebSubAsync);
+        admin.MapPost("/admin/websub/subscriptions/{id:long}/end", EndSubscriptionAsync);
         return endpoints;
     }
 
@@ -167,6 +170,25 @@ internal static class DashboardEndpoints
 
     private static RazorComponentResult<ArticlesView> Articles(ArticleLibrary articles, TimeProvider time) =>
         View<ArticlesView>(new() { ["Articles"] = articles.Current, ["Now"] = time.GetUtcNow() });
+
+    private static async Task<RazorComponentResult<WebSubView>> WebSubAsync(
+        string? done, WebSubStore hub, UpstreamSubscriber subscriber, IOptions<WebSubOptions> websub, IOptions<FeedHubOptions> feedHub,
+        DashboardPages pages, CancellationToken cancellationToken) =>
+        View<WebSubView>(new()
+        {
+            ["Subscribers"] = (await hub.ListActiveAsync(pages.Now, cancellationToken)).Select(SubscriptionResponse.From).ToList(),
+            ["Upstream"] = await pages.Operations.ListUpstreamSubscriptionsAsync(cancellationToken),
+            ["CannotSubscribe"] = UpstreamSubscriber.CannotSubscribe(feedHub.Value.PublicBaseUrl, websub.Value),
+            ["Notice"] = done == "ended" ? "The subscription is ended and its waiting delivery dropped; the subscriber was not asked." : null,
+            ["Now"] = pages.Now,
+        });
+
+    /// <summary>Ends a subscriber's subscription at once (an abusive or dead callback); gone already is no error.</summary>
+    private static async Task<IResult> EndSubscriptionAsync(long id, WebSubStore hub, CancellationToken cancellationToken)
+    {
+        await hub.DeleteAsync(id, cancellationToken);
+        return Back("/admin/websub?done=ended");
+    }
 
     /// <summary>After a change to a source: on to its page with a notice, or its page again with the reason it was refused.</summary>
     private static async Task<IResult> AfterAsync<T>(DashboardPages pages, string id, CatalogResult<T> outcome, string done, CancellationToken cancellationToken)

@@ -34,6 +34,7 @@ public sealed partial class DashboardTests : IAsyncLifetime
     [InlineData("/admin/sources/declared/delete")]
     [InlineData("/admin/items")]
     [InlineData("/admin/articles")]
+    [InlineData("/admin/websub")]
     public async Task EveryPage_SendsStrangersToSignIn(string path)
     {
         using var browser = Browser();
@@ -50,7 +51,7 @@ public sealed partial class DashboardTests : IAsyncLifetime
         using var browser = Browser();
         var token = await FormTokenAsync(browser, "/admin/sign-in");
 
-        foreach (var action in new[] { "/admin/sources/declared/pause", "/admin/sources/declared/delete", "/admin/sources", "/admin/sign-out" })
+        foreach (var action in new[] { "/admin/sources/declared/pause", "/admin/sources/declared/delete", "/admin/sources", "/admin/websub/subscriptions/1/end", "/admin/sign-out" })
         {
             var response = await PostAsync(browser, action, token, ("url", "http://127.0.0.1:9/other.xml"));
             Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
@@ -218,6 +219,51 @@ public sealed partial class DashboardTests : IAsyncLifetime
         Assert.Contains("admin API", row.Value, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task WebSub_ShowsBothDirections_WithoutSecrets_AndEndsASubscriberOnRequest()
+    {
+        var now = DateTimeOffset.UtcNow;
+        var hub = _app.Get<WebSubStore>();
+        await hub.SubscribeAsync("http://localhost/feeds/planet.atom", "https://reader.example/websub/1", "subscriber-secret-1", "sha384", 88_200, now, Token);
+        var upstream = _app.Get<UpstreamSubscriptionStore>();
+        await upstream.CreateAsync(
+            new UpstreamSubscription
+            {
+                Id = "c0ffee",
+                SourceId = "declared",
+                Hub = "https://hub.example/",
+                Topic = "http://127.0.0.1:9/feed.xml",
+                Secret = "upstream-secret-2",
+                State = UpstreamState.Requested,
+                RequestedAt = now,
+            },
+            Token);
+        await upstream.VerifiedAsync("c0ffee", 3_600, now, Token);
+        using var browser = await SignedInAsync();
+
+        var page = await browser.GetStringAsync(new Uri("/admin/websub", UriKind.Relative), Token);
+
+        var subscriber = SubscriberRow().Match(page);
+        Assert.True(subscriber.Success, page);
+        Assert.Contains("/feeds/planet.atom", subscriber.Value, StringComparison.Ordinal);
+        Assert.Contains("sha384", subscriber.Value, StringComparison.Ordinal);
+        Assert.Contains("in 24 h", subscriber.Value, StringComparison.Ordinal);
+        var pushed = UpstreamRow().Match(page);
+        Assert.True(pushed.Success, page);
+        Assert.Contains("https://hub.example/", pushed.Value, StringComparison.Ordinal);
+        Assert.Contains("badge push", pushed.Value, StringComparison.Ordinal);
+        Assert.DoesNotContain("subscriber-secret-1", page, StringComparison.Ordinal);
+        Assert.DoesNotContain("upstream-secret-2", page, StringComparison.Ordinal);
+
+        var id = (await hub.ListActiveAsync(now, Token)).Single().Id;
+        var ended = await PostAsync(browser, $"/admin/websub/subscriptions/{id}/end", AntiforgeryField().Match(page).Groups[1].Value);
+
+        Assert.Equal(HttpStatusCode.Redirect, ended.StatusCode);
+        Assert.Equal("/admin/websub?done=ended", ended.Headers.Location!.OriginalString);
+        Assert.Empty(await hub.ListActiveAsync(now, Token));
+        Assert.Contains("The subscription is ended", await browser.GetStringAsync(ended.Headers.Location, Token), StringComparison.Ordinal);
+    }
+
     /// <summary>Nodes behind one address share the keys folder: a session signed in on one is good on all.</summary>
     [Fact]
     public async Task ASession_IsAcceptedByEveryNodeSharingTheKeysFolder()
@@ -292,6 +338,12 @@ public sealed partial class DashboardTests : IAsyncLifetime
 
     [GeneratedRegex("<tr data-article=\"later\">.*?</tr>", RegexOptions.Singleline)]
     private static partial Regex ArticleRow();
+
+    [GeneratedRegex("<tr data-subscription=\"\\d+\">.*?</tr>", RegexOptions.Singleline)]
+    private static partial Regex SubscriberRow();
+
+    [GeneratedRegex("<tr data-upstream=\"declared\">.*?</tr>", RegexOptions.Singleline)]
+    private static partial Regex UpstreamRow();
 
     [GeneratedRegex("name=\"__RequestVerificationToken\" value=\"([^\"]+)\"")]
     private static partial Regex AntiforgeryField();
