@@ -95,24 +95,7 @@ internal static class FeedHubServiceCollectionExtensions
         builder.Services.AddSingleton<PollScheduler>();
         builder.Services.AddSingleton<PollMetrics>();
         builder.Services.AddTransient<SourcePoller>();
-        builder.Services.AddHttpClient<FeedFetcher>(FeedFetcher.HttpClientName, (services, client) =>
-            {
-                var feedHub = services.GetRequiredService<IOptions<FeedHubOptions>>().Value;
-                var polling = services.GetRequiredService<IOptions<PollingOptions>>().Value;
-
-                // The fetcher enforces its own deadline over headers and body together.
-                client.Timeout = Timeout.InfiniteTimeSpan;
-                client.DefaultRequestHeaders.UserAgent.ParseAdd(polling.UserAgent is { Length: > 0 } agent ? agent : UserAgent.Default(feedHub.PublicBaseUrl));
-            })
-            .ConfigurePrimaryHttpMessageHandler(services =>
-            {
-                var polling = services.GetRequiredService<IOptions<PollingOptions>>().Value;
-                return NetworkGuard.Handler(polling, NetworkGuard.Policy(polling));
-            })
-            .SetHandlerLifetime(Timeout.InfiniteTimeSpan)
-
-            // An unreachable upstream is routine, not an exception trace: the poller logs it in one line.
-            .RemoveAllLoggers();
+        builder.Services.AddUpstreamHttpClient(FeedFetcher.HttpClientName).AddTypedClient<FeedFetcher>();
 
         builder.Services.AddOptions<ClusterOptions>()
             .BindConfiguration(ClusterOptions.Section)
@@ -240,20 +223,7 @@ internal static class FeedHubServiceCollectionExtensions
         // FeedHub's requests to upstream hubs: the hub's address came from an upstream's document, so
         // it goes through the guard under the same switch as polls.
         builder.Services.AddSingleton<UpstreamSubscriber>();
-        builder.Services.AddHttpClient(UpstreamSubscriber.HttpClientName, (services, client) =>
-            {
-                var feedHub = services.GetRequiredService<IOptions<FeedHubOptions>>().Value;
-                var polling = services.GetRequiredService<IOptions<PollingOptions>>().Value;
-                client.Timeout = Timeout.InfiniteTimeSpan;
-                client.DefaultRequestHeaders.UserAgent.ParseAdd(polling.UserAgent is { Length: > 0 } agent ? agent : UserAgent.Default(feedHub.PublicBaseUrl));
-            })
-            .ConfigurePrimaryHttpMessageHandler(services =>
-            {
-                var polling = services.GetRequiredService<IOptions<PollingOptions>>().Value;
-                return NetworkGuard.Handler(polling, NetworkGuard.Policy(polling));
-            })
-            .SetHandlerLifetime(Timeout.InfiniteTimeSpan)
-            .RemoveAllLoggers();
+        builder.Services.AddUpstreamHttpClient(UpstreamSubscriber.HttpClientName);
         builder.Services.AddHostedService(services => services.GetRequiredService<UpstreamSubscriber>());
 
         // Each ends at once when the hub is disabled.
@@ -319,4 +289,27 @@ internal static class FeedHubServiceCollectionExtensions
         builder.Services.ConfigureHttpJsonOptions(json => AdminJson.Configure(json.SerializerOptions));
         return builder;
     }
+
+    /// <summary>
+    /// A client for addresses that came from upstreams (feeds, their hubs): FeedHub's user agent, the
+    /// network guard under <c>FeedHub:Polling:AllowPrivateNetworks</c>, and no deadline of its own
+    /// (each caller sets one over the whole exchange).
+    /// </summary>
+    private static IHttpClientBuilder AddUpstreamHttpClient(this IServiceCollection services, string name) =>
+        services.AddHttpClient(name, (services, client) =>
+            {
+                var feedHub = services.GetRequiredService<IOptions<FeedHubOptions>>().Value;
+                var polling = services.GetRequiredService<IOptions<PollingOptions>>().Value;
+                client.Timeout = Timeout.InfiniteTimeSpan;
+                client.DefaultRequestHeaders.UserAgent.ParseAdd(polling.UserAgent is { Length: > 0 } agent ? agent : UserAgent.Default(feedHub.PublicBaseUrl));
+            })
+            .ConfigurePrimaryHttpMessageHandler(services =>
+            {
+                var polling = services.GetRequiredService<IOptions<PollingOptions>>().Value;
+                return NetworkGuard.Handler(polling, NetworkGuard.Policy(polling));
+            })
+            .SetHandlerLifetime(Timeout.InfiniteTimeSpan)
+
+            // An unreachable upstream is routine, not an exception trace: callers log it in one line.
+            .RemoveAllLoggers();
 }
