@@ -55,7 +55,7 @@ public sealed class FollowerTests : IAsyncLifetime
         _secondRoot.Dispose();
     }
 
-    /// <summary>The first FeedHub: follows the upstream hourly, publishes <c>planet</c>, runs the hub (retrying a failed delivery after a second).</summary>
+    /// <summary>The first FeedHub: follows the upstream hourly, publishes <c>planet</c>, runs the hub (retrying a failed delivery every second, up to 100 times).</summary>
     private FeedHubProcess StartFirst(bool hub = true)
     {
         var process = FeedHubProcess.Start(_firstRoot.Path, new Dictionary<string, string?>
@@ -73,6 +73,9 @@ public sealed class FollowerTests : IAsyncLifetime
             ["FeedHub:WebSub:AllowPrivateCallbacks"] = "true",
             ["FeedHub:WebSub:FirstRetryDelay"] = "00:00:00.500",
             ["FeedHub:WebSub:RetryBackoffCap"] = "00:00:01",
+
+            // Retried every second, a delivery must outlast both processes starting again on a loaded machine.
+            ["FeedHub:WebSub:MaxDeliveryAttempts"] = "100",
             ["FeedHub:WebSub:CheckInterval"] = "00:00:01",
         });
         _processes.Add(process);
