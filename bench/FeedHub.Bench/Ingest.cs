@@ -73,7 +73,7 @@ internal sealed class Ingest(BenchContext bench)
             await sources.CreateAsync(new Source { Id = $"s{i}", Url = $"http://ingest.example/{i}.xml", Schedule = "1h" }, CancellationToken.None);
         }
 
-        var polls = new PollStore(database);
+        var polls = new PollStore(database, Microsoft.Extensions.Options.Options.Create(new StorageOptions()));
         var parser = new FeedParser(new HtmlCleaner());
         var items = 0;
         var clock = Stopwatch.StartNew();
@@ -113,7 +113,7 @@ internal sealed class Ingest(BenchContext bench)
             await sources.CreateAsync(new Source { Id = $"s{i}", Url = $"http://ingest.example/{i}.xml", Schedule = "1h" }, CancellationToken.None);
         }
 
-        var polls = new PollStore(database);
+        var polls = new PollStore(database, Microsoft.Extensions.Options.Options.Create(new StorageOptions()));
         var seconds = new double[2];
         for (var pass = 0; pass < 2; pass++)
         {

@@ -22,8 +22,10 @@ internal sealed class FetchLogStore(Database database)
         return rows.Select(r => r.ToRecord()).ToList();
     }
 
-    internal static Task AppendAsync(DbConnection connection, DbTransaction transaction, FetchRecord record, CancellationToken cancellationToken) =>
-        connection.ExecuteAsync(new CommandDefinition(
+    /// <summary>Appends a fetch to its source's log and drops what falls beyond the newest <paramref name="keep"/>.</summary>
+    internal static async Task AppendAsync(DbConnection connection, DbTransaction transaction, FetchRecord record, int keep, CancellationToken cancellationToken)
+    {
+        await connection.ExecuteAsync(new CommandDefinition(
             """
             INSERT INTO fetches (source_id, started_at, duration_ms, outcome, http_status, bytes, items_seen, items_new, items_updated, error, notes)
             VALUES (@SourceId, @StartedAt, @DurationMs, @Outcome, @HttpStatus, @Bytes, @ItemsSeen, @ItemsNew, @ItemsUpdated, @Error, @Notes)
@@ -44,6 +46,16 @@ internal sealed class FetchLogStore(Database database)
             },
             transaction,
             cancellationToken: cancellationToken));
+        await connection.ExecuteAsync(new CommandDefinition(
+            """
+            DELETE FROM fetches
+            WHERE source_id = @SourceId
+              AND id < (SELECT id FROM fetches WHERE source_id = @SourceId ORDER BY id DESC LIMIT 1 OFFSET @offset)
+            """,
+            new { record.SourceId, offset = keep - 1 },
+            transaction,
+            cancellationToken: cancellationToken));
+    }
 
     private sealed class FetchRow
     {

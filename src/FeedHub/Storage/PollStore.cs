@@ -1,4 +1,5 @@
 using FeedHub.Model;
+using Microsoft.Extensions.Options;
 
 namespace FeedHub.Storage;
 
@@ -6,7 +7,7 @@ namespace FeedHub.Storage;
 /// Commits everything one poll learnt in one transaction: its items, its source's new state and its
 /// fetch-log row. A process killed mid-poll leaves either all of it or none of it.
 /// </summary>
-internal sealed class PollStore(Database database)
+internal sealed class PollStore(Database database, IOptions<StorageOptions> options)
 {
     public async Task<FetchRecord> RecordAsync(PollRecord poll, CancellationToken cancellationToken)
     {
@@ -20,7 +21,7 @@ internal sealed class PollStore(Database database)
         var fetch = poll.Fetch with { ItemsSeen = poll.Items.Count, ItemsNew = inserted, ItemsUpdated = updated };
 
         await SourceStore.UpdateAfterPollAsync(connection, transaction, fetch.SourceId, poll.State, poll.Feed, poll.Change, cancellationToken);
-        await FetchLogStore.AppendAsync(connection, transaction, fetch, cancellationToken);
+        await FetchLogStore.AppendAsync(connection, transaction, fetch, options.Value.FetchHistoryPerSource, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return fetch;
     }
@@ -35,7 +36,7 @@ internal sealed class PollStore(Database database)
             ? (0, 0)
             : await ItemStore.UpsertAsync(connection, transaction, database.Dialect, push.SourceId, items, push.StartedAt, cancellationToken);
         var fetch = push with { ItemsSeen = items.Count, ItemsNew = inserted, ItemsUpdated = updated };
-        await FetchLogStore.AppendAsync(connection, transaction, fetch, cancellationToken);
+        await FetchLogStore.AppendAsync(connection, transaction, fetch, options.Value.FetchHistoryPerSource, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return fetch;
     }

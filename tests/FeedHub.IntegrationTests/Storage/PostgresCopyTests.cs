@@ -3,6 +3,7 @@ using FeedHub.IntegrationTests.Infrastructure;
 using FeedHub.Model;
 using FeedHub.Storage;
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
 
 namespace FeedHub.IntegrationTests.Storage;
 
@@ -21,7 +22,7 @@ public sealed class PostgresCopyTests
         var sqlite = new SqliteDatabase("Data Source=data/feedhub.db", root.Path);
         await new Migrator(sqlite, TimeProvider.System, NullLogger<Migrator>.Instance).MigrateAsync(Token);
         var sources = new SourceStore(sqlite, TimeProvider.System);
-        var polls = new PollStore(sqlite);
+        var polls = new PollStore(sqlite, Options.Create(new StorageOptions()));
         for (var s = 0; s < 4; s++)
         {
             await sources.CreateAsync(new Source { Id = $"s{s}", Url = $"https://up.example/{s}", Schedule = "1h" }, Token);
@@ -68,7 +69,7 @@ public sealed class PostgresCopyTests
         var copied = await new ItemStore(postgres).QueryAsync(new ItemQuery("s2", null, 1000), Token);
         Assert.Equal(original.Items.Select(i => (i.Id, i.Item.Guid, i.Item.Published, i.FirstSeenAt)), copied.Items.Select(i => (i.Id, i.Item.Guid, i.Item.Published, i.FirstSeenAt)));
         Assert.Single((await new ItemStore(postgres).QueryAsync(new ItemQuery(null, null, 10, "story 599 of 3"), Token)).Items);
-        var next = await new PollStore(postgres).RecordAsync(
+        var next = await new PollStore(postgres, Options.Create(new StorageOptions())).RecordAsync(
             new PollRecord(new FetchRecord { SourceId = "s0", StartedAt = Noon.AddDays(1), Duration = TimeSpan.FromSeconds(1), Outcome = FetchOutcome.Fetched }, PollState.Never, null, [new Item { Guid = "new" }]),
             Token);
         Assert.Equal(1, next.ItemsNew);

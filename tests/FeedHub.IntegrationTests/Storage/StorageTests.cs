@@ -111,6 +111,37 @@ public abstract class StorageTests(StorageProvider provider) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task TheFetchLog_KeepsTheNewestRowsOfEachSource_AndDropsTheRest()
+    {
+        var settings = new Dictionary<string, string?>(Store.Settings) { ["FeedHub:Storage:FetchHistoryPerSource"] = "3" };
+        await using var app = new FeedHubApp(settings: settings);
+        _ = app.Server;
+        var sources = app.Get<SourceStore>();
+        await sources.CreateAsync(new Source { Id = "often", Url = "https://often.example/feed", Schedule = "1h" }, CancellationToken.None);
+        await sources.CreateAsync(new Source { Id = "once", Url = "https://once.example/feed", Schedule = "1h" }, CancellationToken.None);
+        var polls = app.Get<PollStore>();
+        var start = DateTimeOffset.UtcNow;
+
+        Task<FetchRecord> Record(string id, int minute) => polls.RecordAsync(
+            new PollRecord(
+                new FetchRecord { SourceId = id, StartedAt = start.AddMinutes(minute), Duration = TimeSpan.Zero, Outcome = FetchOutcome.NotModified, HttpStatus = 304 },
+                PollState.Never with { LastAttemptAt = start.AddMinutes(minute) },
+                null,
+                []),
+            CancellationToken.None);
+
+        await Record("once", 0);
+        for (var minute = 1; minute <= 5; minute++)
+        {
+            await Record("often", minute);
+        }
+
+        var kept = await app.Get<FetchLogStore>().ListAsync("often", 10, CancellationToken.None);
+        Assert.Equal([5, 4, 3], kept.Select(f => (int)Math.Round((f.StartedAt - start).TotalMinutes)));
+        Assert.Single(await app.Get<FetchLogStore>().ListAsync("once", 10, CancellationToken.None));
+    }
+
+    [Fact]
     public async Task ConcurrentOpmlImports_OfTheSameList_AddEachUrlOnce()
     {
         var outlines = string.Concat(Enumerable.Range(1, 200).Select(n => $"""<outline type="rss" text="Feed {n}" xmlUrl="https://feeds.example/{n}.xml"/>"""));
