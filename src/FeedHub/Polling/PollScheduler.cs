@@ -64,7 +64,8 @@ internal sealed partial class PollScheduler(ISchedulerFactory schedulers, TimePr
 
     /// <summary>
     /// Schedules a source at start-up unless its trigger, kept in a shared store, already follows its
-    /// schedule: a node joining a cluster must not reset (and so fire again) what another node scheduled.
+    /// schedule and URL: a node joining a cluster must not reset (and so fire again) what another node
+    /// scheduled, but a source declared with a new URL is polled there at once.
     /// </summary>
     public async Task EnsureScheduledAsync(Source source, CancellationToken cancellationToken)
     {
@@ -72,7 +73,8 @@ internal sealed partial class PollScheduler(ISchedulerFactory schedulers, TimePr
         {
             var scheduler = await schedulers.GetScheduler(cancellationToken);
             var current = await scheduler.GetTrigger(TriggerKeyOf(source.Id), cancellationToken);
-            if (current is not null && current.JobDataMap.GetString(ScheduleKey) == source.Schedule)
+            var job = current is null ? null : await scheduler.GetJobDetail(JobKeyOf(source.Id), cancellationToken);
+            if (current is not null && current.JobDataMap.GetString(ScheduleKey) == source.Schedule && job?.Description == source.Url)
             {
                 return;
             }

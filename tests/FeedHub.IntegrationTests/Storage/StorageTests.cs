@@ -111,6 +111,31 @@ public abstract class StorageTests(StorageProvider provider) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ADeclaredSourceGivenANewUrl_IsPolledThereAtOnceOnRestart()
+    {
+        _upstream.ServeFeed("old.xml", Feeds.Numbered(2));
+        _upstream.ServeFeed("new.xml", Feeds.Numbered(3));
+        using var contentRoot = new TestDirectory();
+        Dictionary<string, string?> Declaring(string path) =>
+            new(FeedHubApp.Sources(("moving", _upstream.Url(path))).Concat(Store.Settings));
+
+        await using (var first = new FeedHubApp(contentRoot.Path, Declaring("old.xml")))
+        {
+            _ = first.Server;
+            await first.WaitForFetchesAsync("moving");
+        }
+
+        // The schedule is the same, so on PostgreSQL the trigger kept in the store would otherwise
+        // stand, and the new URL would wait out the old one's interval.
+        await using var second = new FeedHubApp(contentRoot.Path, Declaring("new.xml"));
+        _ = second.Server;
+        await second.WaitForFetchesAsync("moving", 2);
+
+        Assert.Single(_upstream.RequestsTo("new.xml"));
+        Assert.Equal(3, await second.Get<ItemStore>().CountAsync("moving", CancellationToken.None));
+    }
+
+    [Fact]
     public async Task TheFetchLog_KeepsTheNewestRowsOfEachSource_AndDropsTheRest()
     {
         var settings = new Dictionary<string, string?>(Store.Settings) { ["FeedHub:Storage:FetchHistoryPerSource"] = "3" };
