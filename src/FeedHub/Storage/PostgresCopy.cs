@@ -28,6 +28,12 @@ internal sealed partial class PostgresCopy(SqliteDatabase from, PostgresDatabase
             ["started_at"]),
         new("upstream_subscriptions", "id", false, ["id", "source_id", "hub", "topic", "secret", "state", "lease_seconds", "requested_at", "verified_at", "expires_at", "last_push_at", "last_outcome", "last_outcome_at"],
             ["requested_at", "verified_at", "expires_at", "last_push_at", "last_outcome_at"]),
+
+        // The hub's subscribers, and what each topic last was: subscribers keep getting changes, and
+        // only real changes, from the new store. Pending deliveries are not copied; the next change is sent.
+        new("websub_subscriptions", "id", true, ["id", "topic", "callback", "secret", "signature_algorithm", "lease_seconds", "expires_at", "created_at", "renewed_at", "last_delivered_at"],
+            ["expires_at", "created_at", "renewed_at", "last_delivered_at"]),
+        new("websub_topics", "topic", false, ["topic", "etag", "changed_at"], ["changed_at"]),
     ];
 
     private readonly ILogger _logger = loggers.CreateLogger<PostgresCopy>();

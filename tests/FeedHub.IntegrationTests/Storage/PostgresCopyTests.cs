@@ -37,6 +37,9 @@ public sealed class PostgresCopyTests
             }
         }
 
+        var hub = new WebSubStore(sqlite);
+        await hub.SubscribeAsync("http://localhost/feeds/planet.atom", "https://reader.example/cb", "their-secret", "sha512", 86_400, Noon, Token);
+
         await using var postgres = new PostgresDatabase(target.ConnectionString);
 
         // Interrupted after the second batch of items has committed.
@@ -63,6 +66,9 @@ public sealed class PostgresCopyTests
         Assert.Equal(4 * 900, counts["items"]);
         Assert.Equal(4 * 3, counts["fetches"]);
         Assert.Equal(4, counts["sources"]);
+        Assert.Equal(1, counts["websub_subscriptions"]);
+        var subscriber = Assert.Single(await new WebSubStore(postgres).ListActiveAsync(Noon, Token));
+        Assert.Equal(("https://reader.example/cb", "their-secret", "sha512", Noon.AddDays(1)), (subscriber.Callback, subscriber.Secret, subscriber.SignatureAlgorithm, subscriber.ExpiresAt));
 
         // The copy is the store: same ids, same times, searchable, and new rows number after the copied ones.
         var original = await new ItemStore(sqlite).QueryAsync(new ItemQuery("s2", null, 1000), Token);
