@@ -51,6 +51,7 @@ internal sealed class UpstreamSubscriptionStore(Database database)
 
     public async Task CreateAsync(UpstreamSubscription subscription, CancellationToken cancellationToken)
     {
+        await using var writing = await database.EnterWriteAsync(cancellationToken);
         await using var connection = await database.OpenAsync(cancellationToken);
         await connection.ExecuteAsync(new CommandDefinition(
             """
@@ -75,6 +76,7 @@ internal sealed class UpstreamSubscriptionStore(Database database)
     /// <summary>Moves a subscription to <paramref name="state"/>, recording why.</summary>
     public async Task SetStateAsync(string id, UpstreamState state, string outcome, DateTimeOffset now, CancellationToken cancellationToken)
     {
+        await using var writing = await database.EnterWriteAsync(cancellationToken);
         await using var connection = await database.OpenAsync(cancellationToken);
         await connection.ExecuteAsync(new CommandDefinition(
             "UPDATE upstream_subscriptions SET state = @state, last_outcome = @outcome, last_outcome_at = @now WHERE id = @id",
@@ -85,6 +87,7 @@ internal sealed class UpstreamSubscriptionStore(Database database)
     /// <summary>Records that a (re)subscription request was sent now, whatever state the subscription is in.</summary>
     public async Task RequestedAsync(string id, DateTimeOffset now, CancellationToken cancellationToken)
     {
+        await using var writing = await database.EnterWriteAsync(cancellationToken);
         await using var connection = await database.OpenAsync(cancellationToken);
         await connection.ExecuteAsync(new CommandDefinition(
             "UPDATE upstream_subscriptions SET requested_at = @now WHERE id = @id", new { id, now }, cancellationToken: cancellationToken));
@@ -93,6 +96,7 @@ internal sealed class UpstreamSubscriptionStore(Database database)
     /// <summary>Records the hub's verification of intent: the subscription is live until the lease ends.</summary>
     public async Task VerifiedAsync(string id, int leaseSeconds, DateTimeOffset now, CancellationToken cancellationToken)
     {
+        await using var writing = await database.EnterWriteAsync(cancellationToken);
         await using var connection = await database.OpenAsync(cancellationToken);
         await connection.ExecuteAsync(new CommandDefinition(
             """
@@ -115,6 +119,7 @@ internal sealed class UpstreamSubscriptionStore(Database database)
 
     public async Task PushedAsync(string id, DateTimeOffset now, CancellationToken cancellationToken)
     {
+        await using var writing = await database.EnterWriteAsync(cancellationToken);
         await using var connection = await database.OpenAsync(cancellationToken);
         await connection.ExecuteAsync(new CommandDefinition(
             "UPDATE upstream_subscriptions SET last_push_at = @now WHERE id = @id", new { id, now }, cancellationToken: cancellationToken));
@@ -122,6 +127,7 @@ internal sealed class UpstreamSubscriptionStore(Database database)
 
     public async Task DeleteAsync(string id, CancellationToken cancellationToken)
     {
+        await using var writing = await database.EnterWriteAsync(cancellationToken);
         await using var connection = await database.OpenAsync(cancellationToken);
         await connection.ExecuteAsync(new CommandDefinition(
             "DELETE FROM upstream_subscriptions WHERE id = @id", new { id }, cancellationToken: cancellationToken));

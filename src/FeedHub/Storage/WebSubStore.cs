@@ -41,6 +41,7 @@ internal sealed class WebSubStore(Database database)
     public async Task SubscribeAsync(
         string topic, string callback, string? secret, string signatureAlgorithm, int leaseSeconds, DateTimeOffset verifiedAt, CancellationToken cancellationToken)
     {
+        await using var writing = await database.EnterWriteAsync(cancellationToken);
         await using var connection = await database.OpenAsync(cancellationToken);
         await connection.ExecuteAsync(new CommandDefinition(
             """
@@ -57,6 +58,7 @@ internal sealed class WebSubStore(Database database)
     /// <returns>False when there was no such subscription.</returns>
     public async Task<bool> UnsubscribeAsync(string topic, string callback, CancellationToken cancellationToken)
     {
+        await using var writing = await database.EnterWriteAsync(cancellationToken);
         await using var connection = await database.OpenAsync(cancellationToken);
         return await connection.ExecuteAsync(new CommandDefinition(
             "DELETE FROM websub_subscriptions WHERE topic = @topic AND callback = @callback",
@@ -68,6 +70,7 @@ internal sealed class WebSubStore(Database database)
     /// <returns>False when there was no such subscription.</returns>
     public async Task<bool> DeleteAsync(long id, CancellationToken cancellationToken)
     {
+        await using var writing = await database.EnterWriteAsync(cancellationToken);
         await using var connection = await database.OpenAsync(cancellationToken);
         return await connection.ExecuteAsync(new CommandDefinition(
             "DELETE FROM websub_subscriptions WHERE id = @id", new { id }, cancellationToken: cancellationToken)) > 0;
@@ -182,6 +185,7 @@ internal sealed class WebSubStore(Database database)
     /// <returns>False when someone else took it, or it changed, since it was read.</returns>
     public async Task<bool> ClaimAsync(PendingDelivery delivery, DateTimeOffset until, CancellationToken cancellationToken)
     {
+        await using var writing = await database.EnterWriteAsync(cancellationToken);
         await using var connection = await database.OpenAsync(cancellationToken);
         return await connection.ExecuteAsync(new CommandDefinition(
             """
@@ -222,6 +226,7 @@ internal sealed class WebSubStore(Database database)
     /// <summary>Records a failed attempt, to be tried again at <paramref name="nextAttemptAt"/>.</summary>
     public async Task FailedAsync(PendingDelivery delivery, DateTimeOffset nextAttemptAt, string error, CancellationToken cancellationToken)
     {
+        await using var writing = await database.EnterWriteAsync(cancellationToken);
         await using var connection = await database.OpenAsync(cancellationToken);
         await connection.ExecuteAsync(new CommandDefinition(
             """

@@ -76,6 +76,10 @@ public sealed class FollowerTests : IAsyncLifetime
 
             // Retried every second, a delivery must outlast both processes starting again on a loaded machine.
             ["FeedHub:WebSub:MaxDeliveryAttempts"] = "100",
+
+            // An attempt claims its delivery for twice this (so that no other node sends it meanwhile);
+            // a process killed mid-attempt leaves the claim to run out before the restarted one retries.
+            ["FeedHub:WebSub:Timeout"] = "00:00:02",
             ["FeedHub:WebSub:CheckInterval"] = "00:00:01",
         });
         _processes.Add(process);
