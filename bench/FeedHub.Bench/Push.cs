@@ -57,44 +57,48 @@ internal static class Push
 
         await subscriber.Verified.WaitAsync(Patience);
 
-        var medians = new Sample("s");
-        var worsts = new Sample("s");
-        var all = new List<double>();
+        // Paced: an article after a quiet spell, as a site publishes. Back to back: the next article as
+        // soon as the last one arrived, so each change falls within Settle of the last comparison.
+        var paced = (Medians: new Sample("ms"), Worsts: new Sample("ms"), All: new List<double>());
+        var burst = (Medians: new Sample("ms"), Worsts: new Sample("ms"), All: new List<double>());
         var load = new List<string>();
         for (var run = 0; run < bench.Repetitions; run++)
         {
             load.Add(BenchContext.Load());
-            var latencies = new List<double>();
-            for (var n = 0; n < bench.PushItems; n++)
+            foreach (var (pause, figures, name) in new[] { (Pause, paced, "paced"), (TimeSpan.Zero, burst, "back to back") })
             {
-                await Task.Delay(Pause);
-                subscriber.Drain();
-                var marker = Marker();
-                var article = new
+                var latencies = new List<double>();
+                for (var n = 0; n < bench.PushItems; n++)
                 {
-                    title = $"Bench article {marker}",
-                    summary = $"Pushed article {run}-{n}.",
-                    body = $"Markdown body of *{marker}*, written through the admin API.",
-                    authors = new[] { new { name = "Bench Desk" } },
-                    tags = new[] { "bench" },
-                };
-                using (var created = await admin.PostAsJsonAsync("/api/articles", article))
-                {
-                    if (created.StatusCode != HttpStatusCode.Created)
+                    await Task.Delay(pause);
+                    subscriber.Drain();
+                    var marker = Marker();
+                    var article = new
                     {
-                        throw new InvalidOperationException($"POST /api/articles answered {(int)created.StatusCode}: {await created.Content.ReadAsStringAsync()}");
+                        title = $"Bench article {marker}",
+                        summary = $"Pushed article {run}-{n}.",
+                        body = $"Markdown body of *{marker}*, written through the admin API.",
+                        authors = new[] { new { name = "Bench Desk" } },
+                        tags = new[] { "bench" },
+                    };
+                    using (var created = await admin.PostAsJsonAsync("/api/articles", article))
+                    {
+                        if (created.StatusCode != HttpStatusCode.Created)
+                        {
+                            throw new InvalidOperationException($"POST /api/articles answered {(int)created.StatusCode}: {await created.Content.ReadAsStringAsync()}");
+                        }
                     }
+
+                    var answered = Stopwatch.GetTimestamp();
+                    var arrived = await subscriber.WaitForAsync(marker, Patience);
+                    latencies.Add(Stopwatch.GetElapsedTime(answered, arrived).TotalMilliseconds);
                 }
 
-                var answered = Stopwatch.GetTimestamp();
-                var arrived = await subscriber.WaitForAsync(marker, Patience);
-                latencies.Add(Stopwatch.GetElapsedTime(answered, arrived).TotalSeconds);
+                figures.Medians.Add(Median(latencies));
+                figures.Worsts.Add(latencies.Max());
+                figures.All.AddRange(latencies);
+                Console.Error.WriteLine(FormattableString.Invariant($"  B7a run {run + 1}, {name}: median {Median(latencies):F0} ms, worst {latencies.Max():F0} ms"));
             }
-
-            medians.Add(Median(latencies));
-            worsts.Add(latencies.Max());
-            all.AddRange(latencies);
-            Console.Error.WriteLine(FormattableString.Invariant($"  B7a run {run + 1}: median {Median(latencies):F3} s, worst {latencies.Max():F3} s"));
         }
 
         if (subscriber.BadSignatures > 0)
@@ -106,8 +110,10 @@ internal static class Push
         var n20 = bench.PushItems;
         return
         [
-            Within("B7a", $"article (POST /api/articles answered) → signed delivery at a subscriber of news.atom: median of {n20} per run", medians, 1, loads),
-            Within("B7a", $"the same, worst of {n20} per run (p95 of all {all.Count}: {Sample.Format(Percentile(all, 0.95))} s)", worsts, 1, loads),
+            Within("B7a", $"article (POST /api/articles answered) → signed delivery of news.atom at a subscriber, {Pause.TotalSeconds:0.#} s apart: median of {n20} per run", paced.Medians, 1000, loads),
+            Within("B7a", $"the same, worst of {n20} per run (p95 of all {paced.All.Count}: {Sample.Format(Percentile(paced.All, 0.95))} ms)", paced.Worsts, 1000, loads),
+            Within("B7a", $"articles back to back (each as the last arrives): median of {n20} per run", burst.Medians, 1000, loads),
+            Within("B7a", $"back to back, worst of {n20} per run (p95 of all {burst.All.Count}: {Sample.Format(Percentile(burst.All, 0.95))} ms)", burst.Worsts, 1000, loads),
         ];
     }
 
@@ -131,10 +137,10 @@ internal static class Push
             "the second FeedHub's subscription at the first's hub");
         var pollsBefore = await PollsAsync(secondAdmin, Followed);
 
-        var endToEnd = new Sample("s");
-        var firstPoll = new Sample("s");
-        var legMedians = new Sample("s");
-        var legWorsts = new Sample("s");
+        var endToEnd = new Sample("ms");
+        var firstPoll = new Sample("ms");
+        var legMedians = new Sample("ms");
+        var legWorsts = new Sample("ms");
         var legs = new List<double>();
         var load = new List<string>();
         for (var run = 0; run < bench.Repetitions; run++)
@@ -183,9 +189,9 @@ internal static class Push
                     await Task.Delay(20);
                 }
 
-                total.Add(atSecond.Value.TotalSeconds);
-                polled.Add(atFirst!.Value.TotalSeconds);
-                leg.Add((atSecond.Value - atFirst.Value).TotalSeconds);
+                total.Add(atSecond.Value.TotalMilliseconds);
+                polled.Add(atFirst!.Value.TotalMilliseconds);
+                leg.Add((atSecond.Value - atFirst.Value).TotalMilliseconds);
             }
 
             endToEnd.Add(Median(total));
@@ -193,7 +199,7 @@ internal static class Push
             legMedians.Add(Median(leg));
             legWorsts.Add(leg.Max());
             legs.AddRange(leg);
-            Console.Error.WriteLine(FormattableString.Invariant($"  B7b run {run + 1}: end to end median {Median(total):F3} s (first's poll {Median(polled):F3} s), push leg median {Median(leg):F3} s, worst {leg.Max():F3} s"));
+            Console.Error.WriteLine(FormattableString.Invariant($"  B7b run {run + 1}: end to end median {Median(total):F0} ms (first's poll {Median(polled):F0} ms), push leg median {Median(leg):F0} ms, worst {leg.Max():F0} ms"));
         }
 
         // The second's own schedule is six hours and its safety net an hour: a poll here means the path was not push.
@@ -204,18 +210,18 @@ internal static class Push
         return
         [
             new Row("B7b", $"upstream item → listed by a FeedHub following planet.atom by push, from POST /api/sources/{{id}}/poll at the first: median of {n20} per run; {pushed}; baseline: the first's own poll",
-                endToEnd, firstPoll, endToEnd.Median / firstPoll.Median, "≤ first's poll + 1 s", polls == 0 && endToEnd.Median <= firstPoll.Median + 1, loads),
-            Within("B7b", $"push leg (the first lists the item → the second does): median of {n20} per run", legMedians, 1, loads),
-            Within("B7b", $"push leg, worst of {n20} per run (p95 of all {legs.Count}: {Sample.Format(Percentile(legs, 0.95))} s)", legWorsts, 1, loads),
+                endToEnd, firstPoll, endToEnd.Median / firstPoll.Median, "≤ first's poll + 1 s (each item)", polls == 0 && legs.Max() <= 1000, loads),
+            Within("B7b", $"push leg (the first lists the item → the second does): median of {n20} per run", legMedians, 1000, loads),
+            Within("B7b", $"push leg, worst of {n20} per run (p95 of all {legs.Count}: {Sample.Format(Percentile(legs, 0.95))} ms)", legWorsts, 1000, loads),
         ];
     }
 
-    /// <summary>A row judged against a time limit in seconds, the limit standing as the baseline.</summary>
-    private static Row Within(string id, string what, Sample measured, double seconds, string load)
+    /// <summary>A row judged against a time limit, the limit standing as the baseline; every run must keep to it.</summary>
+    private static Row Within(string id, string what, Sample measured, double milliseconds, string load)
     {
-        var limit = new Sample("s");
-        limit.Add(seconds);
-        return new Row(id, what, measured, limit, measured.Median / seconds, $"≤ {Sample.Format(seconds)} s", measured.Values.Max() <= seconds, load);
+        var limit = new Sample("ms");
+        limit.Add(milliseconds);
+        return new Row(id, what, measured, limit, measured.Median / milliseconds, FormattableString.Invariant($"≤ {milliseconds / 1000:0.##} s"), measured.Values.Max() <= milliseconds, load);
     }
 
     private static HttpClient Admin(FeedHubInstance feedhub)
@@ -247,7 +253,7 @@ internal static class Push
 
     private static double Median(List<double> values)
     {
-        var sample = new Sample("s");
+        var sample = new Sample("ms");
         values.ForEach(sample.Add);
         return sample.Median;
     }
