@@ -413,7 +413,7 @@ internal static class Harness
         return (end - start!.Value).TotalSeconds;
     }
 
-    private static async Task<long> ScalarAsync(FeedHubInstance feedhub, string sql, int skip)
+    internal static async Task<long> ScalarAsync(FeedHubInstance feedhub, string sql, int skip)
     {
         if (!File.Exists(feedhub.Database))
         {
