@@ -19,6 +19,9 @@ internal sealed class BenchContext : IDisposable
 
     public required string UpstreamUrl { get; init; }
 
+    /// <summary>B7: articles or items pushed per repetition.</summary>
+    public int PushItems { get; init; } = 20;
+
     public HttpClient Client { get; } = new() { Timeout = TimeSpan.FromSeconds(30) };
 
     /// <summary>The 1, 5 and 15 minute load averages: other work on the machine while a figure was taken.</summary>

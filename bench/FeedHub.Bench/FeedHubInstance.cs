@@ -12,6 +12,9 @@ internal sealed class FeedHubInstance : IDisposable
 {
     public const string ApiKey = "bench-admin-key-0123456789";
 
+    // A section left out stays out of appsettings.json, so FeedHub's defaults apply.
+    private static readonly JsonSerializerOptions Json = new() { DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull };
+
     private FeedHubInstance(string root, int port, Launched process)
     {
         Root = root;
@@ -30,7 +33,8 @@ internal sealed class FeedHubInstance : IDisposable
     public string Database => Path.Combine(Root, "data", "feedhub.db");
 
     /// <param name="sources">(id, url, schedule) of each source, written as OPML.</param>
-    public static FeedHubInstance Start(BenchContext bench, string name, IReadOnlyList<(string Id, string Url, string Schedule)> sources, int concurrency = 8)
+    /// <param name="webSub">Settings of the <c>FeedHub:WebSub</c> section, if any differ from the defaults.</param>
+    public static FeedHubInstance Start(BenchContext bench, string name, IReadOnlyList<(string Id, string Url, string Schedule)> sources, int concurrency = 8, object? webSub = null)
     {
         var root = Path.Combine(bench.WorkDirectory, $"{name}-{Guid.NewGuid():N}"[..(name.Length + 9)]);
         Directory.CreateDirectory(Path.Combine(root, "feeds", "articles"));
@@ -66,9 +70,10 @@ internal sealed class FeedHubInstance : IDisposable
                 },
                 Polling = new { AllowPrivateNetworks = true, MaxConcurrency = concurrency, MaxConcurrencyPerHost = concurrency },
                 Admin = new { ApiKey },
+                WebSub = webSub,
             },
         };
-        File.WriteAllText(Path.Combine(root, "appsettings.json"), JsonSerializer.Serialize(settings));
+        File.WriteAllText(Path.Combine(root, "appsettings.json"), JsonSerializer.Serialize(settings, Json));
 
         var process = Launched.Start(bench.FeedHubDll, ["--contentRoot", root], root, Path.Combine(root, "feedhub.log"));
         return new FeedHubInstance(root, port, process);

@@ -8,7 +8,7 @@ using Microsoft.Data.Sqlite;
 namespace FeedHub.Bench;
 
 /// <summary>
-/// Runs figures B1 to B6 of issue 7, each against its baseline in the same run and repeated, and writes
+/// Runs figures B1 to B6 of issue 7 and B7 of issue 9, each against its baseline in the same run and repeated, and writes
 /// the table between the markers of bench/RESULTS.md (the rest of that file is kept).
 /// </summary>
 internal static class Harness
@@ -37,6 +37,7 @@ internal static class Harness
             WrkDuration = TimeSpan.FromSeconds(quick ? 3 : 5),
             Sources = options.Int("sources", quick ? 2_000 : 10_000),
             UpstreamUrl = $"http://127.0.0.1:{upstreamPort}",
+            PushItems = options.Int("push-items", quick ? 10 : 20),
         };
 
         var rows = new List<Row>();
@@ -47,7 +48,7 @@ internal static class Harness
             await FeedHubInstance.WaitForOkAsync(bench.Client, bench.UpstreamUrl + "/ready", upstream, TimeSpan.FromSeconds(30));
             var figures = new (string Id, Func<BenchContext, Task<IEnumerable<Row>>> Run)[]
             {
-                ("B1", ServingAsync), ("B5", ColdStartAsync), ("B6", FreshnessAsync), ("B4", IngestAsync), ("B3", PollCycleAsync),
+                ("B1", ServingAsync), ("B5", ColdStartAsync), ("B6", FreshnessAsync), ("B4", IngestAsync), ("B3", PollCycleAsync), ("B7", Push.RunAsync),
             };
             foreach (var (id, run) in figures.Where(f => Wanted(f.Id) || (f.Id == "B1" && Wanted("B2"))))
             {
@@ -57,7 +58,7 @@ internal static class Harness
         }
 
         var output = options.Get("out") ?? Path.Combine(repository, "bench", "RESULTS.md");
-        await WriteReportAsync(output, bench, rows, started, startLoad, quick);
+        await WriteReportAsync(output, bench, rows, started, startLoad, quick, partial: only is not null);
         Console.Error.WriteLine($"Wrote {output}");
         foreach (var row in rows)
         {
@@ -412,7 +413,7 @@ internal static class Harness
         return (end - start!.Value).TotalSeconds;
     }
 
-    private static async Task<long> ScalarAsync(FeedHubInstance feedhub, string sql, int skip)
+    internal static async Task<long> ScalarAsync(FeedHubInstance feedhub, string sql, int skip)
     {
         if (!File.Exists(feedhub.Database))
         {
@@ -465,42 +466,64 @@ internal static class Harness
         return count;
     }
 
-    private static async Task WriteReportAsync(string path, BenchContext bench, List<Row> rows, DateTimeOffset started, string startLoad, bool quick)
+    /// <summary>
+    /// Writes the table between the markers, merged by row id with what is there: the rows of the figures
+    /// run now replace theirs (in place), the other rows and their load lines are kept. A full run writes
+    /// the run's header; a run of some figures (<c>--only</c>) keeps the header of the run the other rows
+    /// come from and adds a "Rows of" line saying when and how its own rows were taken.
+    /// </summary>
+    private static async Task WriteReportAsync(string path, BenchContext bench, List<Row> rows, DateTimeOffset started, string startLoad, bool quick, bool partial)
     {
         var commit = Git(bench.Repository, "rev-parse --short HEAD") + (Git(bench.Repository, "status --porcelain --untracked-files=no").Length > 0 ? " (with uncommitted changes)" : string.Empty);
         var cpu = File.ReadLines("/proc/cpuinfo").FirstOrDefault(l => l.StartsWith("model name", StringComparison.Ordinal))?.Split(':')[1].Trim() ?? "unknown CPU";
         var memory = File.ReadLines("/proc/meminfo").First().Split(' ', StringSplitOptions.RemoveEmptyEntries)[1];
         var os = File.ReadLines("/etc/os-release").FirstOrDefault(l => l.StartsWith("PRETTY_NAME=", StringComparison.Ordinal))?[12..].Trim('"') ?? "Linux";
 
+        var existing = File.Exists(path) ? await File.ReadAllTextAsync(path) : $"# Benchmark results\n\n{Begin}\n{End}\n";
+        var begin = existing.IndexOf(Begin, StringComparison.Ordinal);
+        var end = existing.IndexOf(End, StringComparison.Ordinal);
+        var previous = ReportBlock.Parse(begin >= 0 && end > begin ? existing[(begin + Begin.Length)..end] : string.Empty);
+
+        var ids = rows.Select(r => r.Id).ToHashSet(StringComparer.Ordinal);
+        var runLine = FormattableString.Invariant($"run {started:yyyy-MM-dd HH:mm} UTC, {(DateTimeOffset.UtcNow - started).TotalMinutes:F0} min{(quick ? ", `--quick`" : string.Empty)}; commit {commit}");
+        var header = new List<string>();
+        if (partial && previous.Header.Count > 0)
+        {
+            // Keep the header of the earlier run, less any "Rows of" line whose rows are all taken again now.
+            header.AddRange(previous.Header.Where(l => !(ReportBlock.RowsOf(l) is { } of && of.All(ids.Contains))));
+            header.Add(FormattableString.Invariant(
+                $"- Rows of {string.Join(", ", ids)}: {runLine}; median (smallest–largest) of {bench.Repetitions} runs; load at the start {startLoad}, at the end {BenchContext.Load()}."));
+        }
+        else
+        {
+            header.Add(FormattableString.Invariant($"- Run: {started:yyyy-MM-dd HH:mm} UTC, {(DateTimeOffset.UtcNow - started).TotalMinutes:F0} min{(quick ? ", `--quick`" : string.Empty)}; commit {commit}."));
+            header.Add(FormattableString.Invariant($"- Machine: {Environment.ProcessorCount} cores ({cpu}), {long.Parse(memory, CultureInfo.InvariantCulture) / 1024 / 1024} GiB, {os}; {RuntimeInformation.FrameworkDescription}."));
+            header.Add(FormattableString.Invariant($"- Load average (1, 5, 15 min) at the start: {startLoad}; at the end: {BenchContext.Load()}. Each figure's load is in the last column."));
+            header.Add(FormattableString.Invariant($"- Each figure: median (smallest–largest, n runs) of {bench.Repetitions} runs; wrk runs {bench.WrkDuration.TotalSeconds:F0} s, 1 thread, 16 connections."));
+
+            // Rows kept from earlier runs still say where they come from.
+            var kept = previous.Rows.Select(r => r.Id).Where(id => !ids.Contains(id)).ToHashSet(StringComparer.Ordinal);
+            header.AddRange(previous.Header.Where(l => ReportBlock.RowsOf(l) is { } of && of.Any(kept.Contains)));
+        }
+
+        var table = ReportBlock.Merge(previous.Rows, rows.Select(r => (r.Id, r.Markdown())).ToList());
+        var loads = ReportBlock.Merge(previous.Loads, rows.GroupBy(r => r.Id).Select(g => (g.Key, $"- {g.Key}: {g.First().Load}")).ToList());
+
         var text = new StringBuilder();
         text.AppendLine(Begin);
-        text.AppendLine(CultureInfo.InvariantCulture, $"- Run: {started:yyyy-MM-dd HH:mm} UTC, {(DateTimeOffset.UtcNow - started).TotalMinutes:F0} min{(quick ? ", `--quick`" : string.Empty)}; commit {commit}.");
-        text.AppendLine(CultureInfo.InvariantCulture, $"- Machine: {Environment.ProcessorCount} cores ({cpu}), {long.Parse(memory, CultureInfo.InvariantCulture) / 1024 / 1024} GiB, {os}; {RuntimeInformation.FrameworkDescription}.");
-        text.AppendLine(CultureInfo.InvariantCulture, $"- Load average (1, 5, 15 min) at the start: {startLoad}; at the end: {BenchContext.Load()}. Each figure's load is in the last column.");
-        text.AppendLine(CultureInfo.InvariantCulture, $"- Each figure: median (smallest–largest, n runs) of {bench.Repetitions} runs; wrk runs {bench.WrkDuration.TotalSeconds:F0} s, 1 thread, 16 connections.");
+        header.ForEach(l => text.AppendLine(l));
         text.AppendLine();
         text.AppendLine("| # | figure | FeedHub | baseline | ratio | target | met |");
         text.AppendLine("|---|---|---:|---:|---:|---|---|");
-        foreach (var row in rows)
-        {
-            text.AppendLine(row.Markdown());
-        }
-
+        table.ForEach(l => text.AppendLine(l));
         text.AppendLine();
         text.AppendLine("<details><summary>Load average (1, 5, 15 min) at the start of each repetition</summary>");
         text.AppendLine();
-        foreach (var group in rows.GroupBy(r => r.Id))
-        {
-            text.AppendLine(CultureInfo.InvariantCulture, $"- {group.Key}: {group.First().Load}");
-        }
-
+        loads.ForEach(l => text.AppendLine(l));
         text.AppendLine();
         text.AppendLine("</details>");
         text.AppendLine(End);
 
-        var existing = File.Exists(path) ? await File.ReadAllTextAsync(path) : $"# Benchmark results\n\n{Begin}\n{End}\n";
-        var begin = existing.IndexOf(Begin, StringComparison.Ordinal);
-        var end = existing.IndexOf(End, StringComparison.Ordinal);
         var updated = begin >= 0 && end > begin
             ? existing[..begin] + text.ToString().TrimEnd('\n') + existing[(end + End.Length)..]
             : existing.TrimEnd() + "\n\n" + text;
