@@ -78,8 +78,8 @@ internal sealed class ItemStore(Database database)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
         var rows = await connection.QueryAsync<ItemArrival>(new CommandDefinition(
-            $"SELECT id, first_seen_at FROM items WHERE {database.Dialect.InArray("source_id", "sourceIds")} AND id > @afterId AND id <= @upToId ORDER BY first_seen_at, id",
-            new { sourceIds = sourceIds.ToArray(), afterId, upToId },
+            $"SELECT id, first_seen_at FROM items WHERE {database.Dialect.InTextArray("source_id", "sourceIds")} AND id > @afterId AND id <= @upToId ORDER BY first_seen_at, id",
+            new { sourceIds = database.Dialect.TextArray(sourceIds), afterId, upToId },
             cancellationToken: cancellationToken));
         return rows.ToList();
     }
@@ -93,8 +93,8 @@ internal sealed class ItemStore(Database database)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
         return await connection.QuerySingleAsync<ArrivalTally>(new CommandDefinition(
-            $"SELECT COUNT(*) AS Count, CAST(COALESCE(SUM(id), 0) AS BIGINT) AS Sum, COALESCE(MAX(id), 0) AS Max FROM items WHERE {database.Dialect.InArray("source_id", "sourceIds")}",
-            new { sourceIds = sourceIds.ToArray() },
+            $"SELECT COUNT(*) AS Count, CAST(COALESCE(SUM(id), 0) AS BIGINT) AS Sum, COALESCE(MAX(id), 0) AS Max FROM items WHERE {database.Dialect.InTextArray("source_id", "sourceIds")}",
+            new { sourceIds = database.Dialect.TextArray(sourceIds) },
             cancellationToken: cancellationToken));
     }
 
