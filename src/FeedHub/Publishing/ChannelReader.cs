@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Net;
 using FeedHub.Articles;
 using FeedHub.Model;
@@ -13,9 +14,11 @@ namespace FeedHub.Publishing;
 /// republished as far as each source's licence allows, with where they came from.
 /// </summary>
 internal sealed class ChannelReader(
-    ArticleLibrary articles, SourceStore sources, ItemStore items, ChannelSequenceStore sequences, HtmlCleaner cleaner, IOptions<FeedHubOptions> hub)
+    ArticleLibrary articles, SourceStore sources, ItemStore items, ChannelSequenceStore sequences, HtmlCleaner cleaner, IOptions<FeedHubOptions> hub) : IDisposable
 {
     private const int ExcerptLength = 280;
+
+    private readonly ConcurrentDictionary<string, History> _histories = new(StringComparer.Ordinal);
 
     /// <summary>
     /// A channel's subscription document (<paramref name="archivePage"/> null) or one of its RFC 5005
@@ -35,30 +38,14 @@ internal sealed class ChannelReader(
             : [];
         // One reading of the articles for the whole document, however often they are read again meanwhile.
         var snapshot = articles.Current;
-        var arrived = await HistoryAsync(channel, snapshot, chosen, cancellationToken);
-
-        // Pages follow the order the channel first published its entries, kept in the store.
-        var numbers = await sequences.NumberAsync(channel.Id, arrived.Select(a => a.Key).ToList(), cancellationToken);
-        var history = arrived.OrderBy(a => numbers[a.Key]).ToList();
-
-        var pageSize = channel.Limit;
-        var fullPages = Math.Max(0, (history.Count - channel.Limit) / pageSize);
-        IEnumerable<Arrival> window;
-        if (archivePage is { } page)
+        if (await WindowAsync(channel, snapshot, chosen, archivePage, cancellationToken) is not { } found)
         {
-            if (page < 1 || page > fullPages)
-            {
-                return null;
-            }
-
-            window = history.Skip((page - 1) * pageSize).Take(pageSize);
-        }
-        else
-        {
-            window = history.Skip(fullPages * pageSize);
+            return null;
         }
 
-        var arrivals = window.Reverse().ToList();
+        var (window, fullPages) = found;
+
+        var arrivals = Enumerable.Reverse(window).ToList();
         var stored = (await items.GetManyAsync(arrivals.Where(a => a.ItemId is not null).Select(a => a.ItemId!.Value).ToList(), cancellationToken))
             .ToDictionary(i => i.Id);
         // An item deleted between the two queries is simply not in this document.
@@ -115,8 +102,109 @@ internal sealed class ChannelReader(
         }).ToList();
     }
 
-    /// <summary>Every entry of the channel, oldest arrival first.</summary>
-    private async Task<List<Arrival>> HistoryAsync(ChannelOptions channel, ArticleSet snapshot, Dictionary<string, Source> chosen, CancellationToken cancellationToken)
+    /// <summary>
+    /// The entries of the document asked for, in the order the channel numbered them, and how many full
+    /// archive pages there are; null for an archive page that does not exist.
+    /// </summary>
+    private async Task<(List<Entry> Window, int FullPages)?> WindowAsync(
+        ChannelOptions channel, ArticleSet snapshot, Dictionary<string, Source> chosen, int? archivePage, CancellationToken cancellationToken)
+    {
+        var history = _histories.GetOrAdd(channel.Id, _ => new History());
+        await history.Gate.WaitAsync(cancellationToken);
+        try
+        {
+            var entries = await RefreshAsync(history, channel, snapshot, chosen, cancellationToken);
+            var pageSize = channel.Limit;
+            var fullPages = Math.Max(0, (entries.Count - channel.Limit) / pageSize);
+            if (archivePage is { } page)
+            {
+                return page < 1 || page > fullPages ? null : (entries.GetRange((page - 1) * pageSize, pageSize), fullPages);
+            }
+
+            return (entries.GetRange(fullPages * pageSize, entries.Count - fullPages * pageSize), fullPages);
+        }
+        finally
+        {
+            history.Gate.Release();
+        }
+    }
+
+    /// <summary>
+    /// Brings the channel's numbered history up to date, under its gate. The history is kept between
+    /// reads: when the channel's sources and articles are the same, only items stored since are read
+    /// and numbered, and a tally of the sources' items (count, sum and largest id, from the arrival
+    /// index) proves nothing else changed — an item deleted, or another node's committed late under a
+    /// lower id, makes the whole history read again. Reading it whole each time cost O(items) of
+    /// memory per read, and the WebSub hub reads every channel after every poll.
+    /// </summary>
+    private async Task<List<Entry>> RefreshAsync(History history, ChannelOptions channel, ArticleSet snapshot, Dictionary<string, Source> chosen, CancellationToken cancellationToken)
+    {
+        var sourceKey = string.Join('\n', chosen.Keys.Order(StringComparer.Ordinal));
+        if (channel.Keywords.Count == 0
+            && history.Tally is { } tally
+            && history.SourceKey == sourceKey
+            && (!channel.Articles || ReferenceEquals(history.Articles, snapshot)))
+        {
+            if (chosen.Count == 0)
+            {
+                return history.Entries;
+            }
+
+            // Tallied first: items stored meanwhile have higher ids and wait for the next read, instead
+            // of spoiling the comparison; one committed late under a lower id does spoil it, safely.
+            var now = await items.TallyAsync(chosen.Keys, cancellationToken);
+            var added = now.Max > tally.Max ? await items.ArrivalsBetweenAsync(chosen.Keys, tally.Max, now.Max, cancellationToken) : [];
+            if (tally.Add(added) == now)
+            {
+                if (added.Count > 0)
+                {
+                    // Should numbering fail, the history is read whole next time.
+                    history.Tally = null;
+                    var arrivals = added.Select(a => new Arrival(a.FirstSeenAt, ItemKey(a.Id), null, a.Id))
+                        .OrderBy(a => a.At).ThenBy(a => a.Key, StringComparer.Ordinal).ToList();
+                    await AppendAsync(history, channel, arrivals, cancellationToken);
+                    history.Tally = now;
+                }
+
+                return history.Entries;
+            }
+        }
+
+        history.Tally = null;
+        var (all, itemTally) = await HistoryAsync(channel, snapshot, chosen, cancellationToken);
+        history.Entries.Clear();
+        await AppendAsync(history, channel, all, cancellationToken);
+
+        // A keyword channel keeps no tally: which items belong to it is decided by reading each.
+        history.Tally = channel.Keywords.Count == 0 ? itemTally : null;
+        history.SourceKey = sourceKey;
+        history.Articles = snapshot;
+        return history.Entries;
+    }
+
+    /// <summary>Numbers arrivals (oldest first) and adds them to the history in the order of their numbers.</summary>
+    private async Task AppendAsync(History history, ChannelOptions channel, List<Arrival> arrivals, CancellationToken cancellationToken)
+    {
+        // Pages follow the order the channel first published its entries, kept in the store.
+        var numbers = await sequences.NumberAsync(channel.Id, arrivals.Select(a => a.Key).ToList(), cancellationToken);
+        var last = history.Entries.Count == 0 ? long.MinValue : history.Entries[^1].Number;
+        var sorted = true;
+        foreach (var arrival in arrivals.OrderBy(a => numbers[a.Key]))
+        {
+            var number = numbers[arrival.Key];
+            sorted &= number > last;
+            history.Entries.Add(new Entry(number, arrival.Article, arrival.ItemId));
+        }
+
+        // New entries take numbers after all others, unless another node numbered them first.
+        if (!sorted)
+        {
+            history.Entries.Sort((a, b) => a.Number.CompareTo(b.Number));
+        }
+    }
+
+    /// <summary>Every entry of the channel, oldest arrival first, and the tally of the items read.</summary>
+    private async Task<(List<Arrival> Arrivals, ArrivalTally Tally)> HistoryAsync(ChannelOptions channel, ArticleSet snapshot, Dictionary<string, Source> chosen, CancellationToken cancellationToken)
     {
         var history = new List<Arrival>();
         if (channel.Articles)
@@ -124,9 +212,11 @@ internal sealed class ChannelReader(
             history.AddRange(snapshot.Articles.Select(a => new Arrival(a.Published, "a:" + a.Slug, a, null)));
         }
 
+        var tally = new ArrivalTally();
         if (chosen.Count > 0)
         {
             var arrivals = await items.ArrivalOrderAsync(chosen.Keys, cancellationToken);
+            tally = tally.Add(arrivals);
             if (channel.Keywords.Count > 0)
             {
                 // Only items that mention a keyword belong to the channel, so each is read to decide.
@@ -141,13 +231,46 @@ internal sealed class ChannelReader(
                 arrivals = arrivals.Where(a => matching.Contains(a.Id)).ToList();
             }
 
-            history.AddRange(arrivals.Select(a => new Arrival(a.FirstSeenAt, $"i:{a.Id:D20}", null, a.Id)));
+            history.AddRange(arrivals.Select(a => new Arrival(a.FirstSeenAt, ItemKey(a.Id), null, a.Id)));
         }
 
-        return history.OrderBy(a => a.At).ThenBy(a => a.Key, StringComparer.Ordinal).ToList();
+        return (history.OrderBy(a => a.At).ThenBy(a => a.Key, StringComparer.Ordinal).ToList(), tally);
+    }
+
+    private static string ItemKey(long id) => $"i:{id:D20}";
+
+    public void Dispose()
+    {
+        foreach (var history in _histories.Values)
+        {
+            history.Dispose();
+        }
     }
 
     private sealed record Arrival(DateTimeOffset At, string Key, Article? Article, long? ItemId);
+
+    /// <summary>One entry of a channel's history: its number, and the article or stored item it is.</summary>
+    private readonly record struct Entry(long Number, Article? Article, long? ItemId);
+
+    /// <summary>
+    /// A channel's numbered history as this process last read it, with what it was read from; changed
+    /// under <see cref="Gate"/> only.
+    /// </summary>
+    private sealed class History : IDisposable
+    {
+        public SemaphoreSlim Gate { get; } = new(1, 1);
+
+        public List<Entry> Entries { get; } = [];
+
+        /// <summary>The tally of the items read, or null when the history must be read whole next time.</summary>
+        public ArrivalTally? Tally { get; set; }
+
+        public string? SourceKey { get; set; }
+
+        public ArticleSet? Articles { get; set; }
+
+        public void Dispose() => Gate.Dispose();
+    }
 
     private ChannelEntry FromArticle(Article article) => new()
     {

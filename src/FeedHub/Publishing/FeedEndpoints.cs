@@ -94,9 +94,19 @@ internal static class FeedEndpoints
     /// <summary>The coding to send: brotli, else gzip, when the client accepts it (q above zero); else none.</summary>
     private static string? ContentCoding(HttpRequest request)
     {
-        if (request.Headers.AcceptEncoding.Count == 0)
+        var header = request.Headers.AcceptEncoding;
+        if (header.Count == 0)
         {
             return null;
+        }
+
+        // A client naming one coding alone, as most do, needs no parsing.
+        if (header.Count == 1 && header[0] is { } only && only.AsSpan().IndexOfAny(',', ';') < 0)
+        {
+            var coding = only.Trim();
+            return coding.Equals("br", StringComparison.OrdinalIgnoreCase) ? "br"
+                : coding.Equals("gzip", StringComparison.OrdinalIgnoreCase) ? "gzip"
+                : null;
         }
 
         var accepted = request.GetTypedHeaders().AcceptEncoding;

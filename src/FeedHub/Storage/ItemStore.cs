@@ -73,6 +73,31 @@ internal sealed class ItemStore(Database database)
         return rows.ToList();
     }
 
+    /// <summary>The items of these sources whose id is above <paramref name="afterId"/> and at most <paramref name="upToId"/>, oldest arrival first.</summary>
+    public async Task<IReadOnlyList<ItemArrival>> ArrivalsBetweenAsync(IReadOnlyCollection<string> sourceIds, long afterId, long upToId, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        var rows = await connection.QueryAsync<ItemArrival>(new CommandDefinition(
+            $"SELECT id, first_seen_at FROM items WHERE {database.Dialect.InTextArray("source_id", "sourceIds")} AND id > @afterId AND id <= @upToId ORDER BY first_seen_at, id",
+            new { sourceIds = database.Dialect.TextArray(sourceIds), afterId, upToId },
+            cancellationToken: cancellationToken));
+        return rows.ToList();
+    }
+
+    /// <summary>
+    /// How many items these sources have, with the sum and largest of their ids: equal tallies mean
+    /// the same set of items to whoever added only what it read since (an item deleted, or committed
+    /// late under a lower id, changes the count or the sum). Read from the arrival index alone.
+    /// </summary>
+    public async Task<ArrivalTally> TallyAsync(IReadOnlyCollection<string> sourceIds, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        return await connection.QuerySingleAsync<ArrivalTally>(new CommandDefinition(
+            $"SELECT COUNT(*) AS Count, CAST(COALESCE(SUM(id), 0) AS BIGINT) AS Sum, COALESCE(MAX(id), 0) AS Max FROM items WHERE {database.Dialect.InTextArray("source_id", "sourceIds")}",
+            new { sourceIds = database.Dialect.TextArray(sourceIds) },
+            cancellationToken: cancellationToken));
+    }
+
     /// <summary>The stored items whose link is one of these URLs.</summary>
     public Task<IReadOnlyList<StoredItem>> FindByLinksAsync(IReadOnlyCollection<string> links, CancellationToken cancellationToken) =>
         links.Count == 0 ? Task.FromResult<IReadOnlyList<StoredItem>>([]) : SelectAsync($"WHERE {database.Dialect.InArray("link", "links")}", new { links = links.ToArray() }, cancellationToken);
@@ -316,6 +341,28 @@ internal sealed class ItemArrival
     public long Id { get; init; }
 
     public DateTimeOffset FirstSeenAt { get; init; }
+}
+
+/// <summary>How many items a set of sources has, and the sum and largest of their ids (see <see cref="ItemStore.TallyAsync"/>).</summary>
+internal sealed record ArrivalTally
+{
+    public long Count { get; init; }
+
+    public long Sum { get; init; }
+
+    public long Max { get; init; }
+
+    /// <summary>This tally with these items added.</summary>
+    public ArrivalTally Add(IReadOnlyList<ItemArrival> arrivals)
+    {
+        var (count, sum, max) = (Count, Sum, Max);
+        foreach (var arrival in arrivals)
+        {
+            (count, sum, max) = (count + 1, sum + arrival.Id, Math.Max(max, arrival.Id));
+        }
+
+        return new ArrivalTally { Count = count, Sum = sum, Max = max };
+    }
 }
 
 /// <summary>Which items to read: newest first, optionally from one source, stored since a time, mentioning some words.</summary>

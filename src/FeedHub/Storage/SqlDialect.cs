@@ -37,6 +37,15 @@ internal abstract class SqlDialect
     /// </summary>
     public virtual string InArray(string column, string parameter) => $"{column} IN @{parameter}";
 
+    /// <summary>
+    /// <see cref="InArray"/> for a long list of text values, with <see cref="TextArray"/> as the
+    /// parameter's value: one parameter, however many values.
+    /// </summary>
+    public virtual string InTextArray(string column, string parameter) => InArray(column, parameter);
+
+    /// <summary>The value of an <see cref="InTextArray"/> parameter.</summary>
+    public virtual object TextArray(IEnumerable<string> values) => values.ToArray();
+
     /// <summary>The user's words, quote characters removed, each with whether it ends in * (a prefix).</summary>
     protected static IReadOnlyList<(string Word, bool Prefix)> SearchWords(string? text) =>
         (text ?? string.Empty).Split(' ', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
@@ -51,6 +60,13 @@ internal sealed class SqliteDialect : SqlDialect
     public static readonly SqliteDialect Instance = new();
 
     public override string MigrationsFolder => "Sqlite";
+
+    // Microsoft.Data.Sqlite finds each parameter by name among all of the statement's, so binding the
+    // n parameters of an expanded IN list costs n² (2,000 sources: 4 million comparisons a query, the
+    // largest FeedHub frame in a B3 profile). One JSON text, unpacked by json_each, binds once.
+    public override string InTextArray(string column, string parameter) => $"{column} IN (SELECT value FROM json_each(@{parameter}))";
+
+    public override object TextArray(IEnumerable<string> values) => System.Text.Json.JsonSerializer.Serialize(values);
 
     // WAL lets the feed endpoints read while a poll writes; the setting lives in the file.
     public override string? PrepareDatabase => "PRAGMA journal_mode = WAL";

@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Xml.Linq;
 using FeedHub.IntegrationTests.Infrastructure;
 using FeedHub.Polling;
+using Microsoft.Data.Sqlite;
 
 namespace FeedHub.IntegrationTests.Publishing;
 
@@ -138,6 +139,49 @@ public sealed class ArchivesTests : IAsyncLifetime
 
         Assert.Equal(page1.Headers.ETag, page1Again.Headers.ETag);
         Assert.Contains("Article 0", subscription, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ItemsDeletedByAnotherProcess_LeaveTheChannelAndItsPages_AndEveryOtherEntryIsStillMetOnce()
+    {
+        var (before, _) = await WalkAsync();
+
+        // Another process on the same store: this process is told nothing, and keeps the channel's history between reads.
+        var token = TestContext.Current.CancellationToken;
+        await using (var connection = new SqliteConnection($"Data Source={Path.Combine(_app.ContentRoot, "data", "feedhub.db")};Pooling=False"))
+        {
+            await connection.OpenAsync(token);
+            await using var command = connection.CreateCommand();
+            command.CommandText = "DELETE FROM items WHERE id IN (SELECT id FROM items ORDER BY id LIMIT 2)";
+            Assert.Equal(2, await command.ExecuteNonQueryAsync(token));
+        }
+
+        await Eventually.TrueAsync(async () => (await WalkAsync()).Ids.Count == 8, "the deleted items to leave the channel");
+        var (after, pages) = await WalkAsync();
+
+        // The history is counted again, not only its documents: 8 entries make one full page of 3, not two.
+        Assert.Equal(8, after.Distinct().Count());
+        Assert.Single(pages);
+        Assert.Subset(before.ToHashSet(), after.ToHashSet());
+    }
+
+    [Fact]
+    public async Task ItemsStoredByAnotherProcess_JoinTheChannel_NumberedAfterTheOthers()
+    {
+        var (before, _) = await WalkAsync();
+
+        // What another node or the command line does: items stored, and nothing in this process told.
+        var pushed = Enumerable.Range(11, 3).Select(n => new FeedHub.Model.Item { Guid = $"pushed-{n}", Title = $"Story {n}", Published = DateTimeOffset.UtcNow.AddMinutes(n) }).ToList();
+        await _app.Get<FeedHub.Storage.PollStore>().RecordPushAsync(
+            new FeedHub.Model.FetchRecord { SourceId = "upstream", StartedAt = DateTimeOffset.UtcNow, Duration = TimeSpan.Zero, Outcome = FeedHub.Model.FetchOutcome.Fetched },
+            pushed,
+            TestContext.Current.CancellationToken);
+
+        await Eventually.TrueAsync(async () => (await WalkAsync()).Ids.Count == 13, "the other process's items to join the channel");
+        var (after, _) = await WalkAsync();
+
+        Assert.Equal(13, after.Distinct().Count());
+        Assert.Equal(before, after.Skip(3));
     }
 
     [Theory]
