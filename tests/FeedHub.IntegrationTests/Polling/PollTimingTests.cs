@@ -1,4 +1,5 @@
 using FeedHub.IntegrationTests.Infrastructure;
+using FeedHub.Model;
 using FeedHub.Polling;
 using FeedHub.Storage;
 using Microsoft.AspNetCore.Http;
@@ -8,8 +9,8 @@ using Microsoft.Extensions.Time.Testing;
 namespace FeedHub.IntegrationTests.Polling;
 
 /// <summary>
-/// When a source is polled next, to the tick: FeedHub's clock is a <see cref="FakeTimeProvider"/> (so
-/// Quartz, on the same clock, fires nothing by itself) and its randomness is pinned at one half.
+/// When a source is polled next, to the tick: FeedHub's clock is a <see cref="FakeTimeProvider"/>, its
+/// randomness is pinned at one half, and the source has no trigger, so every poll is the test's own.
 /// </summary>
 public sealed class PollTimingTests : IAsyncLifetime
 {
@@ -23,14 +24,16 @@ public sealed class PollTimingTests : IAsyncLifetime
     {
         _upstream = await TestUpstream.StartAsync();
         _upstream.Map("feed.xml", context => _respond(context));
-        var settings = FeedHubApp.Sources(("upstream", _upstream.Url("feed.xml")));
-        settings["FeedHub:Polling:BackoffCap"] = "06:00:00";
+        var settings = new Dictionary<string, string?> { ["FeedHub:Polling:BackoffCap"] = "06:00:00" };
         _app = new FeedHubApp(settings: settings, services: services =>
         {
             services.AddSingleton<TimeProvider>(_time);
             services.AddSingleton<PollingRandomness>(new Half());
         });
         _ = _app.Server;
+
+        // Stored without a trigger: only the test polls it, so no poll of Quartz's can come first.
+        await _app.Get<SourceStore>().CreateAsync(new Source { Id = "upstream", Url = _upstream.Url("feed.xml").AbsoluteUri, Schedule = "1h" }, CancellationToken.None);
     }
 
     public async ValueTask DisposeAsync()
