@@ -1,3 +1,4 @@
+using System.Net;
 using System.Diagnostics.Metrics;
 using FeedHub.Admin;
 using FeedHub.Admin.Dashboard;
@@ -95,7 +96,7 @@ internal static class FeedHubServiceCollectionExtensions
         builder.Services.AddSingleton<PollScheduler>();
         builder.Services.AddSingleton<PollMetrics>();
         builder.Services.AddTransient<SourcePoller>();
-        builder.Services.AddUpstreamHttpClient(FeedFetcher.HttpClientName).AddTypedClient<FeedFetcher>();
+        builder.Services.AddGuardedHttpClient(FeedFetcher.HttpClientName, UpstreamPolicy).AddTypedClient<FeedFetcher>();
 
         builder.Services.AddOptions<ClusterOptions>()
             .BindConfiguration(ClusterOptions.Section)
@@ -200,30 +201,15 @@ internal static class FeedHubServiceCollectionExtensions
         builder.Services.AddSingleton<DeliveryWorker>();
         builder.Services.AddSingleton<TopicWatcher>();
         builder.Services.AddHubRateLimit();
-        builder.Services.AddHttpClient(IntentVerifier.HttpClientName, (services, client) =>
-            {
-                var feedHub = services.GetRequiredService<IOptions<FeedHubOptions>>().Value;
-                var polling = services.GetRequiredService<IOptions<PollingOptions>>().Value;
-
-                // Each call sets its own deadline.
-                client.Timeout = Timeout.InfiniteTimeSpan;
-                client.DefaultRequestHeaders.UserAgent.ParseAdd(polling.UserAgent is { Length: > 0 } agent ? agent : UserAgent.Default(feedHub.PublicBaseUrl));
-            })
-            .ConfigurePrimaryHttpMessageHandler(services =>
-            {
-                var websub = services.GetRequiredService<IOptions<WebSubOptions>>().Value;
-                var polling = services.GetRequiredService<IOptions<PollingOptions>>().Value;
-                return NetworkGuard.Handler(polling, websub.AllowPrivateCallbacks ? _ => true : NetworkGuard.IsPublic);
-            })
-            .SetHandlerLifetime(Timeout.InfiniteTimeSpan)
-
-            // A subscriber that cannot be reached is routine: the hub logs it in one line, without its callback's path.
-            .RemoveAllLoggers();
+        // The hub calls back subscribers' addresses, under its own switch for private networks.
+        builder.Services.AddGuardedHttpClient(
+            IntentVerifier.HttpClientName,
+            services => services.GetRequiredService<IOptions<WebSubOptions>>().Value.AllowPrivateCallbacks ? _ => true : NetworkGuard.IsPublic);
 
         // FeedHub's requests to upstream hubs: the hub's address came from an upstream's document, so
         // it goes through the guard under the same switch as polls.
         builder.Services.AddSingleton<UpstreamSubscriber>();
-        builder.Services.AddUpstreamHttpClient(UpstreamSubscriber.HttpClientName);
+        builder.Services.AddGuardedHttpClient(UpstreamSubscriber.HttpClientName, UpstreamPolicy);
         builder.Services.AddHostedService(services => services.GetRequiredService<UpstreamSubscriber>());
 
         // Each ends at once when the hub is disabled.
@@ -290,12 +276,16 @@ internal static class FeedHubServiceCollectionExtensions
         return builder;
     }
 
+    /// <summary>Addresses that came from upstreams (feeds, their hubs) follow <c>FeedHub:Polling:AllowPrivateNetworks</c>.</summary>
+    private static Func<IPAddress, bool> UpstreamPolicy(IServiceProvider services) =>
+        NetworkGuard.Policy(services.GetRequiredService<IOptions<PollingOptions>>().Value);
+
     /// <summary>
-    /// A client for addresses that came from upstreams (feeds, their hubs): FeedHub's user agent, the
-    /// network guard under <c>FeedHub:Polling:AllowPrivateNetworks</c>, and no deadline of its own
-    /// (each caller sets one over the whole exchange).
+    /// A client for addresses FeedHub was given rather than chose: FeedHub's user agent, the network
+    /// guard with <paramref name="mayConnect"/>, no deadline of its own (each caller sets one over the
+    /// whole exchange), and no request logging (an unreachable address is routine; callers log it in one line).
     /// </summary>
-    private static IHttpClientBuilder AddUpstreamHttpClient(this IServiceCollection services, string name) =>
+    private static IHttpClientBuilder AddGuardedHttpClient(this IServiceCollection services, string name, Func<IServiceProvider, Func<IPAddress, bool>> mayConnect) =>
         services.AddHttpClient(name, (services, client) =>
             {
                 var feedHub = services.GetRequiredService<IOptions<FeedHubOptions>>().Value;
@@ -304,12 +294,7 @@ internal static class FeedHubServiceCollectionExtensions
                 client.DefaultRequestHeaders.UserAgent.ParseAdd(polling.UserAgent is { Length: > 0 } agent ? agent : UserAgent.Default(feedHub.PublicBaseUrl));
             })
             .ConfigurePrimaryHttpMessageHandler(services =>
-            {
-                var polling = services.GetRequiredService<IOptions<PollingOptions>>().Value;
-                return NetworkGuard.Handler(polling, NetworkGuard.Policy(polling));
-            })
+                NetworkGuard.Handler(services.GetRequiredService<IOptions<PollingOptions>>().Value, mayConnect(services)))
             .SetHandlerLifetime(Timeout.InfiniteTimeSpan)
-
-            // An unreachable upstream is routine, not an exception trace: callers log it in one line.
             .RemoveAllLoggers();
 }
