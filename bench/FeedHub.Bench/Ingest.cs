@@ -64,16 +64,7 @@ internal sealed class Ingest(BenchContext bench)
     /// <returns>Items per second through FeedHub's parse-and-store path, on a fresh database.</returns>
     public async Task<double> FeedHubAsync()
     {
-        var root = Path.Combine(bench.WorkDirectory, $"ingest-{Guid.NewGuid():N}");
-        var database = new SqliteDatabase("Data Source=data/feedhub.db", root);
-        await new Migrator(database, TimeProvider.System, NullLogger<Migrator>.Instance).MigrateAsync(CancellationToken.None);
-        var sources = new SourceStore(database, TimeProvider.System);
-        for (var i = 0; i < _files.Count; i++)
-        {
-            await sources.CreateAsync(new Source { Id = $"s{i}", Url = $"http://ingest.example/{i}.xml", Schedule = "1h" }, CancellationToken.None);
-        }
-
-        var polls = new PollStore(database, Microsoft.Extensions.Options.Options.Create(new StorageOptions()));
+        var (root, polls) = await FreshStoreAsync();
         var parser = new FeedParser(new HtmlCleaner());
         var items = 0;
         var clock = Stopwatch.StartNew();
@@ -104,16 +95,7 @@ internal sealed class Ingest(BenchContext bench)
         var feeds = _files.Select(f => TryParse(parser, f.Bytes)).ToList();
         var parse = clock.Elapsed.TotalSeconds;
 
-        var root = Path.Combine(bench.WorkDirectory, $"ingest-{Guid.NewGuid():N}");
-        var database = new SqliteDatabase("Data Source=data/feedhub.db", root);
-        await new Migrator(database, TimeProvider.System, NullLogger<Migrator>.Instance).MigrateAsync(CancellationToken.None);
-        var sources = new SourceStore(database, TimeProvider.System);
-        for (var i = 0; i < _files.Count; i++)
-        {
-            await sources.CreateAsync(new Source { Id = $"s{i}", Url = $"http://ingest.example/{i}.xml", Schedule = "1h" }, CancellationToken.None);
-        }
-
-        var polls = new PollStore(database, Microsoft.Extensions.Options.Options.Create(new StorageOptions()));
+        var (root, polls) = await FreshStoreAsync();
         var seconds = new double[2];
         for (var pass = 0; pass < 2; pass++)
         {
@@ -132,6 +114,21 @@ internal sealed class Ingest(BenchContext bench)
         SqliteConnection.ClearAllPools();
         Directory.Delete(root, recursive: true);
         return (parse, seconds[0], seconds[1]);
+    }
+
+    /// <summary>A migrated SQLite store in a folder of its own, with one source per file (s0, s1, ...).</summary>
+    private async Task<(string Root, PollStore Polls)> FreshStoreAsync()
+    {
+        var root = Path.Combine(bench.WorkDirectory, $"ingest-{Guid.NewGuid():N}");
+        var database = new SqliteDatabase("Data Source=data/feedhub.db", root);
+        await new Migrator(database, TimeProvider.System, NullLogger<Migrator>.Instance).MigrateAsync(CancellationToken.None);
+        var sources = new SourceStore(database, TimeProvider.System);
+        for (var i = 0; i < _files.Count; i++)
+        {
+            await sources.CreateAsync(new Source { Id = $"s{i}", Url = $"http://ingest.example/{i}.xml", Schedule = "1h" }, CancellationToken.None);
+        }
+
+        return (root, new PollStore(database, Microsoft.Extensions.Options.Options.Create(new StorageOptions())));
     }
 
     /// <returns>(a) Items per second of a bare XmlReader pass over the same bytes (the items FeedHub found).</returns>
