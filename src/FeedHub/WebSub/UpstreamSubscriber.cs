@@ -116,9 +116,10 @@ internal sealed partial class UpstreamSubscriber(
             await UnsubscribeAsync(orphan, "the source was deleted", cancellationToken);
         }
 
+        var standing = rows.Where(r => r.State != UpstreamState.Unsubscribing).ToLookup(r => r.SourceId, StringComparer.Ordinal);
         foreach (var source in all)
         {
-            var current = rows.Where(r => r.SourceId == source.Id && r.State != UpstreamState.Unsubscribing).MaxBy(r => r.RequestedAt);
+            var current = standing[source.Id].MaxBy(r => r.RequestedAt);
             var wanted = source.Status == SourceStatus.Active && source.Hub is not null && source.Topic is not null;
             if (current is not null && (!wanted || current.Hub != source.Hub || current.Topic != source.Topic))
             {
