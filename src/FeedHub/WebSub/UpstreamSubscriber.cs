@@ -43,6 +43,9 @@ internal sealed partial class UpstreamSubscriber(
 
     private readonly Signal _wake = new();
 
+    // One pass at a time in this process too: two at once could both find a renewal due and ask twice.
+    private readonly SemaphoreSlim _pass = new(1, 1);
+
     /// <summary>Looks at the subscriptions again now (a source changed, or a hub answered).</summary>
     public void Wake() => _wake.Notify();
 
@@ -98,6 +101,19 @@ internal sealed partial class UpstreamSubscriber(
 
     /// <summary>Brings every source's subscription to what its state and feed call for.</summary>
     internal async Task ReconcileAsync(CancellationToken cancellationToken)
+    {
+        await _pass.WaitAsync(cancellationToken);
+        try
+        {
+            await ReconcileOnceAsync(cancellationToken);
+        }
+        finally
+        {
+            _pass.Release();
+        }
+    }
+
+    private async Task ReconcileOnceAsync(CancellationToken cancellationToken)
     {
         // Nodes sharing a store take turns; the later ones find the requests already made.
         await using var turn = await database.LockAsync("feedhub:websub-subscriber", cancellationToken);
