@@ -24,6 +24,15 @@ internal sealed class WebSubStore(Database database)
             SelectSubscriptions + " WHERE s.expires_at > @now ORDER BY s.id", new { now }, cancellationToken: cancellationToken))];
     }
 
+    /// <summary>The topics that have at least one subscription whose lease has not ended.</summary>
+    public async Task<IReadOnlySet<string>> SubscribedTopicsAsync(DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        return (await connection.QueryAsync<string>(new CommandDefinition(
+            "SELECT DISTINCT topic FROM websub_subscriptions WHERE expires_at > @now", new { now }, cancellationToken: cancellationToken)))
+            .ToHashSet(StringComparer.Ordinal);
+    }
+
     /// <summary>Active subscriptions to <paramref name="topic"/> other than the one of <paramref name="callback"/>.</summary>
     public async Task<int> CountOthersAsync(string topic, string callback, DateTimeOffset now, CancellationToken cancellationToken)
     {

@@ -16,6 +16,7 @@ namespace FeedHub.WebSub;
 internal sealed partial class IntentVerifier(
     IHttpClientFactory clients,
     WebSubStore store,
+    TopicWatcher watcher,
     WebSubMetrics metrics,
     TimeProvider time,
     IOptions<WebSubOptions> options,
@@ -106,6 +107,10 @@ internal sealed partial class IntentVerifier(
 
         if (request.Mode == HubMode.Subscribe)
         {
+            // The watcher compares only topics someone listens to, so what it last recorded of this one
+            // may be old: recorded now, before the subscription starts, it is the subscriber's baseline,
+            // and what changes from here on is sent.
+            await watcher.CompareAsync(request.Topic, cancellationToken);
             await store.SubscribeAsync(request.Topic.Url, request.Callback, request.Secret, request.SignatureAlgorithm, request.LeaseSeconds, askedAt, cancellationToken);
         }
         else

@@ -12,6 +12,10 @@ namespace FeedHub.WebSub;
 /// that has not changed costs one reading of the channel: <see cref="FeedDocumentCache"/> keeps the bytes.
 /// Comparisons are at least <see cref="WebSubOptions.Settle"/> apart, so a poll cycle's many changes are compared together.
 /// A change is also announced to the external hubs (<c>hub.mode=publish</c>).
+/// A topic nobody listens to (no subscriber, no external hub) is not compared at all: reading and
+/// rendering every channel after every poll was the largest cost of a poll cycle, for nobody. Its
+/// recorded version may then be old, so <see cref="IntentVerifier"/> compares a topic before a
+/// subscription to it starts, and the subscriber is sent what changes from then on.
 /// </summary>
 internal sealed partial class TopicWatcher(
     StoreChanges changes,
@@ -77,32 +81,39 @@ internal sealed partial class TopicWatcher(
         }
     }
 
-    /// <summary>Compares every topic with what was last recorded, queuing deliveries for those that changed.</summary>
+    /// <summary>Compares every topic someone listens to with what was last recorded, queuing deliveries for those that changed.</summary>
     internal async Task CheckAsync(CancellationToken cancellationToken)
     {
-        foreach (var topic in topics.All)
+        var subscribed = options.Value.ExternalHubs.Count > 0 ? null : await store.SubscribedTopicsAsync(time.GetUtcNow(), cancellationToken);
+        foreach (var topic in topics.All.Where(t => subscribed?.Contains(t.Url) ?? true))
         {
-            if (await documents.GetAsync(topic.Channel, topic.Format, archivePage: null, cancellationToken) is not { } document)
-            {
-                continue;
-            }
+            await CompareAsync(topic, cancellationToken);
+        }
+    }
 
-            var (changed, queued) = await store.RecordVersionAsync(topic.Url, document.ETag, topic.ContentType, document.Bytes, time.GetUtcNow(), cancellationToken);
-            if (!changed)
-            {
-                continue;
-            }
+    /// <summary>Compares one topic with what was last recorded; when it changed, queues it for the subscribers and tells the external hubs.</summary>
+    internal async Task CompareAsync(HubTopic topic, CancellationToken cancellationToken)
+    {
+        if (await documents.GetAsync(topic.Channel, topic.Format, archivePage: null, cancellationToken) is not { } document)
+        {
+            return;
+        }
 
-            LogChanged(topic.Url, queued);
-            if (queued > 0)
-            {
-                deliveries.Notify();
-            }
+        var (changed, queued) = await store.RecordVersionAsync(topic.Url, document.ETag, topic.ContentType, document.Bytes, time.GetUtcNow(), cancellationToken);
+        if (!changed)
+        {
+            return;
+        }
 
-            foreach (var hub in options.Value.ExternalHubs)
-            {
-                await PingAsync(hub, topic.Url, cancellationToken);
-            }
+        LogChanged(topic.Url, queued);
+        if (queued > 0)
+        {
+            deliveries.Notify();
+        }
+
+        foreach (var hub in options.Value.ExternalHubs)
+        {
+            await PingAsync(hub, topic.Url, cancellationToken);
         }
     }
 

@@ -4,8 +4,10 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using System.Xml.Linq;
+using Dapper;
 using FeedHub.IntegrationTests.Infrastructure;
 using FeedHub.Polling;
+using FeedHub.Storage;
 using FeedHub.WebSub;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
@@ -174,6 +176,37 @@ public sealed class HubTests : IAsyncLifetime
         Assert.False(subscription.GetProperty("signed").GetBoolean());
         Assert.Null(delivered.Signature);
         Assert.Equal(10 * 24 * 3600, subscription.GetProperty("leaseSeconds").GetInt32());
+    }
+
+    [Fact]
+    public async Task ATopicNobodySubscribesTo_IsNotCompared_AndAChangeBeforeSubscribing_IsNotSent()
+    {
+        await using var app = NewApp();
+        var watcher = app.Get<TopicWatcher>();
+        await PublishArticleAsync(app, "Before anyone listened");
+        await watcher.CheckAsync(Token);
+
+        // No channel was read or rendered for the hub: no topic has a version recorded.
+        Assert.Empty(await RecordedTopicsAsync(app));
+
+        // Subscribing records the topic as it is then; the article before it is not news to the subscriber.
+        await SubscribeAsync(app, "late");
+        Assert.Equal([NewsAtom], await RecordedTopicsAsync(app));
+        await watcher.CheckAsync(Token);
+        await PublishArticleAsync(app, "After subscribing");
+        var delivered = await WaitForDistributionAsync("late");
+
+        Assert.Contains("After subscribing", delivered.Text, StringComparison.Ordinal);
+        await Eventually.TrueAsync(
+            async () => await MetricAsync(app, "feedhub_websub_deliveries_total", ("topic", NewsAtom), ("outcome", "delivered")) == 1,
+            "the delivery to be counted");
+        Assert.Single(_subscriber.DistributionsTo("late"));
+    }
+
+    private static async Task<List<string>> RecordedTopicsAsync(FeedHubApp app)
+    {
+        await using var connection = await app.Get<Database>().OpenAsync(Token);
+        return [.. await connection.QueryAsync<string>("SELECT topic FROM websub_topics ORDER BY topic")];
     }
 
     [Fact]
