@@ -1,6 +1,5 @@
 using System.Globalization;
 using FeedHub.WebSub;
-using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
 
@@ -16,79 +15,91 @@ internal static class FeedEndpoints
 
     public static IEndpointRouteBuilder MapFeeds(this IEndpointRouteBuilder endpoints)
     {
-        endpoints.MapMethods("/feeds/{name}", [HttpMethods.Get, HttpMethods.Head], ServeSubscriptionAsync);
-        endpoints.MapMethods("/feeds/{channel}/archive/{name}", [HttpMethods.Get, HttpMethods.Head], ServeArchiveAsync);
+        // Reading a feed is most of what FeedHub serves: the handlers are plain request delegates over
+        // singletons, with no parameter binding, no request scope and no result object on the way.
+        var feeds = new FeedReads(
+            endpoints.ServiceProvider.GetRequiredService<FeedDocumentCache>(),
+            endpoints.ServiceProvider.GetRequiredService<FeedMetrics>(),
+            endpoints.ServiceProvider.GetRequiredService<HubTopics>(),
+            endpoints.ServiceProvider.GetRequiredService<IOptions<ChannelsOptions>>().Value);
+        endpoints.MapMethods("/feeds/{name}", [HttpMethods.Get, HttpMethods.Head], feeds.ServeSubscriptionAsync);
+        endpoints.MapMethods("/feeds/{channel}/archive/{name}", [HttpMethods.Get, HttpMethods.Head], feeds.ServeArchiveAsync);
         return endpoints;
     }
 
-    private static Task<IResult> ServeSubscriptionAsync(
-        string name, HttpContext context, FeedDocumentCache documents, FeedMetrics metrics, HubTopics topics, IOptions<ChannelsOptions> channels, CancellationToken cancellationToken)
+    private sealed class FeedReads(FeedDocumentCache documents, FeedMetrics metrics, HubTopics topics, ChannelsOptions channels)
     {
-        var dot = name.LastIndexOf('.');
-        return dot > 0
-            ? ServeAsync(name[..dot], name[(dot + 1)..], null, context, documents, metrics, topics, channels, cancellationToken)
-            : Task.FromResult<IResult>(NoSuchFeed(channels.Value));
-    }
-
-    private static Task<IResult> ServeArchiveAsync(
-        string channel, string name, HttpContext context, FeedDocumentCache documents, FeedMetrics metrics, HubTopics topics, IOptions<ChannelsOptions> channels, CancellationToken cancellationToken)
-    {
-        var dot = name.LastIndexOf('.');
-        return dot > 0 && int.TryParse(name[..dot], NumberStyles.None, CultureInfo.InvariantCulture, out var page)
-            ? ServeAsync(channel, name[(dot + 1)..], page, context, documents, metrics, topics, channels, cancellationToken)
-            : Task.FromResult<IResult>(NoSuchFeed(channels.Value));
-    }
-
-    private static async Task<IResult> ServeAsync(
-        string channelId, string extension, int? page, HttpContext context, FeedDocumentCache documents, FeedMetrics metrics, HubTopics topics, IOptions<ChannelsOptions> channels, CancellationToken cancellationToken)
-    {
-        var channel = channels.Value.Channels.FirstOrDefault(c => c.Id == channelId);
-        if (channel is null || !PublishedFormats.TryParse(extension, out var format)
-            || await documents.GetAsync(channel, format, page, cancellationToken) is not { } document)
+        public Task ServeSubscriptionAsync(HttpContext context)
         {
-            return NoSuchFeed(channels.Value);
+            var name = (string)context.Request.RouteValues["name"]!;
+            var dot = name.LastIndexOf('.');
+            return dot > 0 ? ServeAsync(context, name[..dot], name[(dot + 1)..], null) : NoSuchFeedAsync(context);
         }
 
-        var coding = ContentCoding(context.Request);
-        var (bytes, etag) = document.Encoded(coding);
-
-        // Header values come formatted from the document: a 304 is most of the requests a feed gets,
-        // and its cost is this method's.
-        var response = context.Response.Headers;
-        response.ETag = etag;
-        response.LastModified = document.LastModifiedText;
-
-        // Archive pages never change once they exist (RFC 5005 §4), so caches may keep them for long.
-        response.CacheControl = page is null ? document.CacheControlText : ArchiveCacheControl;
-        response.Vary = HeaderNames.AcceptEncoding;
-
-        // WebSub discovery (§4): the subscription document names its hubs and its topic URL.
-        if (page is null && topics.DiscoveryLinks(channel, format) is { } links)
+        public Task ServeArchiveAsync(HttpContext context)
         {
-            context.Response.Headers.Link = links;
+            var name = (string)context.Request.RouteValues["name"]!;
+            var dot = name.LastIndexOf('.');
+            return dot > 0 && int.TryParse(name[..dot], NumberStyles.None, CultureInfo.InvariantCulture, out var page)
+                ? ServeAsync(context, (string)context.Request.RouteValues["channel"]!, name[(dot + 1)..], page)
+                : NoSuchFeedAsync(context);
         }
 
-        var notModified = NotModified(context.Request, etag, document.LastModified);
-        metrics.RecordRequest(channel.Id, format, archive: page is not null, notModified);
-        if (notModified)
+        private async Task ServeAsync(HttpContext context, string channelId, string extension, int? page)
         {
-            return TypedResults.StatusCode(StatusCodes.Status304NotModified);
+            var channel = channels.Channels.FirstOrDefault(c => c.Id == channelId);
+            if (channel is null || !PublishedFormats.TryParse(extension, out var format)
+                || await documents.GetAsync(channel, format, page, context.RequestAborted) is not { } document)
+            {
+                await NoSuchFeedAsync(context);
+                return;
+            }
+
+            var coding = ContentCoding(context.Request);
+            var (bytes, etag) = document.Encoded(coding);
+
+            // Header values come formatted from the document: a 304 is most of the requests a feed gets,
+            // and its cost is this method's.
+            var response = context.Response;
+            response.Headers.ETag = etag;
+            response.Headers.LastModified = document.LastModifiedText;
+
+            // Archive pages never change once they exist (RFC 5005 §4), so caches may keep them for long.
+            response.Headers.CacheControl = page is null ? document.CacheControlText : ArchiveCacheControl;
+            response.Headers.Vary = HeaderNames.AcceptEncoding;
+
+            // WebSub discovery (§4): the subscription document names its hubs and its topic URL.
+            if (page is null && topics.DiscoveryLinks(channel, format) is { } links)
+            {
+                response.Headers.Link = links;
+            }
+
+            var notModified = NotModified(context.Request, etag, document.LastModified);
+            metrics.RecordRequest(channel.Id, format, archive: page is not null, notModified);
+            if (notModified)
+            {
+                response.StatusCode = StatusCodes.Status304NotModified;
+                return;
+            }
+
+            if (coding is not null)
+            {
+                response.Headers.ContentEncoding = coding;
+            }
+
+            response.ContentType = format.ContentType();
+            response.ContentLength = bytes.Length;
+            if (!HttpMethods.IsHead(context.Request.Method))
+            {
+                await response.Body.WriteAsync(bytes, context.RequestAborted);
+            }
         }
 
-        if (coding is not null)
-        {
-            context.Response.Headers.ContentEncoding = coding;
-        }
-
-        var contentType = format.MediaType() + (format == PublishedFormat.Json ? string.Empty : "; charset=utf-8");
-        if (HttpMethods.IsHead(context.Request.Method))
-        {
-            context.Response.ContentType = contentType;
-            context.Response.ContentLength = bytes.Length;
-            return TypedResults.Empty;
-        }
-
-        return TypedResults.Bytes(bytes, contentType);
+        private Task NoSuchFeedAsync(HttpContext context) => TypedResults.Problem(
+            statusCode: StatusCodes.Status404NotFound,
+            title: "No such feed",
+            detail: $"Feeds are /feeds/{{channel}}.atom, .rss or .json, and their archives /feeds/{{channel}}/archive/{{page}}.atom; channels: {string.Join(", ", channels.Channels.Select(c => c.Id))}.")
+            .ExecuteAsync(context);
     }
 
     /// <summary>The coding to send: brotli, else gzip, when the client accepts it (q above zero); else none.</summary>
@@ -113,11 +124,6 @@ internal static class FeedEndpoints
         bool Accepts(string coding) => accepted.Any(a => a.Value.Equals(coding, StringComparison.OrdinalIgnoreCase) && (a.Quality ?? 1) > 0);
         return Accepts("br") ? "br" : Accepts("gzip") ? "gzip" : null;
     }
-
-    private static ProblemHttpResult NoSuchFeed(ChannelsOptions channels) => TypedResults.Problem(
-        statusCode: StatusCodes.Status404NotFound,
-        title: "No such feed",
-        detail: $"Feeds are /feeds/{{channel}}.atom, .rss or .json, and their archives /feeds/{{channel}}/archive/{{page}}.atom; channels: {string.Join(", ", channels.Channels.Select(c => c.Id))}.");
 
     /// <summary>If-None-Match decides when present; otherwise If-Modified-Since (to the second, as HTTP dates go).</summary>
     private static bool NotModified(HttpRequest request, string etag, DateTimeOffset lastModified)

@@ -39,4 +39,12 @@ internal static class PublishedFormats
         PublishedFormat.Rss => "application/rss+xml",
         _ => "application/feed+json",
     };
+
+    /// <summary>The Content-Type a document is served with: the XML formats name their charset, JSON is UTF-8 by definition (RFC 8259).</summary>
+    public static string ContentType(this PublishedFormat format) => format switch
+    {
+        PublishedFormat.Atom => "application/atom+xml; charset=utf-8",
+        PublishedFormat.Rss => "application/rss+xml; charset=utf-8",
+        _ => "application/feed+json",
+    };
 }

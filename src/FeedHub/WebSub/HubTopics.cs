@@ -34,7 +34,7 @@ internal sealed class HubTopics(IOptions<ChannelsOptions> channels, IOptions<Fee
 internal sealed record HubTopic(ChannelOptions Channel, PublishedFormat Format, string Url)
 {
     /// <summary>As the feed endpoint serves it.</summary>
-    public string ContentType => Format.MediaType() + (Format == PublishedFormat.Json ? string.Empty : "; charset=utf-8");
+    public string ContentType => Format.ContentType();
 }
 
 /// <summary>WebSub discovery links (§4) as one HTTP <c>Link</c> header, as the specification recommends.</summary>
