@@ -16,14 +16,16 @@ internal static class FeedEndpoints
     public static IEndpointRouteBuilder MapFeeds(this IEndpointRouteBuilder endpoints)
     {
         // Reading a feed is most of what FeedHub serves: the handlers are plain request delegates over
-        // singletons, with no parameter binding, no request scope and no result object on the way.
-        var feeds = new FeedReads(
-            endpoints.ServiceProvider.GetRequiredService<FeedDocumentCache>(),
-            endpoints.ServiceProvider.GetRequiredService<FeedMetrics>(),
-            endpoints.ServiceProvider.GetRequiredService<HubTopics>(),
-            endpoints.ServiceProvider.GetRequiredService<IOptions<ChannelsOptions>>().Value);
-        endpoints.MapMethods("/feeds/{name}", [HttpMethods.Get, HttpMethods.Head], feeds.ServeSubscriptionAsync);
-        endpoints.MapMethods("/feeds/{channel}/archive/{name}", [HttpMethods.Get, HttpMethods.Head], feeds.ServeArchiveAsync);
+        // singletons, with no parameter binding, no request scope and no result object on the way. The
+        // singletons are taken at the first read, after start-up has validated the settings they need.
+        var services = endpoints.ServiceProvider;
+        var feeds = new Lazy<FeedReads>(() => new FeedReads(
+            services.GetRequiredService<FeedDocumentCache>(),
+            services.GetRequiredService<FeedMetrics>(),
+            services.GetRequiredService<HubTopics>(),
+            services.GetRequiredService<IOptions<ChannelsOptions>>().Value));
+        endpoints.MapMethods("/feeds/{name}", [HttpMethods.Get, HttpMethods.Head], context => feeds.Value.ServeSubscriptionAsync(context));
+        endpoints.MapMethods("/feeds/{channel}/archive/{name}", [HttpMethods.Get, HttpMethods.Head], context => feeds.Value.ServeArchiveAsync(context));
         return endpoints;
     }
 
