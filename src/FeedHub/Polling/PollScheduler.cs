@@ -49,7 +49,7 @@ internal sealed partial class PollScheduler(ISchedulerFactory schedulers, TimePr
             .RequestRecovery()
             .Build();
         await scheduler.AddJob(job, AddJobOptions.Replacing, cancellationToken);
-        await scheduler.ScheduleJob(Trigger(source.Id, source.Schedule, firstFire), ScheduleJobOptions.Replacing, cancellationToken);
+        await scheduler.ScheduleJob(Trigger(source.Id, source.Schedule, source.Url, firstFire), ScheduleJobOptions.Replacing, cancellationToken);
 
         // A cron trigger's first fire is the first cron time after its start, which may be hours
         // away; a source that is due now (never polled, or overdue after downtime) is polled once now.
@@ -72,9 +72,7 @@ internal sealed partial class PollScheduler(ISchedulerFactory schedulers, TimePr
         if (source.Status == SourceStatus.Active)
         {
             var scheduler = await schedulers.GetScheduler(cancellationToken);
-            var current = await scheduler.GetTrigger(TriggerKeyOf(source.Id), cancellationToken);
-            var job = current is null ? null : await scheduler.GetJobDetail(JobKeyOf(source.Id), cancellationToken);
-            if (current is not null && current.JobDataMap.GetString(ScheduleKey) == source.Schedule && job?.Description == source.Url)
+            if (await ScheduledAsync(scheduler, JobKeyOf(source.Id), cancellationToken) is { } current && current.Schedule == source.Schedule && current.Url == source.Url)
             {
                 return;
             }
@@ -95,7 +93,8 @@ internal sealed partial class PollScheduler(ISchedulerFactory schedulers, TimePr
         }
 
         var schedule = current.JobDataMap.GetString(ScheduleKey)!;
-        return await scheduler.RescheduleJob(current.Key, Trigger(sourceId, schedule, Later(time.GetUtcNow(), at)), cancellationToken);
+        var url = current.JobDataMap.GetString(UrlKey) ?? (await scheduler.GetJobDetail(JobKeyOf(sourceId), cancellationToken))?.Description;
+        return await scheduler.RescheduleJob(current.Key, Trigger(sourceId, schedule, url, Later(time.GetUtcNow(), at)), cancellationToken);
     }
 
     /// <summary>Polls a scheduled source now, after any poll of it already running (Quartz never runs two at once).</summary>
@@ -125,12 +124,30 @@ internal sealed partial class PollScheduler(ISchedulerFactory schedulers, TimePr
         var scheduled = new Dictionary<string, ScheduledPoll>(StringComparer.Ordinal);
         foreach (var key in await scheduler.GetJobKeys(GroupMatcher<JobKey>.GroupEquals(Group), cancellationToken))
         {
-            var job = await scheduler.GetJobDetail(key, cancellationToken);
-            var trigger = await scheduler.GetTrigger(TriggerKeyOf(key.Name), cancellationToken);
-            scheduled[key.Name] = new ScheduledPoll(trigger?.JobDataMap.GetString(ScheduleKey), job?.Description);
+            if (await ScheduledAsync(scheduler, key, cancellationToken) is { } poll)
+            {
+                scheduled[key.Name] = poll;
+            }
         }
 
         return scheduled;
+    }
+
+    /// <summary>
+    /// What a source's trigger was made from. The trigger carries the URL as well as the schedule, so that
+    /// comparing every source with its trigger reads (and Quartz's memory store copies) one object per
+    /// source, not two; the job is read only when there is no trigger, or one made by an earlier version.
+    /// </summary>
+    private static async Task<ScheduledPoll?> ScheduledAsync(IScheduler scheduler, JobKey key, CancellationToken cancellationToken)
+    {
+        var trigger = await scheduler.GetTrigger(TriggerKeyOf(key.Name), cancellationToken);
+        if (trigger?.JobDataMap.GetString(UrlKey) is { } url)
+        {
+            return new ScheduledPoll(trigger.JobDataMap.GetString(ScheduleKey), url);
+        }
+
+        var job = await scheduler.GetJobDetail(key, cancellationToken);
+        return job is null ? null : new ScheduledPoll(trigger?.JobDataMap.GetString(ScheduleKey), job.Description);
     }
 
     /// <summary>When Quartz will next poll the source, or null when it is not scheduled.</summary>
@@ -143,7 +160,9 @@ internal sealed partial class PollScheduler(ISchedulerFactory schedulers, TimePr
 
     private const string ScheduleKey = "schedule";
 
-    private ITrigger Trigger(string sourceId, string scheduleText, DateTimeOffset startAt)
+    private const string UrlKey = "url";
+
+    private ITrigger Trigger(string sourceId, string scheduleText, string? url, DateTimeOffset startAt)
     {
         var schedule = PollSchedule.Parse(scheduleText);
         var builder = TriggerBuilder.Create(time)
@@ -151,6 +170,10 @@ internal sealed partial class PollScheduler(ISchedulerFactory schedulers, TimePr
             .ForJob(JobKeyOf(sourceId))
             .UsingJobData(ScheduleKey, scheduleText)
             .StartAt(startAt);
+        if (url is not null)
+        {
+            builder = builder.UsingJobData(UrlKey, url);
+        }
 
         // After downtime or a busy spell, poll once now and carry on: never a burst of catch-up polls.
         builder = schedule.Interval is { } interval

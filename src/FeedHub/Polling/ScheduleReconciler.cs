@@ -48,7 +48,7 @@ internal sealed partial class ScheduleReconciler(
         // The schedule first: a poll that retires its source commits before it unschedules it, so a
         // trigger seen here and gone by the time the store is read is never brought back.
         var scheduled = await scheduler.ListScheduledAsync(cancellationToken);
-        var stored = await sources.ListAsync(cancellationToken);
+        var stored = await sources.ListSchedulesAsync(cancellationToken);
         var now = time.GetUtcNow();
         var changes = 0;
 
@@ -63,9 +63,11 @@ internal sealed partial class ScheduleReconciler(
                 (SourceStatus.Active, not null) when trigger.Url != source.Url => $"URL now {source.Url}",
                 _ => null,
             };
-            if (change is not null)
+
+            // The whole source, for when it is next due, only for the few that changed.
+            if (change is not null && await sources.GetAsync(source.Id, cancellationToken) is { } changed)
             {
-                await scheduler.ScheduleAsync(source, cancellationToken);
+                await scheduler.ScheduleAsync(changed, cancellationToken);
                 LogReconciled(source.Id, change);
                 changes++;
             }
