@@ -85,6 +85,21 @@ public sealed class ScheduleReconcilerTests : IAsyncLifetime
         Assert.Equal(["api"], (await _app.Get<PollScheduler>().ListScheduledAsync(Token)).Keys);
     }
 
+    [Fact]
+    public async Task ATriggerMadeBeforeTriggersCarriedTheirUrl_IsComparedByItsJob()
+    {
+        // An earlier version kept the URL on the job only.
+        var quartz = await _app.Get<Quartz.ISchedulerFactory>().GetScheduler(Token);
+        var trigger = await quartz.GetTrigger(PollScheduler.TriggerKeyOf("declared"), Token);
+        Assert.NotNull(trigger);
+        Assert.True(trigger.JobDataMap.Remove("url"));
+        await quartz.RescheduleJob(trigger.Key, trigger, Token);
+        var reconciler = _app.Services.GetServices<IHostedService>().OfType<ScheduleReconciler>().Single();
+
+        Assert.Equal(_upstream.Url("declared.xml").AbsoluteUri, (await _app.Get<PollScheduler>().ListScheduledAsync(Token))["declared"].Url);
+        Assert.Equal(0, await reconciler.ReconcileAsync(Token));
+    }
+
     private async Task<int> CommandAsync(params string[] args)
     {
         await using var output = new StringWriter();
