@@ -38,8 +38,10 @@ public sealed class HtmlCleaner
         "p", "li", "dt", "dd", "tr", "td", "th", "option",
     };
 
-    // HtmlSanitizer is safe to share once configured; building one is not cheap.
-    private readonly HtmlSanitizer _sanitizer = CreateSanitizer();
+    // HtmlSanitizer is safe to share once configured; building one is not cheap (the first also sets
+    // up AngleSharp with its CSS support, about a tenth of a second), so it is built when markup first
+    // needs it rather than at start, where it held up every cold start (benchmark B5).
+    private readonly Lazy<HtmlSanitizer> _sanitizer = new(CreateSanitizer);
 
     public string? Clean(string? html, Uri baseUri) => Clean(html, baseUri, plain: true);
 
@@ -61,7 +63,7 @@ public sealed class HtmlCleaner
         {
             // Most feeds' markup is plain enough to be written out as the sanitizer would, without it.
             clean = (plain ? PlainMarkup.TryClean(html) : null)
-                ?? (NestingDepth(html) > MaxDepth ? WebUtility.HtmlEncode(FeedText.StripTags(html)) : _sanitizer.Sanitize(html, baseUri.AbsoluteUri));
+                ?? (NestingDepth(html) > MaxDepth ? WebUtility.HtmlEncode(FeedText.StripTags(html)) : _sanitizer.Value.Sanitize(html, baseUri.AbsoluteUri));
         }
 
         clean = clean.Trim();

@@ -134,7 +134,7 @@ internal sealed class FeedDocumentCache(
 
     /// <summary>What identifies a channel's content: all of every entry, as JSON, hashed.</summary>
     private static string Fingerprint(PublishedChannel channel) =>
-        Convert.ToHexStringLower(SHA256.HashData(JsonSerializer.SerializeToUtf8Bytes(new { channel.Entries, channel.Archive, channel.FreshFor })));
+        Convert.ToHexStringLower(SHA256.HashData(JsonSerializer.SerializeToUtf8Bytes(new FingerprintContent(channel.Entries, channel.Archive, channel.FreshFor), FingerprintJson.Default.FingerprintContent)));
 
     /// <param name="Version">The <see cref="StoreChanges"/> version the entries were read at.</param>
     /// <param name="Articles">The articles' snapshot they were read with.</param>

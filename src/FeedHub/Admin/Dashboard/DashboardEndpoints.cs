@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using FeedHub.Articles;
 using FeedHub.Model;
 using FeedHub.Storage;
@@ -65,7 +66,10 @@ internal static class DashboardEndpoints
 
     private static ContentHttpResult Stylesheet() => TypedResults.Text(Css.Value, "text/css; charset=utf-8");
 
-    private static RazorComponentResult<SignInView> SignInForm(string? returnUrl, IOptionsMonitor<AdminOptions> options) =>
+    // Handlers that answer with a page say IResult, not RazorComponentResult<TView>: the request
+    // delegate generator cannot see the types the Razor generator makes, and pages need no typed-result metadata.
+    [SuppressMessage("Performance", "CA1859:Use concrete types when possible for improved performance", Justification = "The request delegate generator cannot name a Razor component type; see above.")]
+    private static IResult SignInForm(string? returnUrl, IOptionsMonitor<AdminOptions> options) =>
         View<SignInView>(new() { ["ReturnUrl"] = returnUrl, ["Disabled"] = string.IsNullOrEmpty(options.CurrentValue.ApiKey) });
 
     private static async Task<IResult> SignInAsync([FromForm] string? key, [FromForm] string? returnUrl, HttpContext context, IOptionsMonitor<AdminOptions> options)
@@ -88,7 +92,7 @@ internal static class DashboardEndpoints
         return Back("/admin/sign-in");
     }
 
-    private static async Task<RazorComponentResult<SourcesView>> SourcesAsync(
+    private static async Task<IResult> SourcesAsync(
         string? q, string? health, string? sort, bool? desc, string? done, string? source, DashboardPages pages, CancellationToken cancellationToken)
     {
         var table = SourceTable.From(await pages.Operations.ListAsync(cancellationToken), q, health, sort, desc ?? false);
@@ -155,7 +159,7 @@ internal static class DashboardEndpoints
             : await SourcePageAsync(pages, id, new() { ["Errors"] = Errors(refusal) }, StatusOf(refusal), cancellationToken);
     }
 
-    private static async Task<RazorComponentResult<ItemsView>> ItemsAsync(string? q, string? source, string? cursor, DashboardPages pages, CancellationToken cancellationToken)
+    private static async Task<IResult> ItemsAsync(string? q, string? source, string? cursor, DashboardPages pages, CancellationToken cancellationToken)
     {
         var after = cursor is not null && ItemCursor.TryDecode(cursor, out var parsed) ? parsed : null;
         var page = await pages.Items.QueryAsync(new ItemQuery(string.IsNullOrWhiteSpace(source) ? null : source, null, ItemsPerPage, q, after), cancellationToken);
@@ -168,10 +172,11 @@ internal static class DashboardEndpoints
         });
     }
 
-    private static RazorComponentResult<ArticlesView> Articles(ArticleLibrary articles, TimeProvider time) =>
+    [SuppressMessage("Performance", "CA1859:Use concrete types when possible for improved performance", Justification = "The request delegate generator cannot name a Razor component type; see above.")]
+    private static IResult Articles(ArticleLibrary articles, TimeProvider time) =>
         View<ArticlesView>(new() { ["Articles"] = articles.Current, ["Now"] = time.GetUtcNow() });
 
-    private static async Task<RazorComponentResult<WebSubView>> WebSubAsync(
+    private static async Task<IResult> WebSubAsync(
         string? done, WebSubStore hub, UpstreamSubscriber subscriber, IOptions<WebSubOptions> websub, IOptions<FeedHubOptions> feedHub,
         DashboardPages pages, CancellationToken cancellationToken) =>
         View<WebSubView>(new()
