@@ -36,14 +36,16 @@ internal sealed class FeedDocumentCache(
 
     /// <param name="archivePage">An RFC 5005 archive page, or null for the subscription document.</param>
     /// <returns>The document, or null when the channel has no such archive page.</returns>
-    public async Task<FeedDocument?> GetAsync(ChannelOptions channel, PublishedFormat format, int? archivePage, CancellationToken cancellationToken)
+    public ValueTask<FeedDocument?> GetAsync(ChannelOptions channel, PublishedFormat format, int? archivePage, CancellationToken cancellationToken)
     {
+        // A hit, which is most requests, completes at once and allocates nothing.
         var key = (channel.Id, format, archivePage);
-        if (Current(key) is { } hit)
-        {
-            return hit;
-        }
+        return Current(key) is { } hit ? ValueTask.FromResult<FeedDocument?>(hit) : new(BuildOnceAsync(key, channel, format, archivePage, cancellationToken));
+    }
 
+    private async Task<FeedDocument?> BuildOnceAsync(
+        (string, PublishedFormat, int?) key, ChannelOptions channel, PublishedFormat format, int? archivePage, CancellationToken cancellationToken)
+    {
         // One request reads and renders; the others that arrive meanwhile wait for its result.
         if (_builds.Count >= MaxDocuments)
         {

@@ -31,27 +31,34 @@ internal static class FeedEndpoints
 
     private sealed class FeedReads(FeedDocumentCache documents, FeedMetrics metrics, HubTopics topics, ChannelsOptions channels)
     {
+        // Looked up by the parts of the requested name, without cutting it into new strings.
+        private readonly Dictionary<string, ChannelOptions>.AlternateLookup<ReadOnlySpan<char>> _channels =
+            channels.Channels.ToDictionary(c => c.Id, StringComparer.Ordinal).GetAlternateLookup<ReadOnlySpan<char>>();
+
         public Task ServeSubscriptionAsync(HttpContext context)
         {
-            var name = (string)context.Request.RouteValues["name"]!;
+            var name = ((string)context.Request.RouteValues["name"]!).AsSpan();
             var dot = name.LastIndexOf('.');
             return dot > 0 ? ServeAsync(context, name[..dot], name[(dot + 1)..], null) : NoSuchFeedAsync(context);
         }
 
         public Task ServeArchiveAsync(HttpContext context)
         {
-            var name = (string)context.Request.RouteValues["name"]!;
+            var name = ((string)context.Request.RouteValues["name"]!).AsSpan();
             var dot = name.LastIndexOf('.');
             return dot > 0 && int.TryParse(name[..dot], NumberStyles.None, CultureInfo.InvariantCulture, out var page)
                 ? ServeAsync(context, (string)context.Request.RouteValues["channel"]!, name[(dot + 1)..], page)
                 : NoSuchFeedAsync(context);
         }
 
-        private async Task ServeAsync(HttpContext context, string channelId, string extension, int? page)
+        private Task ServeAsync(HttpContext context, ReadOnlySpan<char> channelId, ReadOnlySpan<char> extension, int? page) =>
+            _channels.TryGetValue(channelId, out var channel) && PublishedFormats.TryParse(extension, out var format)
+                ? ServeAsync(context, channel, format, page)
+                : NoSuchFeedAsync(context);
+
+        private async Task ServeAsync(HttpContext context, ChannelOptions channel, PublishedFormat format, int? page)
         {
-            var channel = channels.Channels.FirstOrDefault(c => c.Id == channelId);
-            if (channel is null || !PublishedFormats.TryParse(extension, out var format)
-                || await documents.GetAsync(channel, format, page, context.RequestAborted) is not { } document)
+            if (await documents.GetAsync(channel, format, page, context.RequestAborted) is not { } document)
             {
                 await NoSuchFeedAsync(context);
                 return;

@@ -10,7 +10,7 @@ public enum PublishedFormat
 
 internal static class PublishedFormats
 {
-    public static bool TryParse(string extension, out PublishedFormat format)
+    public static bool TryParse(ReadOnlySpan<char> extension, out PublishedFormat format)
     {
         (var known, format) = extension switch
         {
