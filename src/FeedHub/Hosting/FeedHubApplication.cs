@@ -19,22 +19,21 @@ public static class FeedHubApplication
         // it needs no user, no form token and no rate limit, so it skips the middleware that does these.
         app.UseWhen(context => !IsFeedRead(context.Request), rest => rest.UseResponseCompression());
         app.UseExceptionHandler();
-        IApplicationBuilder? rest = null;
-        app.UseWhen(context => !IsFeedRead(context.Request), branch =>
+        app.UseWhen(context => !IsFeedRead(context.Request), rest =>
         {
-            rest = branch;
-            branch.UseStatusCodePages();
-            branch.UseAdminAuthentication();
-            branch.UseDashboard();
-        });
+            rest.UseStatusCodePages();
+            rest.UseAdminAuthentication();
+            rest.UseDashboard();
 
-        // The host puts authentication, authorization and antiforgery in front of every request unless
-        // the application uses them itself, which it learns from the application's properties; a branch
-        // sets them on its own copy. Without this, feed reads were authenticated and everything else twice.
-        foreach (var (key, value) in rest!.Properties)
-        {
-            ((IApplicationBuilder)app).Properties.TryAdd(key, value);
-        }
+            // The host puts authentication, authorization and antiforgery in front of every request
+            // unless the application uses them itself, which it learns from the application's properties;
+            // a branch sets them on its own copy. Without this, feed reads were authenticated, and every
+            // other request twice.
+            foreach (var (key, value) in rest.Properties)
+            {
+                ((IApplicationBuilder)app).Properties.TryAdd(key, value);
+            }
+        });
 
         // Liveness answers while the process does; readiness asks the store and the scheduler.
         app.MapHealthChecks("/healthz", new() { Predicate = _ => false });
