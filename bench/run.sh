@@ -2,7 +2,7 @@
 # Publishes FeedHub (Release, ReadyToRun, as deploy/Dockerfile does), builds the harness, then runs figures
 # B1-B6 of issue 7 and B7 of issue 9 (WebSub push latency) and writes bench/RESULTS.md; the rows of figures
 # not run (--only) are kept.
-#   bench/run.sh            every figure, 5 runs each (about 40 minutes on 2 shared cores, mostly B3)
+#   bench/run.sh            every figure, 5 runs each (15 minutes on 2 quiet cores, up to 40 on busy ones; mostly B3)
 #   bench/run.sh --sources 2000   the same with B3 at 2,000 sources (about 20 minutes)
 #   bench/run.sh --quick    3 runs, shorter wrk runs, 2,000 sources for B3
 #   bench/run.sh --only B1,B3 --repetitions 7 --sources 10000
