@@ -47,6 +47,8 @@ public static partial class FeedDates
         ["NZDT"] = "+13:00",
     };
 
+    private static readonly Dictionary<string, string>.AlternateLookup<ReadOnlySpan<char>> ZoneOffsetsBySpan = ZoneOffsets.GetAlternateLookup<ReadOnlySpan<char>>();
+
     private static readonly string[] IsoFormats =
     [
         "yyyy-MM-dd'T'HH:mm:ss.FFFFFFFK",
@@ -128,8 +130,8 @@ public static partial class FeedDates
     }
 
     /// <summary>
-    /// <c>[Wdy,] D Mon YYYY HH:MM[:SS] zone</c> with an English month and a zone of GMT, UT, UTC, Z or
-    /// ±HHMM, in UTC; false for anything else, left to <see cref="ParseAny"/>, which reads these the same.
+    /// <c>[Wdy,] D Mon YYYY HH:MM[:SS] zone</c> with an English month and a zone that is named in
+    /// <see cref="ZoneOffsets"/> or numeric, in UTC; false for anything else, left to <see cref="ParseAny"/>, which reads these the same.
     /// The weekday is skipped unread, as the general path does.
     /// </summary>
     private static bool TryRfc822(ReadOnlySpan<char> text, out DateTimeOffset value)
@@ -188,20 +190,19 @@ public static partial class FeedDates
         return 0;
     }
 
+    /// <summary>A zone named in <see cref="ZoneOffsets"/>, ±HHMM or ±HH:MM, as an offset of at most 14 hours.</summary>
     private static bool TryZone(ReadOnlySpan<char> zone, out TimeSpan offset)
     {
         offset = TimeSpan.Zero;
-        if (zone is "GMT" or "UT" or "UTC" or "Z")
-        {
-            return true;
-        }
-
-        if (zone.Length != 5 || zone[0] is not ('+' or '-') || !TwoDigits(zone[1..3], 14, out var hours) || !TwoDigits(zone[3..], 59, out var minutes))
+        var text = ZoneOffsetsBySpan.TryGetValue(zone, out var named) ? named.AsSpan() : zone;
+        var minutesAt = text.Length == 6 && text[3] == ':' ? 4 : 3;
+        if (text.Length != minutesAt + 2 || text[0] is not ('+' or '-')
+            || !TwoDigits(text[1..3], 14, out var hours) || !TwoDigits(text[minutesAt..], 59, out var minutes))
         {
             return false;
         }
 
-        offset = new TimeSpan(hours, minutes, 0) * (zone[0] == '-' ? -1 : 1);
+        offset = new TimeSpan(hours, minutes, 0) * (text[0] == '-' ? -1 : 1);
         return offset.Duration() <= TimeSpan.FromHours(14);
     }
 
