@@ -45,11 +45,11 @@ internal static class AdminEndpoints
     }
 
     /// <param name="behind">True for only the sources behind their schedule (failing, rate limited, or without a recent success).</param>
-    private static async Task<Ok<SourcesPage>> ListSources(bool? behind, SourceOperations operations, CancellationToken cancellationToken) =>
-        TypedResults.Ok(new SourcesPage([.. (await operations.ListAsync(cancellationToken)).Where(s => behind is null || s.BehindSchedule == behind)]));
+    private static async Task<Ok<SourcesPage>> ListSources(bool? behind, SourceCatalog catalog, CancellationToken cancellationToken) =>
+        TypedResults.Ok(new SourcesPage(await catalog.ListAsync(behind, cancellationToken)));
 
-    private static async Task<Results<Ok<SourceResponse>, ProblemHttpResult>> GetSource(string id, SourceOperations operations, CancellationToken cancellationToken) =>
-        await operations.GetAsync(id, cancellationToken) is { } source ? TypedResults.Ok(source) : UnknownSource(id);
+    private static async Task<Results<Ok<SourceResponse>, ProblemHttpResult>> GetSource(string id, SourceCatalog catalog, CancellationToken cancellationToken) =>
+        await catalog.GetAsync(id, cancellationToken) is { } source ? TypedResults.Ok(source) : UnknownSource(id);
 
     private static async Task<ContentHttpResult> ExportOpml(SourceCatalog catalog, CancellationToken cancellationToken) =>
         TypedResults.Text(await catalog.ExportOpmlAsync(cancellationToken), "text/x-opml; charset=utf-8");
@@ -58,16 +58,16 @@ internal static class AdminEndpoints
     /// Imports subscriptions from an OPML body, merged by URL; reports what was added, updated, left
     /// alone and refused (with the outline's line and why). New and changed sources are scheduled at once.
     /// </summary>
-    private static async Task<Results<Ok<OpmlImportReport>, ProblemHttpResult>> ImportOpmlAsync(HttpRequest request, SourceOperations operations, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<OpmlImportReport>, ProblemHttpResult>> ImportOpmlAsync(HttpRequest request, SourceCatalog catalog, CancellationToken cancellationToken)
     {
         using var reader = new StreamReader(request.Body);
-        var imported = await operations.ImportOpmlAsync(new StringReader(await reader.ReadToEndAsync(cancellationToken)), cancellationToken);
+        var imported = await catalog.ImportOpmlAsync(new StringReader(await reader.ReadToEndAsync(cancellationToken)), progress: null, cancellationToken);
         return imported.Value is { } report ? TypedResults.Ok(report) : Problem(imported.Refusal!);
     }
 
     private static async Task<Results<Created<SourceResponse>, ValidationProblem, ProblemHttpResult>> CreateSource(
-        SourceRequest request, SourceOperations operations, CancellationToken cancellationToken) =>
-        await operations.CreateAsync(request, cancellationToken) switch
+        SourceRequest request, SourceCatalog catalog, CancellationToken cancellationToken) =>
+        await catalog.CreateAsync(request, cancellationToken) switch
         {
             { Value: { } created } => TypedResults.Created($"/api/sources/{created.Id}", created),
             { Refusal.Errors: { } errors } => TypedResults.ValidationProblem(errors),
@@ -75,30 +75,30 @@ internal static class AdminEndpoints
         };
 
     private static async Task<Results<Ok<SourceResponse>, ValidationProblem, ProblemHttpResult>> UpdateSource(
-        string id, SourceRequest request, SourceOperations operations, CancellationToken cancellationToken) =>
-        await operations.UpdateAsync(id, request, cancellationToken) switch
+        string id, SourceRequest request, SourceCatalog catalog, CancellationToken cancellationToken) =>
+        await catalog.UpdateAsync(id, request, cancellationToken) switch
         {
             { Value: { } updated } => TypedResults.Ok(updated),
             { Refusal.Errors: { } errors } => TypedResults.ValidationProblem(errors),
             var refused => Problem(refused.Refusal!),
         };
 
-    private static async Task<Results<NoContent, ProblemHttpResult>> DeleteSource(string id, SourceOperations operations, CancellationToken cancellationToken) =>
-        await operations.DeleteAsync(id, cancellationToken) is { Refusal: { } refusal } ? Problem(refusal) : TypedResults.NoContent();
+    private static async Task<Results<NoContent, ProblemHttpResult>> DeleteSource(string id, SourceCatalog catalog, CancellationToken cancellationToken) =>
+        await catalog.DeleteAsync(id, cancellationToken) is { Refusal: { } refusal } ? Problem(refusal) : TypedResults.NoContent();
 
     /// <summary>Queues a poll now; its result lands in the source's fetch history.</summary>
-    private static async Task<Results<Accepted, ProblemHttpResult>> PollNow(string id, SourceOperations operations, CancellationToken cancellationToken) =>
-        await operations.PollNowAsync(id, cancellationToken) is { Refusal: { } refusal } ? Problem(refusal) : TypedResults.Accepted($"/api/sources/{id}/fetches");
+    private static async Task<Results<Accepted, ProblemHttpResult>> PollNow(string id, SourceCatalog catalog, CancellationToken cancellationToken) =>
+        await catalog.PollNowAsync(id, cancellationToken) is { Refusal: { } refusal } ? Problem(refusal) : TypedResults.Accepted($"/api/sources/{id}/fetches");
 
-    private static Task<Results<Ok<SourceResponse>, ProblemHttpResult>> Pause(string id, SourceOperations operations, CancellationToken cancellationToken) =>
-        ChangeStatusAsync(id, SourceStatus.Paused, operations, cancellationToken);
+    private static Task<Results<Ok<SourceResponse>, ProblemHttpResult>> Pause(string id, SourceCatalog catalog, CancellationToken cancellationToken) =>
+        ChangeStatusAsync(id, SourceStatus.Paused, catalog, cancellationToken);
 
-    private static Task<Results<Ok<SourceResponse>, ProblemHttpResult>> Resume(string id, SourceOperations operations, CancellationToken cancellationToken) =>
-        ChangeStatusAsync(id, SourceStatus.Active, operations, cancellationToken);
+    private static Task<Results<Ok<SourceResponse>, ProblemHttpResult>> Resume(string id, SourceCatalog catalog, CancellationToken cancellationToken) =>
+        ChangeStatusAsync(id, SourceStatus.Active, catalog, cancellationToken);
 
     private static async Task<Results<Ok<SourceResponse>, ProblemHttpResult>> ChangeStatusAsync(
-        string id, SourceStatus status, SourceOperations operations, CancellationToken cancellationToken) =>
-        await operations.SetStatusAsync(id, status, cancellationToken) switch
+        string id, SourceStatus status, SourceCatalog catalog, CancellationToken cancellationToken) =>
+        await catalog.SetStatusAsync(id, status, cancellationToken) switch
         {
             { Value: { } changed } => TypedResults.Ok(changed),
             var refused => Problem(refused.Refusal!),

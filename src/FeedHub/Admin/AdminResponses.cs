@@ -25,7 +25,7 @@ public sealed record SourceResponse(
     bool BehindSchedule,
     string? Why)
 {
-    public static SourceResponse From(Source source, DateTimeOffset? nextPollAt, SourceHealth health) => new(
+    public static SourceResponse From(Source source, SourceHealth health) => new(
         source.Id,
         source.DisplayTitle,
         source.Url,
@@ -41,7 +41,7 @@ public sealed record SourceResponse(
         source.State.LastHttpStatus,
         source.State.LastError,
         source.State.ErrorStreak,
-        source.Status == SourceStatus.Active ? nextPollAt ?? source.State.NextAttemptAt : null,
+        source.Status == SourceStatus.Active ? source.State.NextAttemptAt : null,
         health.Condition,
         health.BehindSchedule,
         health.Why);

@@ -2,38 +2,47 @@ using FeedHub.Model;
 using FeedHub.Polling;
 using FeedHub.Sources;
 using FeedHub.Storage;
+using FeedHub.WebSub;
 using Microsoft.Extensions.Options;
 
 namespace FeedHub.Admin;
 
 /// <summary>
-/// What an operator may do to the sources, with the rules both the admin API and the command line
-/// follow: validation, one source per URL, declared sources changed only where they are declared.
-/// It changes the store only; scheduling is the caller's (the server schedules at once, and picks up
-/// what a command changed through <see cref="ScheduleReconciler"/>).
+/// What an operator may do to the sources, for the admin API, the dashboard and the command line
+/// alike: validation, one source per URL, declared sources changed only where they are declared.
+/// Every change is a write to the store, which is the schedule; in the server the dispatcher is woken
+/// to follow it at once, and a running server sees a command's change at its next dispatch.
 /// </summary>
-internal sealed class SourceCatalog(SourceStore sources, StoreChanges changes, IOptions<PollingOptions> polling, TimeProvider time)
+internal sealed class SourceCatalog(
+    SourceStore sources,
+    StoreChanges changes,
+    PollDispatcher dispatcher,
+    UpstreamSubscriptionStore subscriptions,
+    UpstreamSubscriber subscriber,
+    IOptions<PollingOptions> polling,
+    IOptions<WebSubOptions> websub,
+    IOptions<FeedHubOptions> feedHub,
+    TimeProvider time)
 {
     /// <summary>Every source as the admin API shows it, or only those behind (or not behind) their schedule.</summary>
-    /// <param name="nextPoll">When the source is next polled, if the caller knows better than the store (the server's scheduler does).</param>
-    public async Task<IReadOnlyList<SourceResponse>> ListAsync(bool? behind, Func<Source, CancellationToken, Task<DateTimeOffset?>> nextPoll, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<SourceResponse>> ListAsync(bool? behind, CancellationToken cancellationToken)
     {
-        var list = new List<SourceResponse>();
         var now = time.GetUtcNow();
-        foreach (var source in await sources.ListAsync(cancellationToken))
-        {
-            var response = SourceResponse.From(source, await nextPoll(source, cancellationToken), SourceHealth.Of(source, now));
-            if (behind is null || response.BehindSchedule == behind)
-            {
-                list.Add(response);
-            }
-        }
-
-        return list;
+        var current = Current(await subscriptions.ListAsync(cancellationToken));
+        return [.. (await sources.ListAsync(cancellationToken))
+            .Select(source => Describe(source, current.GetValueOrDefault(source.Id), now))
+            .Where(response => behind is null || response.BehindSchedule == behind)];
     }
 
-    /// <summary>Adds a source made by an operator.</summary>
-    public async Task<CatalogResult<Source>> CreateAsync(SourceRequest request, CancellationToken cancellationToken)
+    public async Task<SourceResponse?> GetAsync(string id, CancellationToken cancellationToken) =>
+        await sources.GetAsync(id, cancellationToken) is { } source ? await DescribeAsync(source, cancellationToken) : null;
+
+    /// <summary>FeedHub's own subscriptions at upstream hubs, current and ending.</summary>
+    public async Task<IReadOnlyList<UpstreamSubscriptionResponse>> ListUpstreamSubscriptionsAsync(CancellationToken cancellationToken) =>
+        [.. (await subscriptions.ListAsync(cancellationToken)).Select(s => UpstreamSubscriptionResponse.From(s, subscriber.Callback(s.Id)))];
+
+    /// <summary>Adds a source made by an operator: it is due at once, then follows its schedule.</summary>
+    public async Task<CatalogResult<SourceResponse>> CreateAsync(SourceRequest request, CancellationToken cancellationToken)
     {
         var errors = new Dictionary<string, string[]>();
         var source = request.Validate(polling.Value.DefaultSchedule, time.GetUtcNow(), errors);
@@ -52,13 +61,11 @@ internal sealed class SourceCatalog(SourceStore sources, StoreChanges changes, I
             return new CatalogRefusal(RefusalKind.Conflict, "The id is taken", $"A source with the id '{source.Id}' exists.");
         }
 
-        changes.SourcesChanged();
-
-        return (await sources.GetAsync(source.Id, cancellationToken))!;
+        return await ChangedAsync(source.Id, cancellationToken);
     }
 
-    /// <summary>Changes a source made by an operator; a new schedule or URL applies from its next scheduling.</summary>
-    public async Task<CatalogResult<Source>> UpdateAsync(string id, SourceRequest request, CancellationToken cancellationToken)
+    /// <summary>Changes a source made by an operator; a new schedule or URL takes effect at once.</summary>
+    public async Task<CatalogResult<SourceResponse>> UpdateAsync(string id, SourceRequest request, CancellationToken cancellationToken)
     {
         var current = await sources.GetAsync(id, cancellationToken);
         if (current is null)
@@ -71,16 +78,18 @@ internal sealed class SourceCatalog(SourceStore sources, StoreChanges changes, I
             return declared;
         }
 
+        var now = time.GetUtcNow();
         var errors = new Dictionary<string, string[]>();
-        var source = request.Validate(polling.Value.DefaultSchedule, time.GetUtcNow(), errors, fixedId: id);
+        var source = request.Validate(polling.Value.DefaultSchedule, now, errors, fixedId: id);
         if (source is null)
         {
             return CatalogRefusal.Invalid(errors);
         }
 
-        await sources.UpdateDefinitionAsync(source, urlChanged: source.Url != current.Url, cancellationToken);
-        changes.SourcesChanged();
-        return (await sources.GetAsync(id, cancellationToken))!;
+        var urlChanged = source.Url != current.Url;
+        var dueAt = urlChanged ? now : source.Schedule != current.Schedule ? PollPolicy.FirstDue(source.Schedule, current.State.LastAttemptAt, now) : (DateTimeOffset?)null;
+        await sources.UpdateDefinitionAsync(source, urlChanged, dueAt, cancellationToken);
+        return await ChangedAsync(id, cancellationToken);
     }
 
     /// <summary>Deletes a source made by an operator, with its items and fetch history.</summary>
@@ -99,11 +108,14 @@ internal sealed class SourceCatalog(SourceStore sources, StoreChanges changes, I
 
         await sources.DeleteAsync(id, cancellationToken);
         changes.SourcesChanged();
+
+        // Its subscription at a hub, if any, is ended now rather than at the next check.
+        subscriber.Wake();
         return current;
     }
 
-    /// <summary>Pauses or resumes a source. A retired source stays retired.</summary>
-    public async Task<CatalogResult<Source>> SetStatusAsync(string id, SourceStatus status, CancellationToken cancellationToken)
+    /// <summary>Pauses or resumes a source. A retired source stays retired; a resumed one is due when it was, or at once if that has passed.</summary>
+    public async Task<CatalogResult<SourceResponse>> SetStatusAsync(string id, SourceStatus status, CancellationToken cancellationToken)
     {
         var source = await sources.GetAsync(id, cancellationToken);
         if (source is null)
@@ -117,8 +129,7 @@ internal sealed class SourceCatalog(SourceStore sources, StoreChanges changes, I
         }
 
         await sources.SetStatusAsync(id, status, status == SourceStatus.Paused ? $"Paused by an operator on {time.GetUtcNow():u}." : null, cancellationToken);
-        changes.SourcesChanged();
-        return (await sources.GetAsync(id, cancellationToken))!;
+        return await ChangedAsync(id, cancellationToken);
     }
 
     /// <summary>The source, if it may be polled now: it exists and is active.</summary>
@@ -133,6 +144,18 @@ internal sealed class SourceCatalog(SourceStore sources, StoreChanges changes, I
         return source.Status == SourceStatus.Active
             ? source
             : new CatalogRefusal(RefusalKind.Conflict, "The source is not polled", $"'{id}' is {source.Status}: resume it first.");
+    }
+
+    /// <summary>Makes an active source due now: the next dispatch polls it (a poll of it already running is that poll).</summary>
+    public async Task<CatalogResult<Source>> PollNowAsync(string id, CancellationToken cancellationToken)
+    {
+        var pollable = await PollableAsync(id, cancellationToken);
+        if (pollable.Value is not null && await sources.MakeDueAsync(id, cancellationToken))
+        {
+            dispatcher.Wake();
+        }
+
+        return pollable;
     }
 
     /// <summary>
@@ -158,9 +181,11 @@ internal sealed class SourceCatalog(SourceStore sources, StoreChanges changes, I
         progress?.Report(new ImportProgress(ImportPhase.Merging, 0, total));
         var merge = await sources.ImportAsync(
             declared.Sources,
+            (schedule, lastAttemptAt) => PollPolicy.FirstDue(schedule, lastAttemptAt, time.GetUtcNow()),
             progress is null ? null : new MergeProgress(done => progress.Report(new ImportProgress(ImportPhase.Merging, done, total))),
             cancellationToken);
         changes.SourcesChanged();
+        dispatcher.Wake();
         return new OpmlImportReport(merge.Added, merge.Updated, merge.Skipped, declared.Problems);
     }
 
@@ -170,6 +195,30 @@ internal sealed class SourceCatalog(SourceStore sources, StoreChanges changes, I
         var document = OpmlWriter.Write(await sources.ListAsync(cancellationToken), time.GetUtcNow());
         return document.Declaration + "\n" + document + "\n";
     }
+
+    /// <summary>After a change to one source: those who follow the sources are told, the dispatcher looks at once, and the source is shown as it now is.</summary>
+    private async Task<SourceResponse> ChangedAsync(string id, CancellationToken cancellationToken)
+    {
+        changes.SourcesChanged();
+        dispatcher.Wake();
+
+        // A paused source's subscription ends, a resumed one's starts, without waiting for the next check.
+        subscriber.Wake();
+        return await DescribeAsync((await sources.GetAsync(id, cancellationToken))!, cancellationToken);
+    }
+
+    private async Task<SourceResponse> DescribeAsync(Source source, CancellationToken cancellationToken) =>
+        Describe(source, await subscriptions.CurrentAsync(source.Id, cancellationToken), time.GetUtcNow());
+
+    private SourceResponse Describe(Source source, UpstreamSubscription? subscription, DateTimeOffset now) =>
+        SourceResponse.From(source, SourceHealth.Of(source, now))
+        with { Push = SourcePushResponse.From(source, subscription, now, UpstreamSubscriber.CannotSubscribe(feedHub.Value.PublicBaseUrl, websub.Value)) };
+
+    /// <summary>Each source's current subscription: the newest not being ended.</summary>
+    private static Dictionary<string, UpstreamSubscription> Current(IReadOnlyList<UpstreamSubscription> all) =>
+        all.Where(s => s.State != UpstreamState.Unsubscribing)
+            .GroupBy(s => s.SourceId, StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g => g.MaxBy(s => s.RequestedAt)!, StringComparer.Ordinal);
 
     /// <summary>A source declared in configuration or OPML is changed there; changed here it would come back at the next start.</summary>
     private static CatalogRefusal? Declared(Source source) => source.Origin == SourceOrigin.Api

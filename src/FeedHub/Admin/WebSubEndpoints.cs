@@ -18,8 +18,8 @@ internal static class WebSubEndpoints
     }
 
     /// <summary>FeedHub's own subscriptions at upstream hubs (pushed sources), including those being ended; secrets are never shown.</summary>
-    private static async Task<Ok<UpstreamSubscriptionsPage>> ListUpstreamAsync(SourceOperations operations, CancellationToken cancellationToken) =>
-        TypedResults.Ok(new UpstreamSubscriptionsPage(await operations.ListUpstreamSubscriptionsAsync(cancellationToken)));
+    private static async Task<Ok<UpstreamSubscriptionsPage>> ListUpstreamAsync(SourceCatalog catalog, CancellationToken cancellationToken) =>
+        TypedResults.Ok(new UpstreamSubscriptionsPage(await catalog.ListUpstreamSubscriptionsAsync(cancellationToken)));
 
     /// <summary>Every subscription whose lease has not ended, oldest first; secrets are never shown.</summary>
     private static async Task<Ok<SubscriptionsPage>> ListAsync(WebSubStore store, TimeProvider time, CancellationToken cancellationToken) =>

@@ -89,13 +89,15 @@ internal static class FeedHubServiceCollectionExtensions
             .BindConfiguration(PollingOptions.Section)
             .ValidateDataAnnotations()
             .Validate(o => PollSchedule.TryParse(o.DefaultSchedule, out _, out _), "FeedHub:Polling:DefaultSchedule is neither an interval (30m, 1h30m) nor a cron expression (0 0/15 * * * ?).")
+            .Validate(o => o.ClaimLease >= 2 * o.Timeout, "FeedHub:Polling:ClaimLease must be at least twice FeedHub:Polling:Timeout: a claimed poll waits for a slot, then fetches.")
             .ValidateOnStart();
 
         builder.Services.AddSingleton<HostLimiter>();
         builder.Services.AddSingleton<PollingRandomness>();
-        builder.Services.AddSingleton<PollScheduler>();
         builder.Services.AddSingleton<PollMetrics>();
-        builder.Services.AddTransient<SourcePoller>();
+        builder.Services.AddSingleton<PollWriter>();
+        builder.Services.AddSingleton<SourcePoller>();
+        builder.Services.AddSingleton<PollDispatcher>();
         builder.Services.AddGuardedHttpClient(FeedFetcher.HttpClientName, UpstreamPolicy).AddTypedClient<FeedFetcher>();
 
         builder.Services.AddOptions<ClusterOptions>()
@@ -111,8 +113,9 @@ internal static class FeedHubServiceCollectionExtensions
         {
             if (storage.Provider == StorageProvider.Postgres && PostgresDatabase.IsValid(storage.ConnectionString))
             {
-                // Every node reads and locks the one schedule in PostgreSQL: each fire runs on one node,
-                // and a node that stops checking in has its triggers and in-flight polls taken over.
+                // Every node reads and locks Quartz's triggers in PostgreSQL: each fire (the dispatch, an
+                // article's publication) runs on one node, and a node that stops checking in has its
+                // triggers taken over. Polls are claimed in the sources table, not here.
                 quartz.ConfigureScheduler(scheduler =>
                 {
                     scheduler.InstanceName = ClusterOptions.SchedulerName;
@@ -126,7 +129,7 @@ internal static class FeedHubServiceCollectionExtensions
                     store.UsePostgres(storage.ConnectionString);
                     store.UseSystemTextJsonSerializer();
 
-                    // Job data is the schedule text alone; strings keep the rows readable.
+                    // Job data is short text; strings keep the rows readable.
                     store.ConfigureStore(options => options.StoreJobDataAsStrings = true);
                     store.UseClustering(clustering =>
                     {
@@ -140,12 +143,19 @@ internal static class FeedHubServiceCollectionExtensions
                 quartz.UseInMemoryStore();
             }
 
-            quartz.UseDefaultThreadPool(_ => { });
+            // Quartz runs short jobs only (a dispatch, an article's publication): polls run in the dispatcher's pool.
+            quartz.UseDefaultThreadPool(pool => pool.MaxConcurrency = 4);
+            quartz.ScheduleJob<DispatchJob>(
+                trigger => trigger
+                    .WithIdentity(DispatchJob.Key.Name, DispatchJob.Key.Group)
+                    .StartNow()
+                    .WithSimpleSchedule(every => every.WithInterval(DispatchJob.Interval).RepeatForever().WithMisfireInstruction(SimpleTriggerMisfireInstruction.NextWithRemainingCount)),
+                job => job.WithIdentity(DispatchJob.Key));
         });
-        builder.Services.AddOptions<ThreadPoolOptions>()
-            .Configure<IOptions<PollingOptions>>((pool, polling) => pool.MaxConcurrency = polling.Value.MaxConcurrency);
         builder.Services.AddQuartzHostedService(o => o.WaitForJobsToComplete = false);
-        builder.Services.AddHostedService<ScheduleReconciler>();
+
+        // After the store is ready (StartupService) and before Quartz fires its first dispatch.
+        builder.Services.AddHostedService(services => services.GetRequiredService<PollDispatcher>());
         return builder;
     }
 
@@ -265,7 +275,6 @@ internal static class FeedHubServiceCollectionExtensions
             .ValidateOnStart();
         builder.Services.AddSingleton<SourceCatalog>();
         builder.Services.AddProblemDetails();
-        builder.Services.AddSingleton<SourceOperations>();
         builder.Services.AddSingleton<DashboardPages>();
         builder.Services.AddDashboard();
         builder.Services.AddAdminOpenApi();

@@ -39,6 +39,7 @@ internal sealed partial class StorePreparation(
             declared.Sources,
             retireConfigSources: retireUndeclared,
             retireOpmlSources: retireUndeclared && !opmlMissing,
+            (schedule, lastAttemptAt) => Polling.PollPolicy.FirstDue(schedule, lastAttemptAt, time.GetUtcNow()),
             cancellationToken);
         changes.SourcesChanged();
         LogMerged(declared.Sources.Count, merge.Added, merge.Updated, merge.Retired);

@@ -49,6 +49,11 @@ internal sealed class FeedFetcher(HttpClient client, HostLimiter hosts, IOptions
                     }
 
                     var next = new Uri(current, location);
+                    if (next.Scheme is not ("http" or "https"))
+                    {
+                        return new FetchFailed(FetchErrorKind.Redirect, status, $"A redirect to a {next.Scheme}: URL ({Shown(next)}) is refused: only http and https are followed.");
+                    }
+
                     if (!visited.Add(next))
                     {
                         return new FetchFailed(FetchErrorKind.Redirect, status, $"A redirect loop: {current} leads back to {next}.");
@@ -179,6 +184,9 @@ internal sealed class FeedFetcher(HttpClient client, HostLimiter hosts, IOptions
 
         return body.ToArray();
     }
+
+    /// <summary>A URL from a hostile server, cut short for the fetch log.</summary>
+    private static string Shown(Uri url) => url.OriginalString.Length <= 200 ? url.OriginalString : $"{url.OriginalString[..200]}…";
 
     private static string? Header(HttpHeaders headers, string name) =>
         headers.TryGetValues(name, out var values) ? values.FirstOrDefault() : null;

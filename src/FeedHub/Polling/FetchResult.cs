@@ -66,4 +66,7 @@ internal enum FetchErrorKind
 
     /// <summary>A body that is not a feed FeedHub can read, or could not be decompressed.</summary>
     Parse,
+
+    /// <summary>Anything nobody foresaw (a bug, or the store failing to commit the poll): still a recorded failure with backoff.</summary>
+    Unexpected,
 }

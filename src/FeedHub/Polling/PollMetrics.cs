@@ -132,6 +132,7 @@ internal sealed class PollMetrics
             FetchErrorKind.Redirect => "redirect",
             FetchErrorKind.TooLarge => "too_large",
             FetchErrorKind.Parse => "parse",
+            FetchErrorKind.Unexpected => "unexpected",
             _ => "network",
         },
     };

@@ -39,7 +39,10 @@ public sealed class PollingOptions
     [Range(0, 20)]
     public int MaxRedirects { get; set; } = 5;
 
-    /// <summary>How often the server compares the stored sources with its schedule, to pick up what a command changed.</summary>
-    [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
-    public TimeSpan ReconcileInterval { get; set; } = TimeSpan.FromSeconds(30);
+    /// <summary>
+    /// How long a node's claim on a due source lasts: the wait for a free slot and the fetch must fit in
+    /// it (a poll that would not is given back). A node that dies holds its sources this long at most.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:10", "01:00:00")]
+    public TimeSpan ClaimLease { get; set; } = TimeSpan.FromMinutes(5);
 }

@@ -8,14 +8,15 @@ using Microsoft.Extensions.Options;
 namespace FeedHub.Polling;
 
 /// <summary>
-/// One poll of one source, start to end: fetch, then ingest (parse, store, and decide when to come
-/// back). Content a WebSub hub pushes takes the same ingest path without the fetch. Whatever the
-/// upstream does, the poll ends in a fetch-log row; nothing it sends escapes as an exception.
+/// One poll of one source, as a recipe: fetch, parse, decide (<see cref="PollPolicy"/>), store
+/// (through the <see cref="PollWriter"/>). Content a WebSub hub pushes takes the same parse and store
+/// without the fetch. Whatever the upstream does, and whatever fails that nobody foresaw, the poll
+/// ends in a fetch-log row; nothing escapes as an exception but cancellation.
 /// </summary>
 internal sealed partial class SourcePoller(
     SourceStore sources,
     PollStore polls,
-    UpstreamSubscriptionStore subscriptions,
+    PollWriter writer,
     StoreChanges changes,
     FeedFetcher fetcher,
     FeedParser parser,
@@ -27,18 +28,100 @@ internal sealed partial class SourcePoller(
     ILogger<SourcePoller> logger)
 {
     /// <returns>The poll's record, or null when the source is unknown.</returns>
-    public async Task<PollOutcome?> PollAsync(string sourceId, CancellationToken cancellationToken)
-    {
-        var source = await sources.GetAsync(sourceId, cancellationToken);
-        if (source is null)
-        {
-            return null;
-        }
+    public async Task<PollOutcome?> PollAsync(string sourceId, CancellationToken cancellationToken) =>
+        await sources.GetAsync(sourceId, cancellationToken) is { } source ? await PollAsync(source, cancellationToken) : null;
 
+    /// <summary>Polls <paramref name="source"/> as it was read from the store, and commits what it learnt.</summary>
+    public async Task<PollOutcome> PollAsync(Source source, CancellationToken cancellationToken)
+    {
         var startedAt = time.GetUtcNow();
         var started = time.GetTimestamp();
-        var result = await fetcher.FetchAsync(new Uri(source.Url), source.State, cancellationToken);
-        return await IngestAsync(source, result, startedAt, started, cancellationToken);
+        var (result, feed) = await FetchAndParseAsync(source, cancellationToken);
+        var settings = new PollPolicySettings(options.Value.BackoffCap, websub.Value.SafetyNetInterval);
+        var decision = PollPolicy.Decide(source, result, feed, startedAt, time.GetUtcNow(), settings, randomness.NextFraction());
+        var info = feed is null ? null : Info(feed, (FetchedDocument)result);
+
+        FetchRecord record;
+        try
+        {
+            record = await writer.WriteAsync(Record(source, result, feed, info, decision, startedAt, started), cancellationToken);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // What was fetched is lost, but not the poll: it is a failure, with its backoff, like any other.
+            LogStoreFailed(e, source.Id);
+            result = new FetchFailed(FetchErrorKind.Unexpected, result.HttpStatus, $"The poll could not be stored: {e.Message}");
+            (feed, info) = (null, null);
+            decision = PollPolicy.Decide(source, result, null, startedAt, time.GetUtcNow(), settings, randomness.NextFraction());
+            record = await writer.WriteAsync(Record(source, result, null, null, decision, startedAt, started), cancellationToken);
+        }
+
+        metrics.RecordPoll(record, (result as FetchFailed)?.Kind);
+
+        // A 304 or a failure changes nothing a feed shows; a parsed document, a move or a retirement may.
+        if (decision.Change is not null || (info is not null && (info.Hub != source.Hub || info.Topic != source.Topic)))
+        {
+            changes.SourcesChanged();
+        }
+        else if (feed is not null)
+        {
+            changes.Changed();
+        }
+
+        var next = decision.State.NextAttemptAt!.Value;
+        if (result is FetchFailed)
+        {
+            LogFailed(source.Id, decision.State.ErrorStreak, record.Error, next);
+        }
+        else
+        {
+            LogPolled(source.Id, record.Outcome, record.ItemsNew, record.ItemsUpdated, next);
+        }
+
+        return new PollOutcome(record, next, Retired: decision.Change?.RetireReason is not null);
+    }
+
+    /// <summary>The fetch and the parse, as one result: a document that does not parse, and any exception but cancellation, are failures.</summary>
+    private async Task<(FetchResult Result, ParsedFeed? Feed)> FetchAndParseAsync(Source source, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var result = await fetcher.FetchAsync(new Uri(source.Url), source.State, cancellationToken);
+            if (result is not FetchedDocument fetched)
+            {
+                return (result, null);
+            }
+
+            try
+            {
+                return (result, parser.Parse(fetched.Body, fetched.ContentType, fetched.DocumentUrl));
+            }
+            catch (FeedParseException e)
+            {
+                return (new FetchFailed(FetchErrorKind.Parse, fetched.HttpStatus, e.Message, fetched.Body.Length), null);
+            }
+        }
+        catch (Exception e) when (!cancellationToken.IsCancellationRequested)
+        {
+            LogUnexpected(e, source.Id);
+            return (new FetchFailed(FetchErrorKind.Unexpected, null, $"The poll failed unexpectedly: {e.GetType().Name}: {e.Message}"), null);
+        }
+    }
+
+    private PollRecord Record(Source source, FetchResult result, ParsedFeed? feed, ParsedFeedInfo? info, PollDecision decision, DateTimeOffset startedAt, long started)
+    {
+        var fetch = new FetchRecord
+        {
+            SourceId = source.Id,
+            StartedAt = startedAt,
+            Duration = time.GetElapsedTime(started),
+            Outcome = decision.Outcome,
+            HttpStatus = result.HttpStatus,
+            Bytes = (result as FetchedDocument)?.Body.Length ?? (result as FetchFailed)?.Bytes ?? 0,
+            Error = decision.Error,
+            Notes = Join(decision.Note, feed is null ? null : Notes(feed)),
+        };
+        return new PollRecord(fetch, decision.State, info, feed?.Items ?? [], decision.Change, source.Schedule);
     }
 
     /// <summary>
@@ -106,125 +189,6 @@ internal sealed partial class SourcePoller(
         return record;
     }
 
-    private async Task<PollOutcome> IngestAsync(Source source, FetchResult result, DateTimeOffset startedAt, long started, CancellationToken cancellationToken)
-    {
-        ParsedFeed? feed = null;
-        if (result is FetchedDocument fetched)
-        {
-            try
-            {
-                feed = parser.Parse(fetched.Body, fetched.ContentType, fetched.DocumentUrl);
-            }
-            catch (FeedParseException e)
-            {
-                result = new FetchFailed(FetchErrorKind.Parse, fetched.HttpStatus, e.Message, fetched.Body.Length);
-            }
-        }
-
-        var finishedAt = time.GetUtcNow();
-        var document = result as FetchedDocument;
-        var rateLimited = result as RateLimited;
-        var error = result switch
-        {
-            FetchFailed { HttpStatus: 410 } => "HTTP 410 Gone: the feed was removed for good, so the source is retired.",
-            FetchFailed failure => failure.Error,
-            RateLimited limited => $"Rate limited (HTTP {limited.HttpStatus}): the server asked to wait until {limited.RetryAfter.From(finishedAt):u}.",
-            _ => null,
-        };
-
-        // Being asked to wait is not failing: the streak, and so the backoff, are left as they were.
-        var failed = result is FetchFailed;
-        var streak = failed ? source.State.ErrorStreak + 1 : rateLimited is null ? 0 : source.State.ErrorStreak;
-        var next = NextAttempt(source, finishedAt, streak);
-
-        // What the publisher says about freshness is a floor under the schedule, within the cap.
-        var floor = Max(document?.FreshFor, feed?.UpdateInterval);
-        if (floor is { } atLeast && streak == 0)
-        {
-            var earliest = finishedAt + (atLeast < options.Value.BackoffCap ? atLeast : options.Value.BackoffCap);
-            next = earliest > next ? earliest : next;
-        }
-
-        // While a hub pushes the source's changes, polling is only a safety net, at a slower rate.
-        if (await subscriptions.IsPushedAsync(source.Id, finishedAt, cancellationToken))
-        {
-            var safetyNet = finishedAt + websub.Value.SafetyNetInterval;
-            next = safetyNet > next ? safetyNet : next;
-        }
-
-        if (rateLimited is not null)
-        {
-            var asked = rateLimited.RetryAfter.From(finishedAt);
-            var cap = finishedAt + options.Value.BackoffCap;
-            next = asked > next ? (asked < cap ? asked : cap) : next;
-        }
-
-        // A permanent redirect moves the source only when the next poll is redirected there too.
-        var movedTo = (document?.MovedTo ?? (result as NotModified)?.MovedTo)?.AbsoluteUri;
-        var move = movedTo is not null && movedTo == source.State.PermanentRedirect ? movedTo : null;
-        var change = move is not null || result is FetchFailed { HttpStatus: 410 }
-            ? new SourceChange(move, result is FetchFailed { HttpStatus: 410 } ? $"The feed is gone (HTTP 410 on {finishedAt:yyyy-MM-dd})." : null)
-            : null;
-
-        // Validators come from the last 200 only: a 304 or a failure keeps the previous ones.
-        var state = source.State with
-        {
-            ETag = document is null ? source.State.ETag : document.ETag,
-            LastModified = document is null ? source.State.LastModified : document.LastModified,
-            LastAttemptAt = startedAt,
-            LastSuccessAt = failed || rateLimited is not null ? source.State.LastSuccessAt : finishedAt,
-            LastHttpStatus = result.HttpStatus,
-            LastError = error,
-            ErrorStreak = streak,
-            NextAttemptAt = next,
-            PermanentRedirect = move is null ? movedTo : null,
-        };
-
-        var fetch = new FetchRecord
-        {
-            SourceId = source.Id,
-            StartedAt = startedAt,
-            Duration = time.GetElapsedTime(started),
-            Outcome = result switch
-            {
-                NotModified => FetchOutcome.NotModified,
-                FetchFailed => FetchOutcome.Failed,
-                RateLimited => FetchOutcome.RateLimited,
-                _ => FetchOutcome.Fetched,
-            },
-            HttpStatus = result.HttpStatus,
-            Bytes = document?.Body.Length ?? (result as FetchFailed)?.Bytes ?? 0,
-            Error = error,
-            Notes = Join(
-                move is not null ? $"Moved permanently to {move} (redirected there on two polls in a row); the source now polls it." : null,
-                feed is null ? null : Notes(feed)),
-        };
-        var info = feed is null ? null : Info(feed, document!);
-        var record = await polls.RecordAsync(new PollRecord(fetch, state, info, feed?.Items ?? [], change), cancellationToken);
-        metrics.RecordPoll(record, (result as FetchFailed)?.Kind);
-
-        // A 304 or a failure changes nothing a feed shows; a parsed document, a move or a retirement may.
-        if (change is not null || (info is not null && (info.Hub != source.Hub || info.Topic != source.Topic)))
-        {
-            changes.SourcesChanged();
-        }
-        else if (feed is not null)
-        {
-            changes.Changed();
-        }
-
-        if (failed)
-        {
-            LogFailed(source.Id, streak, record.Error, next);
-        }
-        else
-        {
-            LogPolled(source.Id, record.Outcome, record.ItemsNew, record.ItemsUpdated, next);
-        }
-
-        return new PollOutcome(record, next, source.Schedule, Retired: change?.RetireReason is not null);
-    }
-
     /// <summary>
     /// What the feed says of itself, with the WebSub hub and topic it advertises: the HTTP Link
     /// headers win over the document's links; the topic falls back to the URL the document came from.
@@ -235,8 +199,6 @@ internal sealed partial class SourcePoller(
         var topic = hub is null ? null : document.LinkSelf ?? feed.Self ?? document.DocumentUrl.AbsoluteUri;
         return new ParsedFeedInfo(feed.Title, feed.SiteUrl, feed.Id, hub, topic);
     }
-
-    private static TimeSpan? Max(TimeSpan? a, TimeSpan? b) => a is null ? b : b is null ? a : a > b ? a : b;
 
     private static string? Join(string? first, string? second) =>
         first is null ? second : second is null ? first : $"{first} {second}";
@@ -249,23 +211,6 @@ internal sealed partial class SourcePoller(
         return feed.Recovery is null ? dates : dates is null ? feed.Recovery : $"{feed.Recovery} {dates}";
     }
 
-    private DateTimeOffset NextAttempt(Source source, DateTimeOffset now, int errorStreak)
-    {
-        var schedule = PollSchedule.Parse(source.Schedule);
-        var regular = schedule.NextAfter(now);
-        if (errorStreak == 0)
-        {
-            // Sources on the same interval drift apart instead of hitting their hosts together.
-            // Cron schedules name exact times and are kept to them.
-            return schedule.Interval is { } every ? regular + Backoff.Jitter(every, randomness.NextFraction()) : regular;
-        }
-
-        // A cron schedule's period is the gap between two of its fires, wherever the failure falls.
-        var interval = schedule.Interval ?? (schedule.NextAfter(regular) - regular);
-        var delay = Backoff.Delay(errorStreak, interval, options.Value.BackoffCap, randomness.NextFraction());
-        return now + delay;
-    }
-
     [LoggerMessage(Level = LogLevel.Information, Message = "Polled {SourceId}: {Outcome}, {ItemsNew} new, {ItemsUpdated} updated; next poll at {NextAttemptAt:o}")]
     private partial void LogPolled(string sourceId, FetchOutcome outcome, int itemsNew, int itemsUpdated, DateTimeOffset nextAttemptAt);
 
@@ -275,12 +220,18 @@ internal sealed partial class SourcePoller(
     [LoggerMessage(Level = LogLevel.Warning, Message = "Push for {SourceId} refused: {Error}")]
     private partial void LogPushRefused(string sourceId, string error);
 
+    [LoggerMessage(Level = LogLevel.Error, Message = "Poll of {SourceId} failed in a way nobody foresaw; it is recorded as a failure")]
+    private partial void LogUnexpected(Exception exception, string sourceId);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "The poll of {SourceId} could not be stored; it is recorded as a failure")]
+    private partial void LogStoreFailed(Exception exception, string sourceId);
+
     [LoggerMessage(Level = LogLevel.Warning, Message = "Poll of {SourceId} failed ({ErrorStreak} in a row): {Error} Next attempt at {NextAttemptAt:o}")]
     private partial void LogFailed(string sourceId, int errorStreak, string? error, DateTimeOffset nextAttemptAt);
 }
 
-/// <summary>What a poll did, when the source is due again, the schedule that was computed from, and whether it retired the source (HTTP 410).</summary>
-internal sealed record PollOutcome(FetchRecord Fetch, DateTimeOffset NextAttemptAt, string Schedule, bool Retired = false);
+/// <summary>What a poll did, when the source is due again, and whether it retired the source (HTTP 410).</summary>
+internal sealed record PollOutcome(FetchRecord Fetch, DateTimeOffset NextAttemptAt, bool Retired);
 
 /// <summary>What a push did, and the newest date among the pushed items (for the push latency).</summary>
 internal sealed record PushOutcome(FetchRecord Fetch, DateTimeOffset? NewestItemDate);

@@ -28,15 +28,6 @@ internal sealed class SourceStore(Database database, TimeProvider time)
         return rows.Select(r => r.ToSource()).ToList();
     }
 
-    /// <summary>What the poll schedule is made from, of every source: a lighter read than <see cref="ListAsync"/> for comparing the two often.</summary>
-    public async Task<IReadOnlyList<SourceSchedule>> ListSchedulesAsync(CancellationToken cancellationToken)
-    {
-        await using var connection = await database.OpenAsync(cancellationToken);
-        var rows = await connection.QueryAsync<(string Id, string Status, string Schedule, string Url)>(new CommandDefinition(
-            "SELECT id, status, schedule, url FROM sources ORDER BY id", cancellationToken: cancellationToken));
-        return [.. rows.Select(r => new SourceSchedule(r.Id, Enum.Parse<SourceStatus>(r.Status), r.Schedule, r.Url))];
-    }
-
     public async Task<Source?> GetAsync(string id, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
@@ -54,7 +45,9 @@ internal sealed class SourceStore(Database database, TimeProvider time)
     /// </summary>
     /// <param name="retireConfigSources">False to keep sources no longer in <c>FeedHub:Sources</c> (a command's configuration may lack what the server's has).</param>
     /// <param name="retireOpmlSources">False when the OPML file could not be read: its sources are then kept.</param>
-    public async Task<DeclaredSourcesMerge> MergeDeclaredAsync(IReadOnlyCollection<Source> declared, bool retireConfigSources, bool retireOpmlSources, CancellationToken cancellationToken)
+    /// <param name="firstDue">When a source whose schedule changed is next due, from its new schedule and its last attempt: the poll policy's rule.</param>
+    public async Task<DeclaredSourcesMerge> MergeDeclaredAsync(
+        IReadOnlyCollection<Source> declared, bool retireConfigSources, bool retireOpmlSources, FirstDue firstDue, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
         await using var merging = await database.LockAsync(MergeLock, cancellationToken);
@@ -74,8 +67,8 @@ internal sealed class SourceStore(Database database, TimeProvider time)
             {
                 await connection.ExecuteAsync(new CommandDefinition(
                     """
-                    INSERT INTO sources (id, title, url, declared_url, schedule, tags, license, origin, status, created_at, updated_at)
-                    VALUES (@Id, @Title, @Url, @Url, @Schedule, @Tags, @License, @Origin, 'Active', @now, @now)
+                    INSERT INTO sources (id, title, url, declared_url, schedule, tags, license, origin, status, next_attempt_at, created_at, updated_at)
+                    VALUES (@Id, @Title, @Url, @Url, @Schedule, @Tags, @License, @Origin, 'Active', @now, @now, @now)
                     """,
                     new { row.Id, row.Title, row.Url, row.Schedule, row.Tags, row.License, row.Origin, now },
                     transaction,
@@ -93,6 +86,7 @@ internal sealed class SourceStore(Database database, TimeProvider time)
                 continue;
             }
 
+            var urlChanged = (current.DeclaredUrl ?? current.Url) != row.Url;
             await connection.ExecuteAsync(new CommandDefinition(
                 $"""
                 UPDATE sources
@@ -102,7 +96,7 @@ internal sealed class SourceStore(Database database, TimeProvider time)
                     {SetDefinition}
                 WHERE id = @Id
                 """,
-                new { row.Id, row.Title, row.Url, row.Schedule, row.Tags, row.License, row.Origin, revived, urlChanged = (current.DeclaredUrl ?? current.Url) != row.Url, now },
+                new { row.Id, row.Title, row.Url, row.Schedule, row.Tags, row.License, row.Origin, revived, urlChanged, dueAt = DueAt(current, row, urlChanged, firstDue), now },
                 transaction,
                 cancellationToken: cancellationToken));
             updated++;
@@ -129,8 +123,9 @@ internal sealed class SourceStore(Database database, TimeProvider time)
     /// Merges imported subscriptions by URL: a new URL is added (as an API source), a known one has its
     /// title, schedule, tags and licence updated when they differ, and is skipped when they do not.
     /// </summary>
+    /// <param name="firstDue">When a source whose schedule changed is next due (see <see cref="MergeDeclaredAsync"/>).</param>
     /// <param name="progress">Told how many subscriptions have been merged, after each one.</param>
-    public async Task<ImportMerge> ImportAsync(IReadOnlyList<Source> imported, IProgress<int>? progress, CancellationToken cancellationToken)
+    public async Task<ImportMerge> ImportAsync(IReadOnlyList<Source> imported, FirstDue firstDue, IProgress<int>? progress, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
         await using var merging = await database.LockAsync(MergeLock, cancellationToken);
@@ -156,8 +151,13 @@ internal sealed class SourceStore(Database database, TimeProvider time)
                 }
 
                 await connection.ExecuteAsync(new CommandDefinition(
-                    "UPDATE sources SET title = @Title, schedule = @Schedule, tags = @Tags, license = @License, updated_at = @now WHERE id = @id",
-                    new { row.Title, row.Schedule, row.Tags, row.License, now, id = current.Id },
+                    """
+                    UPDATE sources
+                    SET title = @Title, schedule = @Schedule, tags = @Tags, license = @License,
+                        next_attempt_at = COALESCE(@dueAt, next_attempt_at), updated_at = @now
+                    WHERE id = @id
+                    """,
+                    new { row.Title, row.Schedule, row.Tags, row.License, dueAt = DueAt(current, row, urlChanged: false, firstDue), now, id = current.Id },
                     transaction,
                     cancellationToken: cancellationToken));
                 updated.Add(current.Id);
@@ -172,8 +172,8 @@ internal sealed class SourceStore(Database database, TimeProvider time)
 
             await connection.ExecuteAsync(new CommandDefinition(
                 """
-                INSERT INTO sources (id, title, url, declared_url, schedule, tags, license, origin, status, created_at, updated_at)
-                VALUES (@id, @Title, @Url, @Url, @Schedule, @Tags, @License, 'Api', 'Active', @now, @now)
+                INSERT INTO sources (id, title, url, declared_url, schedule, tags, license, origin, status, next_attempt_at, created_at, updated_at)
+                VALUES (@id, @Title, @Url, @Url, @Schedule, @Tags, @License, 'Api', 'Active', @now, @now, @now)
                 """,
                 new { id, row.Title, row.Url, row.Schedule, row.Tags, row.License, now },
                 transaction,
@@ -194,8 +194,8 @@ internal sealed class SourceStore(Database database, TimeProvider time)
         await using var connection = await database.OpenAsync(cancellationToken);
         var inserted = await connection.ExecuteAsync(new CommandDefinition(
             """
-            INSERT INTO sources (id, title, url, declared_url, schedule, tags, license, origin, status, created_at, updated_at)
-            VALUES (@Id, @Title, @Url, @Url, @Schedule, @Tags, @License, 'Api', 'Active', @now, @now)
+            INSERT INTO sources (id, title, url, declared_url, schedule, tags, license, origin, status, next_attempt_at, created_at, updated_at)
+            VALUES (@Id, @Title, @Url, @Url, @Schedule, @Tags, @License, 'Api', 'Active', @now, @now, @now)
             ON CONFLICT (id) DO NOTHING
             """,
             new { row.Id, row.Title, row.Url, row.Schedule, row.Tags, row.License, now = time.GetUtcNow() },
@@ -208,7 +208,8 @@ internal sealed class SourceStore(Database database, TimeProvider time)
     /// polled at once with none of the old one's validators or errors.
     /// </summary>
     /// <param name="urlChanged">The source now names another URL than it was given before (a permanent move does not count).</param>
-    public async Task UpdateDefinitionAsync(Source source, bool urlChanged, CancellationToken cancellationToken)
+    /// <param name="dueAt">When it is next due, if the change moves that (a new URL or schedule); null keeps the time it has.</param>
+    public async Task UpdateDefinitionAsync(Source source, bool urlChanged, DateTimeOffset? dueAt, CancellationToken cancellationToken)
     {
         var row = SourceRow.From(source);
         await using var connection = await database.OpenAsync(cancellationToken);
@@ -218,7 +219,7 @@ internal sealed class SourceStore(Database database, TimeProvider time)
             SET {SetDefinition}
             WHERE id = @Id
             """,
-            new { row.Id, row.Title, row.Url, row.Schedule, row.Tags, row.License, urlChanged, now = time.GetUtcNow() },
+            new { row.Id, row.Title, row.Url, row.Schedule, row.Tags, row.License, urlChanged, dueAt, now = time.GetUtcNow() },
             cancellationToken: cancellationToken));
     }
 
@@ -241,25 +242,79 @@ internal sealed class SourceStore(Database database, TimeProvider time)
         return changed > 0;
     }
 
-    public async Task SetNextAttemptAsync(string id, DateTimeOffset? nextAttemptAt, CancellationToken cancellationToken)
+    /// <summary>An operator's "poll now": the source is due at once, and the next dispatch polls it. False unless it exists and is active.</summary>
+    public async Task<bool> MakeDueAsync(string id, CancellationToken cancellationToken)
     {
+        await using var writing = await database.EnterWriteAsync(cancellationToken);
+        await using var connection = await database.OpenAsync(cancellationToken);
+        return await connection.ExecuteAsync(new CommandDefinition(
+            "UPDATE sources SET next_attempt_at = @now WHERE id = @id AND status = 'Active'",
+            new { id, now = time.GetUtcNow() },
+            cancellationToken: cancellationToken)) == 1;
+    }
+
+    /// <summary>
+    /// Claims for <paramref name="node"/>, until <paramref name="lease"/> from now, up to
+    /// <paramref name="limit"/> active sources that are due and not claimed by anyone else, earliest
+    /// first. A claim ends when the poll commits its state; one that lapses (its node died) lets the
+    /// next dispatch, on any node, claim the source again.
+    /// </summary>
+    public async Task<IReadOnlyList<Source>> ClaimDueAsync(string node, TimeSpan lease, int limit, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        await using var writing = await database.EnterWriteAsync(cancellationToken);
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+
+        // Reads the due-time index over active sources only, from its start to now: a dispatch with
+        // nothing due reads nothing, however many sources there are.
+        var ids = (await connection.QueryAsync<string>(new CommandDefinition(
+            $"""
+            UPDATE sources SET claimed_by = @node, claimed_until = @until
+            WHERE id IN (
+                SELECT id FROM sources
+                WHERE status = 'Active' AND next_attempt_at <= @now AND (claimed_until IS NULL OR claimed_until <= @now)
+                ORDER BY next_attempt_at
+                LIMIT @limit{database.Dialect.SkipLocked})
+            RETURNING id
+            """,
+            new { node, until = now + lease, now, limit },
+            transaction,
+            cancellationToken: cancellationToken))).ToList();
+        var claimed = ids.Count == 0
+            ? []
+            : (await connection.QueryAsync<SourceRow>(new CommandDefinition(
+                SelectSources + $" WHERE {database.Dialect.InTextArray("id", "ids")} ORDER BY next_attempt_at",
+                new { ids = database.Dialect.TextArray(ids) },
+                transaction,
+                cancellationToken: cancellationToken))).Select(r => r.ToSource()).ToList();
+        await transaction.CommitAsync(cancellationToken);
+        return claimed;
+    }
+
+    /// <summary>Gives up claims of <paramref name="node"/>: one source's, or with no id all of them (a node stopping, or starting again after a crash).</summary>
+    public async Task ReleaseClaimsAsync(string node, string? id, CancellationToken cancellationToken)
+    {
+        await using var writing = await database.EnterWriteAsync(cancellationToken);
         await using var connection = await database.OpenAsync(cancellationToken);
         await connection.ExecuteAsync(new CommandDefinition(
-            "UPDATE sources SET next_attempt_at = @nextAttemptAt WHERE id = @id",
-            new { id, nextAttemptAt },
+            "UPDATE sources SET claimed_by = NULL, claimed_until = NULL WHERE claimed_by = @node AND (@id IS NULL OR id = @id)",
+            new { node, id },
             cancellationToken: cancellationToken));
     }
 
-    /// <summary>Writes what one poll learnt about its source, inside the poll's transaction.</summary>
+    /// <summary>Writes what one poll learnt about its source, inside the poll's transaction, and ends the claim on it.</summary>
     /// <param name="change">A move to a new URL, or retirement, that the poll decided.</param>
     internal static Task UpdateAfterPollAsync(
-        DbConnection connection, DbTransaction transaction, string id, PollState state, ParsedFeedInfo? feed, SourceChange? change, CancellationToken cancellationToken) =>
+        DbConnection connection, DbTransaction transaction, string id, PollState state, ParsedFeedInfo? feed, SourceChange? change, string? schedule, CancellationToken cancellationToken) =>
         connection.ExecuteAsync(new CommandDefinition(
             """
             UPDATE sources
             SET etag = @ETag, last_modified = @LastModified, last_attempt_at = @LastAttemptAt,
                 last_success_at = @LastSuccessAt, last_http_status = @LastHttpStatus, last_error = @LastError,
-                error_streak = @ErrorStreak, next_attempt_at = @NextAttemptAt, redirect_to = @PermanentRedirect,
+                error_streak = @ErrorStreak, redirect_to = @PermanentRedirect,
+                next_attempt_at = CASE WHEN @schedule IS NULL OR schedule = @schedule THEN @NextAttemptAt ELSE next_attempt_at END,
+                claimed_by = NULL, claimed_until = NULL,
                 url = COALESCE(@MovedTo, url),
                 status = CASE WHEN @RetireReason IS NULL THEN status ELSE 'Retired' END,
                 status_reason = COALESCE(@RetireReason, status_reason),
@@ -272,6 +327,7 @@ internal sealed class SourceStore(Database database, TimeProvider time)
             new
             {
                 id,
+                schedule,
                 state.ETag,
                 state.LastModified,
                 state.LastAttemptAt,
@@ -294,13 +350,13 @@ internal sealed class SourceStore(Database database, TimeProvider time)
             cancellationToken: cancellationToken));
 
     /// <summary>
-    /// A source's new definition, shared by declarations and the API: a changed schedule drops the
-    /// pending attempt so the new one applies at once; a changed URL is a new feed, with none of the
-    /// old one's validators, errors, feed metadata or pending redirect.
+    /// A source's new definition, shared by declarations and the API: a changed schedule or URL moves
+    /// the next attempt to <c>@dueAt</c>; a changed URL is a new feed, with none of the old one's
+    /// validators, errors, feed metadata or pending redirect.
     /// </summary>
     private const string SetDefinition =
         """
-        next_attempt_at = CASE WHEN @urlChanged OR schedule <> @Schedule THEN NULL ELSE next_attempt_at END,
+        next_attempt_at = COALESCE(@dueAt, next_attempt_at),
             etag = CASE WHEN @urlChanged THEN NULL ELSE etag END,
             last_modified = CASE WHEN @urlChanged THEN NULL ELSE last_modified END,
             last_attempt_at = CASE WHEN @urlChanged THEN NULL ELSE last_attempt_at END,
@@ -318,6 +374,12 @@ internal sealed class SourceStore(Database database, TimeProvider time)
         """;
 
     internal const string NoLongerDeclared = "No longer declared in configuration or OPML.";
+
+    /// <summary>When a changed source is next due: at once for a new URL (a new feed), by <paramref name="firstDue"/> for a new schedule, else unchanged (null).</summary>
+    private DateTimeOffset? DueAt(SourceRow current, SourceRow changed, bool urlChanged, FirstDue firstDue) =>
+        urlChanged ? time.GetUtcNow()
+        : current.Schedule != changed.Schedule ? firstDue(changed.Schedule, current.LastAttemptAt)
+        : null;
 
     private sealed class SourceRow
     {
@@ -404,5 +466,5 @@ internal sealed record SourceChange(string? MovedTo, string? RetireReason);
 /// <param name="Topic">The URL to subscribe to at <paramref name="Hub"/>.</param>
 internal sealed record ParsedFeedInfo(string? FeedTitle, string? SiteUrl, string? FeedId, string? Hub = null, string? Topic = null);
 
-/// <summary>A source as its poll schedule sees it.</summary>
-internal sealed record SourceSchedule(string Id, SourceStatus Status, string Schedule, string Url);
+/// <summary>When a source whose schedule changed is next due, from its new schedule and its last attempt (null: never polled).</summary>
+internal delegate DateTimeOffset FirstDue(string schedule, DateTimeOffset? lastAttemptAt);

@@ -32,6 +32,12 @@ internal abstract class SqlDialect
     public virtual string? TransactionLock => null;
 
     /// <summary>
+    /// Appended to a subquery that picks rows to claim: rows another node's transaction is claiming are
+    /// passed over rather than waited for. Empty for an engine with one writer at a time.
+    /// </summary>
+    public virtual string SkipLocked => "";
+
+    /// <summary>
     /// The condition that <paramref name="column"/> is one of the values of the array parameter
     /// <paramref name="parameter"/>. Dapper expands <c>IN @list</c> into one parameter per value.
     /// </summary>
@@ -129,4 +135,7 @@ internal sealed class PostgresDialect : SqlDialect
 
     // Several nodes share the store; an advisory lock serialises what must not interleave between them.
     public override string? TransactionLock => "SELECT pg_advisory_xact_lock(hashtext(@lockName))";
+
+    // Nodes dispatching at once each take different due sources instead of queueing on the same rows.
+    public override string SkipLocked => " FOR UPDATE SKIP LOCKED";
 }

@@ -228,7 +228,7 @@ public sealed class AdminApiTests : IAsyncLifetime
         var added = Assert.Single(report.GetProperty("added").EnumerateArray()).GetString()!;
         Assert.Equal("b", Assert.Single(report.GetProperty("updated").EnumerateArray()).GetString());
         Assert.StartsWith("line 4: ", Assert.Single(report.GetProperty("invalid").EnumerateArray()).GetString(), StringComparison.Ordinal);
-        Assert.NotNull(await _app.Get<FeedHub.Polling.PollScheduler>().NextFireAsync(added, CancellationToken.None));
+        Assert.NotNull(await _app.NextPollAsync(added));
         Assert.Equal("B, renamed", (await _app.GetJsonAsync("/api/sources/b")).GetProperty("title").GetString());
         Assert.Equal(HttpStatusCode.BadRequest, notOpml.StatusCode);
     }
@@ -237,7 +237,6 @@ public sealed class AdminApiTests : IAsyncLifetime
     public async Task Sources_AreCreatedUpdatedAndDeleted_ThroughTheApi()
     {
         using var client = _app.Admin();
-        var scheduler = _app.Get<FeedHub.Polling.PollScheduler>();
         _upstream.ServeFeed("c.xml", Feeds.Numbered(2));
 
         var created = await client.PostAsJsonAsync(new Uri("/api/sources", UriKind.Relative), new { url = _upstream.Url("c.xml").AbsoluteUri, title = "C", schedule = "2h", tags = (string[])["x"], license = "Excerpt" }, Token);
@@ -254,7 +253,7 @@ public sealed class AdminApiTests : IAsyncLifetime
 
         var updated = await client.PutAsJsonAsync(new Uri($"/api/sources/{id}", UriKind.Relative), new { url = _upstream.Url("c.xml").AbsoluteUri, title = "C", schedule = "0 0 0 1 1 ?" }, Token);
         Assert.Equal(HttpStatusCode.OK, updated.StatusCode);
-        var next = await scheduler.NextFireAsync(id, CancellationToken.None);
+        var next = await _app.NextPollAsync(id);
         Assert.Equal((1, 1), (next!.Value.Month, next.Value.Day));
 
         var declared = await client.PutAsJsonAsync(new Uri("/api/sources/a", UriKind.Relative), new { url = _upstream.Url("a.xml").AbsoluteUri }, Token);
@@ -263,7 +262,7 @@ public sealed class AdminApiTests : IAsyncLifetime
         var deleted = await client.DeleteAsync(new Uri($"/api/sources/{id}", UriKind.Relative), Token);
         Assert.Equal(HttpStatusCode.NoContent, deleted.StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync(new Uri($"/api/sources/{id}", UriKind.Relative), Token)).StatusCode);
-        Assert.Null(await scheduler.NextFireAsync(id, CancellationToken.None));
+        Assert.Null(await _app.NextPollAsync(id));
         Assert.Empty((await _app.Get<FeedHub.Storage.ItemStore>().QueryAsync(new FeedHub.Storage.ItemQuery(id, null, 10), CancellationToken.None)).Items);
     }
 
@@ -286,7 +285,6 @@ public sealed class AdminApiTests : IAsyncLifetime
     public async Task PauseResumeAndPollNow_TakeEffectAtOnce()
     {
         using var client = _app.Admin();
-        var scheduler = _app.Get<FeedHub.Polling.PollScheduler>();
 
         var paused = await client.PostAsync(new Uri("/api/sources/b/pause", UriKind.Relative), null, Token);
         var pollPaused = await client.PostAsync(new Uri("/api/sources/b/poll", UriKind.Relative), null, Token);
@@ -296,13 +294,13 @@ public sealed class AdminApiTests : IAsyncLifetime
         Assert.Equal("Paused", shown.GetProperty("status").GetString());
         Assert.Equal("Paused", shown.GetProperty("health").GetString());
         Assert.Equal(JsonValueKind.Null, shown.GetProperty("nextPollAt").ValueKind);
-        Assert.Null(await scheduler.NextFireAsync("b", CancellationToken.None));
+        Assert.Null(await _app.NextPollAsync("b"));
         Assert.Equal(HttpStatusCode.Conflict, pollPaused.StatusCode);
 
         var resumed = await client.PostAsync(new Uri("/api/sources/b/resume", UriKind.Relative), null, Token);
 
         Assert.Equal("Active", (await resumed.Content.ReadFromJsonAsync<JsonElement>(Token)).GetProperty("status").GetString());
-        Assert.NotNull(await scheduler.NextFireAsync("b", CancellationToken.None));
+        Assert.NotNull(await _app.NextPollAsync("b"));
 
         var polled = await client.PostAsync(new Uri("/api/sources/a/poll", UriKind.Relative), null, Token);
 

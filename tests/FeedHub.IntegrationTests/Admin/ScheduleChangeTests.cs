@@ -49,23 +49,23 @@ public sealed class ScheduleChangeTests : IAsyncLifetime
             // A new source is polled at once (due now, so Quartz fires it even on the frozen clock);
             // the change below is made once that poll has finished and set its next time.
             await app.WaitForFetchesAsync("s");
-            await Eventually.TrueAsync(async () => await app.Get<PollScheduler>().NextFireAsync("s", CancellationToken.None) > Noon, "the first poll's next time");
+            await Eventually.TrueAsync(async () => await app.NextPollAsync("s") > Noon, "the first poll's next time");
 
             var toCron = await client.PutAsJsonAsync("/api/sources/s", new { url = _upstream.Url("feed.xml").AbsoluteUri, schedule = "0 30 * * * ?" }, Token);
             Assert.Equal(HttpStatusCode.OK, toCron.StatusCode);
-            Assert.Equal(Noon.AddMinutes(30), await app.Get<PollScheduler>().NextFireAsync("s", CancellationToken.None));
+            Assert.Equal(Noon.AddMinutes(30), await app.NextPollAsync("s"));
 
             var refused = await client.PutAsJsonAsync("/api/sources/s", new { url = _upstream.Url("feed.xml").AbsoluteUri, schedule = "0 61 * * * ?" }, Token);
             Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
             Assert.Contains("schedule", await refused.Content.ReadAsStringAsync(Token), StringComparison.Ordinal);
-            Assert.Equal(Noon.AddMinutes(30), await app.Get<PollScheduler>().NextFireAsync("s", CancellationToken.None));
+            Assert.Equal(Noon.AddMinutes(30), await app.NextPollAsync("s"));
         }
 
         await using (var restarted = Start())
         {
             _ = restarted.Server;
 
-            Assert.Equal(Noon.AddMinutes(30), await restarted.Get<PollScheduler>().NextFireAsync("s", CancellationToken.None));
+            Assert.Equal(Noon.AddMinutes(30), await restarted.NextPollAsync("s"));
             Assert.Equal("0 30 * * * ?", (await restarted.GetJsonAsync("/api/sources/s")).GetProperty("schedule").GetString());
 
             using var client = restarted.Admin();
@@ -73,7 +73,7 @@ public sealed class ScheduleChangeTests : IAsyncLifetime
             Assert.Equal(HttpStatusCode.OK, toInterval.StatusCode);
 
             // Two hours after the last poll, plus jitter of at most five minutes.
-            var next = await restarted.Get<PollScheduler>().NextFireAsync("s", CancellationToken.None);
+            var next = await restarted.NextPollAsync("s");
             Assert.InRange(next!.Value, Noon.AddHours(2), Noon.AddHours(2).AddMinutes(5));
         }
     }
@@ -102,7 +102,7 @@ public sealed class ScheduleChangeTests : IAsyncLifetime
         var url = _upstream.Url("held.xml").AbsoluteUri;
         Assert.Equal(HttpStatusCode.Created, (await client.PostAsJsonAsync("/api/sources", new { id = "h", url, schedule = "1h" }, Token)).StatusCode);
         await app.WaitForFetchesAsync("h");
-        await Eventually.TrueAsync(async () => await app.Get<PollScheduler>().NextFireAsync("h", CancellationToken.None) > Noon, "the first poll's next time");
+        await Eventually.TrueAsync(async () => await app.NextPollAsync("h") > Noon, "the first poll's next time");
 
         Assert.Equal(HttpStatusCode.Accepted, (await client.PostAsync(new Uri("/api/sources/h/poll", UriKind.Relative), null, Token)).StatusCode);
         await held.Task.WaitAsync(TimeSpan.FromSeconds(30), Token);
@@ -117,7 +117,7 @@ public sealed class ScheduleChangeTests : IAsyncLifetime
         await Eventually.TrueAsync(
             async () => (await app.Get<SourceStore>().GetAsync("h", CancellationToken.None))!.State.NextAttemptAt is { Minute: 30, Second: 0 },
             "the held poll's job to end");
-        Assert.Equal(Noon.AddMinutes(30), await app.Get<PollScheduler>().NextFireAsync("h", CancellationToken.None));
+        Assert.Equal(Noon.AddMinutes(30), await app.NextPollAsync("h"));
         Assert.Equal(Noon.AddMinutes(30), (await app.Get<SourceStore>().GetAsync("h", CancellationToken.None))!.State.NextAttemptAt);
     }
 }

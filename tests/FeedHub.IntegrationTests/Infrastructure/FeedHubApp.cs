@@ -89,6 +89,10 @@ public sealed class FeedHubApp : WebApplicationFactory<Program>
     public T Get<T>()
         where T : notnull => Services.GetRequiredService<T>();
 
+    /// <summary>When the store, which is the schedule, says the source is next polled: null unless it is active.</summary>
+    public async Task<DateTimeOffset?> NextPollAsync(string sourceId) =>
+        await Get<SourceStore>().GetAsync(sourceId, CancellationToken.None) is { Status: Model.SourceStatus.Active } source ? source.State.NextAttemptAt : null;
+
     /// <summary>Waits until the source has at least <paramref name="count"/> fetches in its log.</summary>
     public async Task<IReadOnlyList<FetchRecord>> WaitForFetchesAsync(string sourceId, int count = 1)
     {

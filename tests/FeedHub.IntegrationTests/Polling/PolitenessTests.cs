@@ -113,7 +113,7 @@ public sealed class PolitenessTests : IAsyncLifetime
         for (var i = 1; i <= 20; i++)
         {
             var fetch = Assert.Single(await app.WaitForFetchesAsync($"s{i}"));
-            var fire = await app.Get<PollScheduler>().NextFireAsync($"s{i}", CancellationToken.None);
+            var fire = await app.NextPollAsync($"s{i}");
             next.Add(fire!.Value - fetch.StartedAt);
         }
 
@@ -151,7 +151,7 @@ public sealed class PolitenessTests : IAsyncLifetime
         await using var app = Start("feed.xml");
 
         var fetch = Assert.Single(await app.WaitForFetchesAsync("upstream"));
-        await Eventually.TrueAsync(async () => await app.Get<PollScheduler>().NextFireAsync("upstream", CancellationToken.None) is null, "the source to be unscheduled");
+        await Eventually.TrueAsync(async () => await app.NextPollAsync("upstream") is null, "the source to be unscheduled");
 
         Assert.Equal(410, fetch.HttpStatus);
         var source = await SourceAsync(app);

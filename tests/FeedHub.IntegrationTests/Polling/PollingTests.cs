@@ -68,7 +68,7 @@ public sealed class PollingTests : IAsyncLifetime
 
         var fetch = Assert.Single(await app.WaitForFetchesAsync("upstream"));
         Assert.Equal(2, fetch.ItemsNew);
-        var next = await app.Get<PollScheduler>().NextFireAsync("upstream", CancellationToken.None);
+        var next = await app.NextPollAsync("upstream");
         Assert.Equal((1, 1, 0), (next!.Value.Month, next.Value.Day, next.Value.Hour));
 
         // What the store says of the next poll is what Quartz will do.

@@ -59,11 +59,9 @@ public sealed class DeclaredSourcesTests
         var fromOpml = sources["from-opml"];
         Assert.Equal(("0 0/5 * * * ?", LicensePolicy.Excerpt, SourceOrigin.Opml), (fromOpml.Schedule, fromOpml.License, fromOpml.Origin));
         Assert.Equal(["Tech"], fromOpml.Tags);
-
-        var scheduler = app.Get<PollScheduler>();
         foreach (var id in sources.Keys)
         {
-            Assert.NotNull(await scheduler.NextFireAsync(id, CancellationToken.None));
+            Assert.NotNull(await app.NextPollAsync(id));
         }
     }
 
@@ -83,7 +81,7 @@ public sealed class DeclaredSourcesTests
             var retired = await second.Get<SourceStore>().GetAsync("from-config", CancellationToken.None);
             Assert.Equal(SourceStatus.Retired, retired!.Status);
             Assert.Equal(SourceStore.NoLongerDeclared, retired.StatusReason);
-            Assert.Null(await second.Get<PollScheduler>().NextFireAsync("from-config", CancellationToken.None));
+            Assert.Null(await second.NextPollAsync("from-config"));
             var shown = await second.GetJsonAsync("/api/sources/from-config");
             Assert.Equal("Retired", shown.GetProperty("status").GetString());
             Assert.Equal(System.Text.Json.JsonValueKind.Null, shown.GetProperty("nextPollAt").ValueKind);
@@ -114,7 +112,7 @@ public sealed class DeclaredSourcesTests
         await using (var second = new FeedHubApp(root.Path, settings))
         {
             _ = second.Server;
-            var next = await second.Get<PollScheduler>().NextFireAsync("from-config", CancellationToken.None);
+            var next = await second.NextPollAsync("from-config");
             Assert.True(next < DateTimeOffset.UtcNow.AddMinutes(6), $"a 5m schedule polls within 5 minutes, not a day (next {next:o})");
         }
 
@@ -142,7 +140,7 @@ public sealed class DeclaredSourcesTests
 
         var fromOpml = await second.Get<SourceStore>().GetAsync("from-opml", CancellationToken.None);
         Assert.Equal(SourceStatus.Active, fromOpml!.Status);
-        Assert.NotNull(await second.Get<PollScheduler>().NextFireAsync("from-opml", CancellationToken.None));
+        Assert.NotNull(await second.NextPollAsync("from-opml"));
     }
 
     [Fact]

@@ -97,7 +97,7 @@ public abstract class StorageTests(StorageProvider provider) : IAsyncLifetime
         // Already polled once: the restart schedules the next poll instead of polling at once.
         var source = await second.Get<SourceStore>().GetAsync("upstream", CancellationToken.None);
         Assert.Equal(firstSuccess, source!.State.LastSuccessAt);
-        Assert.True(await second.Get<PollScheduler>().NextFireAsync("upstream", CancellationToken.None) > DateTimeOffset.UtcNow.AddMinutes(50));
+        Assert.True(await second.NextPollAsync("upstream") > DateTimeOffset.UtcNow.AddMinutes(50));
 
         // The body has no validators, so this is a full 200: every item is seen again, none added.
         var outcome = await second.Get<SourcePoller>().PollAsync("upstream", CancellationToken.None);

@@ -57,8 +57,7 @@ internal static class OpmlCommands
 
                 if (report.Added.Count + report.Updated.Count > 0)
                 {
-                    var interval = services.GetRequiredService<IOptions<PollingOptions>>().Value.ReconcileInterval;
-                    await console.Out.WriteLineAsync($"A running server schedules the new and changed sources within {interval.TotalSeconds:0} s.");
+                    await console.Out.WriteLineAsync("A running server follows the new and changed sources at its next dispatch, within a second.");
                 }
 
                 return ExitCodes.Success;

@@ -27,10 +27,7 @@ internal static class SourcesCommands
         list.SetAction((parsed, cancellationToken) => console.WithServicesAsync(
             async services =>
             {
-                var catalog = services.GetRequiredService<SourceCatalog>();
-
-                // Without the server's scheduler at hand, the next poll is the one the store knows of.
-                var rows = await catalog.ListAsync(parsed.GetValue(behind) ? true : null, (_, _) => Task.FromResult<DateTimeOffset?>(null), cancellationToken);
+                var rows = await services.GetRequiredService<SourceCatalog>().ListAsync(parsed.GetValue(behind) ? true : null, cancellationToken);
                 if (parsed.GetValue(json))
                 {
                     await console.WriteJsonAsync(new SourcesPage(rows));
@@ -72,12 +69,12 @@ internal static class SourcesCommands
 
                 if (parsed.GetValue(json))
                 {
-                    await console.WriteJsonAsync(SourceResponse.From(created, null, SourceHealth.Of(created, services.GetRequiredService<TimeProvider>().GetUtcNow())));
+                    await console.WriteJsonAsync(created);
                 }
                 else
                 {
                     await console.Out.WriteLineAsync($"Added {created.Id}: {created.Url} ({created.Schedule}, {created.License}).");
-                    await console.Out.WriteLineAsync($"A running server polls it within {Interval(services)}; 'poll {created.Id}' polls it now.");
+                    await console.Out.WriteLineAsync($"A running server polls it at its next dispatch, within a second; 'poll {created.Id}' polls it here, now.");
                 }
 
                 return ExitCodes.Success;
@@ -121,13 +118,10 @@ internal static class SourcesCommands
                     return await console.RefusedAsync(refusal!);
                 }
 
-                await console.Out.WriteLineAsync($"{(status == SourceStatus.Paused ? "Paused" : "Resumed")} {changed.Id}; a running server follows within {Interval(services)}.");
+                await console.Out.WriteLineAsync($"{(status == SourceStatus.Paused ? "Paused" : "Resumed")} {changed.Id}; a running server follows at its next dispatch, within a second.");
                 return ExitCodes.Success;
             },
             cancellationToken));
         return command;
     }
-
-    private static string Interval(IServiceProvider services) =>
-        $"{services.GetRequiredService<IOptions<PollingOptions>>().Value.ReconcileInterval.TotalSeconds:0} s";
 }

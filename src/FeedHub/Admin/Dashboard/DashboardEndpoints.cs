@@ -95,7 +95,7 @@ internal static class DashboardEndpoints
     private static async Task<IResult> SourcesAsync(
         string? q, string? health, string? sort, bool? desc, string? done, string? source, DashboardPages pages, CancellationToken cancellationToken)
     {
-        var table = SourceTable.From(await pages.Operations.ListAsync(cancellationToken), q, health, sort, desc ?? false);
+        var table = SourceTable.From(await pages.Catalog.ListAsync(behind: null, cancellationToken), q, health, sort, desc ?? false);
         return View<SourcesView>(new() { ["Table"] = table, ["Now"] = pages.Now, ["Notice"] = Notice(done, source) });
     }
 
@@ -104,13 +104,13 @@ internal static class DashboardEndpoints
         DashboardPages pages, CancellationToken cancellationToken)
     {
         var request = new SourceRequest(id, title, url, schedule, [.. (tags ?? string.Empty).Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)], null);
-        var outcome = await pages.Operations.CreateAsync(request, cancellationToken);
+        var outcome = await pages.Catalog.CreateAsync(request, cancellationToken);
         if (outcome.Value is { } created)
         {
             return Back($"/admin/sources/{created.Id}?done=added");
         }
 
-        var table = SourceTable.From(await pages.Operations.ListAsync(cancellationToken), null, null, null, false);
+        var table = SourceTable.From(await pages.Catalog.ListAsync(behind: null, cancellationToken), null, null, null, false);
         return View<SourcesView>(new() { ["Table"] = table, ["Now"] = pages.Now, ["Adding"] = request, ["Errors"] = Errors(outcome.Refusal!) }, StatusOf(outcome.Refusal!));
     }
 
@@ -118,24 +118,24 @@ internal static class DashboardEndpoints
         SourcePageAsync(pages, id, new() { ["Notice"] = Notice(done, id) }, StatusCodes.Status200OK, cancellationToken);
 
     private static async Task<IResult> PollAsync(string id, DashboardPages pages, CancellationToken cancellationToken) =>
-        await AfterAsync(pages, id, await pages.Operations.PollNowAsync(id, cancellationToken), "polled", cancellationToken);
+        await AfterAsync(pages, id, await pages.Catalog.PollNowAsync(id, cancellationToken), "polled", cancellationToken);
 
     private static async Task<IResult> PauseAsync(string id, DashboardPages pages, CancellationToken cancellationToken) =>
-        await AfterAsync(pages, id, await pages.Operations.SetStatusAsync(id, SourceStatus.Paused, cancellationToken), "paused", cancellationToken);
+        await AfterAsync(pages, id, await pages.Catalog.SetStatusAsync(id, SourceStatus.Paused, cancellationToken), "paused", cancellationToken);
 
     private static async Task<IResult> ResumeAsync(string id, DashboardPages pages, CancellationToken cancellationToken) =>
-        await AfterAsync(pages, id, await pages.Operations.SetStatusAsync(id, SourceStatus.Active, cancellationToken), "resumed", cancellationToken);
+        await AfterAsync(pages, id, await pages.Catalog.SetStatusAsync(id, SourceStatus.Active, cancellationToken), "resumed", cancellationToken);
 
     /// <summary>Changes the schedule of a source made through the API or the dashboard; the new one takes effect at once.</summary>
     private static async Task<IResult> ChangeScheduleAsync(string id, [FromForm] string? schedule, DashboardPages pages, CancellationToken cancellationToken)
     {
-        if (await pages.Operations.GetAsync(id, cancellationToken) is not { } current)
+        if (await pages.Catalog.GetAsync(id, cancellationToken) is not { } current)
         {
             return NotFound(id);
         }
 
         var request = new SourceRequest(id, current.Title, current.Url, schedule, [.. current.Tags], current.License.ToString());
-        var outcome = await pages.Operations.UpdateAsync(id, request, cancellationToken);
+        var outcome = await pages.Catalog.UpdateAsync(id, request, cancellationToken);
         return outcome.Refusal is not { } refusal
             ? Back($"/admin/sources/{id}?done=scheduled")
             : await SourcePageAsync(pages, id, new() { ["Errors"] = Errors(refusal), ["ScheduleValue"] = schedule }, StatusOf(refusal), cancellationToken);
@@ -143,7 +143,7 @@ internal static class DashboardEndpoints
 
     private static async Task<IResult> ConfirmDeleteAsync(string id, DashboardPages pages, CancellationToken cancellationToken)
     {
-        if (await pages.Operations.GetAsync(id, cancellationToken) is not { } source)
+        if (await pages.Catalog.GetAsync(id, cancellationToken) is not { } source)
         {
             return NotFound(id);
         }
@@ -153,7 +153,7 @@ internal static class DashboardEndpoints
 
     private static async Task<IResult> DeleteAsync(string id, DashboardPages pages, CancellationToken cancellationToken)
     {
-        var outcome = await pages.Operations.DeleteAsync(id, cancellationToken);
+        var outcome = await pages.Catalog.DeleteAsync(id, cancellationToken);
         return outcome.Refusal is not { } refusal
             ? Back($"/admin?done=deleted&source={Uri.EscapeDataString(id)}")
             : await SourcePageAsync(pages, id, new() { ["Errors"] = Errors(refusal) }, StatusOf(refusal), cancellationToken);
@@ -168,7 +168,7 @@ internal static class DashboardEndpoints
             ["Page"] = page,
             ["Query"] = q,
             ["Source"] = source,
-            ["Sources"] = await pages.Operations.ListAsync(cancellationToken),
+            ["Sources"] = await pages.Catalog.ListAsync(behind: null, cancellationToken),
         });
     }
 
@@ -182,7 +182,7 @@ internal static class DashboardEndpoints
         View<WebSubView>(new()
         {
             ["Subscribers"] = (await hub.ListActiveAsync(pages.Now, cancellationToken)).Select(SubscriptionResponse.From).ToList(),
-            ["Upstream"] = await pages.Operations.ListUpstreamSubscriptionsAsync(cancellationToken),
+            ["Upstream"] = await pages.Catalog.ListUpstreamSubscriptionsAsync(cancellationToken),
             ["CannotSubscribe"] = UpstreamSubscriber.CannotSubscribe(feedHub.Value.PublicBaseUrl, websub.Value),
             ["Notice"] = done == "ended" ? "The subscription is ended and its waiting delivery dropped; the subscriber was not asked." : null,
             ["Now"] = pages.Now,
@@ -205,7 +205,7 @@ internal static class DashboardEndpoints
     private static async Task<IResult> SourcePageAsync(
         DashboardPages pages, string id, Dictionary<string, object?> parameters, int status, CancellationToken cancellationToken)
     {
-        if (await pages.Operations.GetAsync(id, cancellationToken) is not { } source)
+        if (await pages.Catalog.GetAsync(id, cancellationToken) is not { } source)
         {
             return NotFound(id);
         }
@@ -254,9 +254,9 @@ internal static class DashboardEndpoints
 }
 
 /// <summary>What the dashboard's pages read from.</summary>
-internal sealed class DashboardPages(SourceOperations operations, FetchLogStore fetchLog, ItemStore items, TimeProvider time)
+internal sealed class DashboardPages(SourceCatalog catalog, FetchLogStore fetchLog, ItemStore items, TimeProvider time)
 {
-    public SourceOperations Operations => operations;
+    public SourceCatalog Catalog => catalog;
 
     public FetchLogStore FetchLog => fetchLog;
 

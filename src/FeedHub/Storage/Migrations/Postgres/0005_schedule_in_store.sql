@@ -1,0 +1,19 @@
+-- The store is the schedule: sources.next_attempt_at says when each source is next polled, and a
+-- claim (which node, until when) says who is polling it. Quartz no longer holds a trigger per source.
+-- Every active source gets a due time: one never polled, or whose schedule changed under the old
+-- scheduler (which left the column empty), is due from when it was made, that is, at once.
+
+ALTER TABLE sources ADD COLUMN claimed_by TEXT;
+ALTER TABLE sources ADD COLUMN claimed_until TIMESTAMPTZ;
+
+UPDATE sources SET next_attempt_at = COALESCE(last_attempt_at, created_at) WHERE next_attempt_at IS NULL;
+
+-- The dispatcher's one query: the earliest due active sources. Paused and retired ones are not in it,
+-- so a dispatch with nothing due reads nothing, however many sources there are.
+CREATE INDEX sources_due ON sources (next_attempt_at) WHERE status = 'Active';
+
+-- The per-source poll jobs and their triggers of the old scheduler (group 'poll'): the triggers'
+-- own rows cascade from qrtz_triggers; a poll that was firing when the cluster stopped goes too.
+DELETE FROM qrtz_fired_triggers WHERE job_group = 'poll';
+DELETE FROM qrtz_triggers WHERE job_group = 'poll';
+DELETE FROM qrtz_job_details WHERE job_group = 'poll';
