@@ -60,6 +60,79 @@ public sealed class PolitenessTests : IAsyncLifetime
     }
 
     /// <summary>
+    /// Hundreds of sources on one host, two polls at a time, due every three seconds: the few told to
+    /// wait an hour are polled once, while every other source is polled again and again around them.
+    /// </summary>
+    [Fact]
+    public async Task RetryAfter_IsHonouredUnderLoad_WhileEveryOtherSourceKeepsItsSchedule()
+    {
+        const int count = 240;
+        var limited = new[] { "s7", "s100", "s233" };
+        var settings = new Dictionary<string, string?>
+        {
+            ["FeedHub:Polling:MaxConcurrency"] = "8",
+            ["FeedHub:Polling:MaxConcurrencyPerHost"] = "2",
+        };
+        for (var i = 0; i < count; i++)
+        {
+            var id = $"s{i}";
+            if (limited.Contains(id))
+            {
+                _upstream.Map($"{id}.xml", context =>
+                {
+                    context.Response.StatusCode = id == "s100" ? StatusCodes.Status503ServiceUnavailable : StatusCodes.Status429TooManyRequests;
+                    context.Response.Headers.RetryAfter = "3600";
+                    return Task.CompletedTask;
+                });
+            }
+            else
+            {
+                _upstream.ServeFeed($"{id}.xml", Feeds.Numbered(3));
+            }
+
+            settings[$"FeedHub:Sources:{i}:Id"] = id;
+            settings[$"FeedHub:Sources:{i}:Url"] = _upstream.Url($"{id}.xml").AbsoluteUri;
+            settings[$"FeedHub:Sources:{i}:Schedule"] = "0/3 * * * * ?";
+        }
+
+        await using var app = new FeedHubApp(settings: settings);
+        _ = app.Server;
+
+        // Four polls of every other source: a dozen seconds and more of dispatches, all past the refusals.
+        await Eventually.TrueAsync(
+            () => Task.FromResult(Enumerable.Range(0, count).Select(i => $"s{i}").Except(limited).All(id => _upstream.RequestsTo($"{id}.xml").Count >= 4)),
+            "every other source polled four times",
+            seconds: 120);
+
+        Assert.All(limited, id => Assert.Single(_upstream.RequestsTo($"{id}.xml")));
+    }
+
+    [Theory]
+    [InlineData("file:///etc/passwd")]
+    [InlineData("ftp://127.0.0.1/feed.xml")]
+    [InlineData("gopher://127.0.0.1:70/1feed")]
+    [InlineData("javascript:alert(1)")]
+    public async Task ARedirectToAnotherScheme_IsARecordedFailure_WithBackoff(string location)
+    {
+        _upstream.Map("feed.xml", context =>
+        {
+            context.Response.StatusCode = StatusCodes.Status302Found;
+            context.Response.Headers.Location = location;
+            return Task.CompletedTask;
+        });
+        await using var app = Start("feed.xml");
+
+        var fetch = Assert.Single(await app.WaitForFetchesAsync("upstream"));
+
+        Assert.Equal(FetchOutcome.Failed, fetch.Outcome);
+        Assert.Equal(302, fetch.HttpStatus);
+        Assert.Contains("is refused: only http and https are followed", fetch.Error, StringComparison.Ordinal);
+        var source = await SourceAsync(app);
+        Assert.Equal(1, source!.State.ErrorStreak);
+        Assert.True(source.State.NextAttemptAt > fetch.StartedAt.AddSeconds(30), $"next attempt {source.State.NextAttemptAt:o}");
+    }
+
+    /// <summary>
     /// The upstream's own log: on a one-second schedule, a source told to wait sends nothing until
     /// the wait is over, then polls again by itself, in both forms of Retry-After.
     /// </summary>

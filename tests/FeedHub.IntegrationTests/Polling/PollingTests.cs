@@ -5,6 +5,7 @@ using FeedHub.Model;
 using FeedHub.Polling;
 using FeedHub.Storage;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace FeedHub.IntegrationTests.Polling;
 
@@ -70,11 +71,33 @@ public sealed class PollingTests : IAsyncLifetime
         Assert.Equal(2, fetch.ItemsNew);
         var next = await app.NextPollAsync("upstream");
         Assert.Equal((1, 1, 0), (next!.Value.Month, next.Value.Day, next.Value.Hour));
+    }
 
-        // What the store says of the next poll is what Quartz will do.
-        await Eventually.TrueAsync(
-            async () => (await app.Get<SourceStore>().GetAsync("upstream", CancellationToken.None))!.State.NextAttemptAt == next,
-            "the stored next attempt to match the trigger");
+    /// <summary>
+    /// A failure nobody foresaw (here the HTTP stack itself throws, which no real server can make it
+    /// do) is still a fetch-log row and a backoff, never a source stuck at "never polled".
+    /// </summary>
+    [Fact]
+    public async Task AnExceptionNobodyForesaw_IsARecordedFailure_WithBackoff()
+    {
+        var settings = FeedHubApp.Sources(("upstream", _upstream.Url("feed.xml")));
+        await using var app = new FeedHubApp(settings: settings, services: services =>
+            services.AddHttpClient(FeedFetcher.HttpClientName).AddHttpMessageHandler(() => new Throwing()));
+        _ = app.Server;
+
+        var fetch = Assert.Single(await app.WaitForFetchesAsync("upstream"));
+
+        Assert.Equal(FetchOutcome.Failed, fetch.Outcome);
+        Assert.Equal("The poll failed unexpectedly: InvalidOperationException: Nobody saw this coming.", fetch.Error);
+        var source = await app.Get<SourceStore>().GetAsync("upstream", CancellationToken.None);
+        Assert.Equal(1, source!.State.ErrorStreak);
+        Assert.True(source.State.NextAttemptAt > fetch.StartedAt.AddSeconds(30), $"next attempt {source.State.NextAttemptAt:o}");
+    }
+
+    private sealed class Throwing : DelegatingHandler
+    {
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken) =>
+            throw new InvalidOperationException("Nobody saw this coming.");
     }
 
     [Fact]
