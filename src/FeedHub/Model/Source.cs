@@ -67,8 +67,11 @@ public sealed record PollState
     /// <summary>Consecutive failed polls; zero after any success.</summary>
     public int ErrorStreak { get; init; }
 
-    /// <summary>When the next poll is due: the schedule's next fire, or later while backing off.</summary>
+    /// <summary>When the next poll is due: the schedule's next fire, or later while backing off, rate limited or pushed.</summary>
     public DateTimeOffset? NextAttemptAt { get; init; }
+
+    /// <summary>When its own schedule, backoff and Retry-After make it due: <see cref="NextAttemptAt"/> but for the safety net of a push.</summary>
+    public DateTimeOffset? ScheduledAt { get; init; }
 
     /// <summary>Where the last poll was permanently redirected; the URL moves there if the next poll is too.</summary>
     public string? PermanentRedirect { get; init; }

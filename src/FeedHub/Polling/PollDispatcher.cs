@@ -48,7 +48,7 @@ internal sealed partial class PollDispatcher(
 
     public async Task StopAsync(CancellationToken cancellationToken)
     {
-        if (_node is not { } node)
+        if (Volatile.Read(ref _node) is not { } node)
         {
             return;
         }
@@ -56,12 +56,21 @@ internal sealed partial class PollDispatcher(
         await _stopping.CancelAsync();
         await Task.WhenAll(_running.Values).WaitAsync(cancellationToken);
 
-        // What was claimed and not polled goes back at once, not when the claims lapse.
-        await sources.ReleaseClaimsAsync(node, id: null, cancellationToken);
+        // What was claimed and not polled goes back at once, not when the claims lapse. A host that
+        // disposed the store first (a test host can) leaves them to lapse, or to this node's next start.
+        try
+        {
+            await sources.ReleaseClaimsAsync(node, id: null, cancellationToken);
+        }
+        catch (ObjectDisposedException)
+        {
+        }
     }
 
     public void Dispose()
     {
+        // A host disposed without being stopped has nothing more to stop.
+        Volatile.Write(ref _node, null);
         _stopping.Dispose();
         _dispatching.Dispose();
         _slots?.Dispose();

@@ -9,7 +9,8 @@ namespace FeedHub.Polling;
 /// What a poll's result means for its source: its next state, when it is next due, and whether it
 /// moved or is gone. A pure function of the source, the result and the time, so every rule (backoff,
 /// the publisher's freshness floor, Retry-After, the safety net of pushed sources, permanent moves,
-/// 410) is tested on a fixed clock. Only this and an operator's action decide when a source is polled.
+/// 410) is tested on a fixed clock. Only this and an operator's action decide when a source is polled;
+/// the WebSub subscriber only chooses, as a push starts or ends, between the two times this gave.
 /// </summary>
 internal static class PollPolicy
 {
@@ -40,17 +41,18 @@ internal static class PollPolicy
             next = Later(next, finishedAt + (atLeast < settings.BackoffCap ? atLeast : settings.BackoffCap));
         }
 
-        // While a hub pushes the source's changes, polling is only a safety net, at a slower rate.
-        if (source.PushedUntil > finishedAt)
-        {
-            next = Later(next, finishedAt + settings.SafetyNetInterval);
-        }
-
         if (rateLimited is not null)
         {
             var asked = rateLimited.RetryAfter.From(finishedAt);
             var cap = finishedAt + settings.BackoffCap;
             next = Later(next, asked < cap ? asked : cap);
+        }
+
+        // While a hub pushes the source's changes, polling is only a safety net, at a slower rate.
+        var scheduled = next;
+        if (source.PushedUntil > finishedAt)
+        {
+            next = Later(next, SafetyNet(startedAt, settings.SafetyNetInterval));
         }
 
         // A permanent redirect moves the source only when the next poll is redirected there too.
@@ -71,6 +73,7 @@ internal static class PollPolicy
             LastError = error,
             ErrorStreak = streak,
             NextAttemptAt = next,
+            ScheduledAt = scheduled,
             PermanentRedirect = move is null ? movedTo : null,
         };
 
@@ -91,6 +94,9 @@ internal static class PollPolicy
     /// </summary>
     public static DateTimeOffset FirstDue(string schedule, DateTimeOffset? lastAttemptAt, DateTimeOffset now) =>
         lastAttemptAt is { } last ? Later(now, PollSchedule.Parse(schedule).NextAfter(last)) : now;
+
+    /// <summary>When a pushed source is next polled at the latest, counted from its last attempt.</summary>
+    public static DateTimeOffset SafetyNet(DateTimeOffset lastAttemptAt, TimeSpan safetyNetInterval) => lastAttemptAt + safetyNetInterval;
 
     private static DateTimeOffset Regular(string scheduleText, DateTimeOffset now, int errorStreak, TimeSpan backoffCap, double jitter)
     {

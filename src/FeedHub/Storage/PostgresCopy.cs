@@ -17,8 +17,8 @@ internal sealed partial class PostgresCopy(SqliteDatabase from, PostgresDatabase
     // timestamptz in PostgreSQL: those columns are read as times and written as times.
     private static readonly CopiedTable[] Tables =
     [
-        new("sources", "id", false, ["id", "title", "url", "declared_url", "schedule", "tags", "license", "origin", "status", "status_reason", "feed_title", "site_url", "feed_id", "etag", "last_modified", "last_attempt_at", "last_success_at", "last_http_status", "last_error", "error_streak", "next_attempt_at", "redirect_to", "websub_hub", "websub_topic", "created_at", "updated_at"],
-            ["last_attempt_at", "last_success_at", "next_attempt_at", "created_at", "updated_at"]),
+        new("sources", "id", false, ["id", "title", "url", "declared_url", "schedule", "tags", "license", "origin", "status", "status_reason", "feed_title", "site_url", "feed_id", "etag", "last_modified", "last_attempt_at", "last_success_at", "last_http_status", "last_error", "error_streak", "next_attempt_at", "scheduled_at", "redirect_to", "websub_hub", "websub_topic", "created_at", "updated_at"],
+            ["last_attempt_at", "last_success_at", "next_attempt_at", "scheduled_at", "created_at", "updated_at"]),
         new("articles", "slug", false, ["slug", "title", "summary", "body", "authors", "tags", "rights", "ai", "sources", "published", "updated", "publish_at", "created_at", "updated_at"],
             ["published", "updated", "publish_at", "created_at", "updated_at"]),
         new("channel_entries", "channel_id, entry_key", false, ["channel_id", "entry_key", "sequence"], []),

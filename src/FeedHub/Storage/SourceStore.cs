@@ -15,7 +15,7 @@ internal sealed class SourceStore(Database database, TimeProvider time)
         """
         SELECT id, title, url, schedule, tags, license, origin, status, status_reason, feed_title, site_url, feed_id,
                etag, last_modified, last_attempt_at, last_success_at, last_http_status, last_error,
-               error_streak, next_attempt_at, declared_url, redirect_to, websub_hub, websub_topic,
+               error_streak, next_attempt_at, scheduled_at, declared_url, redirect_to, websub_hub, websub_topic,
                (SELECT MAX(u.expires_at) FROM upstream_subscriptions u WHERE u.source_id = sources.id AND u.state = 'Verified') AS pushed_until
         FROM sources
         """;
@@ -67,8 +67,8 @@ internal sealed class SourceStore(Database database, TimeProvider time)
             {
                 await connection.ExecuteAsync(new CommandDefinition(
                     """
-                    INSERT INTO sources (id, title, url, declared_url, schedule, tags, license, origin, status, next_attempt_at, created_at, updated_at)
-                    VALUES (@Id, @Title, @Url, @Url, @Schedule, @Tags, @License, @Origin, 'Active', @now, @now, @now)
+                    INSERT INTO sources (id, title, url, declared_url, schedule, tags, license, origin, status, next_attempt_at, scheduled_at, created_at, updated_at)
+                    VALUES (@Id, @Title, @Url, @Url, @Schedule, @Tags, @License, @Origin, 'Active', @now, @now, @now, @now)
                     """,
                     new { row.Id, row.Title, row.Url, row.Schedule, row.Tags, row.License, row.Origin, now },
                     transaction,
@@ -154,7 +154,8 @@ internal sealed class SourceStore(Database database, TimeProvider time)
                     """
                     UPDATE sources
                     SET title = @Title, schedule = @Schedule, tags = @Tags, license = @License,
-                        next_attempt_at = COALESCE(@dueAt, next_attempt_at), updated_at = @now
+                        next_attempt_at = COALESCE(@dueAt, next_attempt_at), scheduled_at = COALESCE(@dueAt, scheduled_at),
+                        updated_at = @now
                     WHERE id = @id
                     """,
                     new { row.Title, row.Schedule, row.Tags, row.License, dueAt = DueAt(current, row, urlChanged: false, firstDue), now, id = current.Id },
@@ -172,8 +173,8 @@ internal sealed class SourceStore(Database database, TimeProvider time)
 
             await connection.ExecuteAsync(new CommandDefinition(
                 """
-                INSERT INTO sources (id, title, url, declared_url, schedule, tags, license, origin, status, next_attempt_at, created_at, updated_at)
-                VALUES (@id, @Title, @Url, @Url, @Schedule, @Tags, @License, 'Api', 'Active', @now, @now, @now)
+                INSERT INTO sources (id, title, url, declared_url, schedule, tags, license, origin, status, next_attempt_at, scheduled_at, created_at, updated_at)
+                VALUES (@id, @Title, @Url, @Url, @Schedule, @Tags, @License, 'Api', 'Active', @now, @now, @now, @now)
                 """,
                 new { id, row.Title, row.Url, row.Schedule, row.Tags, row.License, now },
                 transaction,
@@ -194,8 +195,8 @@ internal sealed class SourceStore(Database database, TimeProvider time)
         await using var connection = await database.OpenAsync(cancellationToken);
         var inserted = await connection.ExecuteAsync(new CommandDefinition(
             """
-            INSERT INTO sources (id, title, url, declared_url, schedule, tags, license, origin, status, next_attempt_at, created_at, updated_at)
-            VALUES (@Id, @Title, @Url, @Url, @Schedule, @Tags, @License, 'Api', 'Active', @now, @now, @now)
+            INSERT INTO sources (id, title, url, declared_url, schedule, tags, license, origin, status, next_attempt_at, scheduled_at, created_at, updated_at)
+            VALUES (@Id, @Title, @Url, @Url, @Schedule, @Tags, @License, 'Api', 'Active', @now, @now, @now, @now)
             ON CONFLICT (id) DO NOTHING
             """,
             new { row.Id, row.Title, row.Url, row.Schedule, row.Tags, row.License, now = time.GetUtcNow() },
@@ -248,9 +249,31 @@ internal sealed class SourceStore(Database database, TimeProvider time)
         await using var writing = await database.EnterWriteAsync(cancellationToken);
         await using var connection = await database.OpenAsync(cancellationToken);
         return await connection.ExecuteAsync(new CommandDefinition(
-            "UPDATE sources SET next_attempt_at = @now WHERE id = @id AND status = 'Active'",
+            "UPDATE sources SET next_attempt_at = @now, scheduled_at = @now WHERE id = @id AND status = 'Active'",
             new { id, now = time.GetUtcNow() },
             cancellationToken: cancellationToken)) == 1;
+    }
+
+    /// <summary>A hub now pushes the source: its next poll moves out to <paramref name="safetyNet"/>, unless it is later already.</summary>
+    public async Task DeferAsync(string id, DateTimeOffset safetyNet, CancellationToken cancellationToken)
+    {
+        await using var writing = await database.EnterWriteAsync(cancellationToken);
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await connection.ExecuteAsync(new CommandDefinition(
+            "UPDATE sources SET next_attempt_at = @safetyNet WHERE id = @id AND next_attempt_at < @safetyNet",
+            new { id, safetyNet },
+            cancellationToken: cancellationToken));
+    }
+
+    /// <summary>No hub pushes the source any more: its next poll is the one its own policy chose, if that is sooner.</summary>
+    public async Task EndDeferralAsync(string id, CancellationToken cancellationToken)
+    {
+        await using var writing = await database.EnterWriteAsync(cancellationToken);
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await connection.ExecuteAsync(new CommandDefinition(
+            "UPDATE sources SET next_attempt_at = scheduled_at WHERE id = @id AND scheduled_at < next_attempt_at",
+            new { id },
+            cancellationToken: cancellationToken));
     }
 
     /// <summary>
@@ -314,6 +337,7 @@ internal sealed class SourceStore(Database database, TimeProvider time)
                 last_success_at = @LastSuccessAt, last_http_status = @LastHttpStatus, last_error = @LastError,
                 error_streak = @ErrorStreak, redirect_to = @PermanentRedirect,
                 next_attempt_at = CASE WHEN @schedule IS NULL OR schedule = @schedule THEN @NextAttemptAt ELSE next_attempt_at END,
+                scheduled_at = CASE WHEN @schedule IS NULL OR schedule = @schedule THEN @ScheduledAt ELSE scheduled_at END,
                 claimed_by = NULL, claimed_until = NULL,
                 url = COALESCE(@MovedTo, url),
                 status = CASE WHEN @RetireReason IS NULL THEN status ELSE 'Retired' END,
@@ -336,6 +360,7 @@ internal sealed class SourceStore(Database database, TimeProvider time)
                 state.LastError,
                 state.ErrorStreak,
                 state.NextAttemptAt,
+                state.ScheduledAt,
                 state.PermanentRedirect,
                 change?.MovedTo,
                 change?.RetireReason,
@@ -357,6 +382,7 @@ internal sealed class SourceStore(Database database, TimeProvider time)
     private const string SetDefinition =
         """
         next_attempt_at = COALESCE(@dueAt, next_attempt_at),
+            scheduled_at = COALESCE(@dueAt, scheduled_at),
             etag = CASE WHEN @urlChanged THEN NULL ELSE etag END,
             last_modified = CASE WHEN @urlChanged THEN NULL ELSE last_modified END,
             last_attempt_at = CASE WHEN @urlChanged THEN NULL ELSE last_attempt_at END,
@@ -403,6 +429,7 @@ internal sealed class SourceStore(Database database, TimeProvider time)
         public string? LastError { get; init; }
         public long ErrorStreak { get; init; }
         public DateTimeOffset? NextAttemptAt { get; init; }
+        public DateTimeOffset? ScheduledAt { get; init; }
         public string? DeclaredUrl { get; init; }
         public string? RedirectTo { get; init; }
         public string? WebsubHub { get; init; }
@@ -447,6 +474,7 @@ internal sealed class SourceStore(Database database, TimeProvider time)
                 LastError = LastError,
                 ErrorStreak = (int)ErrorStreak,
                 NextAttemptAt = NextAttemptAt,
+                ScheduledAt = ScheduledAt,
                 PermanentRedirect = RedirectTo,
             },
         };

@@ -2,7 +2,6 @@ using System.Net;
 using System.Security.Cryptography;
 using FeedHub.Model;
 using FeedHub.Polling;
-using FeedHub.Sources;
 using FeedHub.Storage;
 using Microsoft.Extensions.Options;
 
@@ -13,8 +12,8 @@ namespace FeedHub.WebSub;
 /// feed advertises a hub: asks for it (with a callback under <c>FeedHub:PublicBaseUrl</c> and a
 /// random secret of its own), renews it when 85 % of the lease has passed, asks again later when a
 /// hub denied or failed it, and unsubscribes when the source is paused, retired or deleted or its hub
-/// changes. While a subscription is live, each poll of its source sets the next at the safety-net
-/// rate (<see cref="Polling.PollPolicy"/>); this never moves a poll itself. Runs after each change to the sources and every
+/// changes. Whenever a subscription becomes live or stops being live, the source's next poll moves
+/// to the safety net or back to the time its own policy chose (both <see cref="PollPolicy"/>'s). Runs after each change to the sources and every
 /// <see cref="WebSubOptions.CheckInterval"/>.
 /// </summary>
 internal sealed partial class UpstreamSubscriber(
@@ -142,6 +141,11 @@ internal sealed partial class UpstreamSubscriber(
                     ? source.Status == SourceStatus.Active ? "the feed no longer advertises a hub" : $"the source is {source.Status.ToString().ToLowerInvariant()}"
                     : "the feed now advertises another hub or topic";
                 await UnsubscribeAsync(current, why, cancellationToken);
+                if (current.IsLive(now))
+                {
+                    await BackToScheduleAsync(source.Id, cancellationToken);
+                }
+
                 current = null;
             }
 
@@ -171,6 +175,7 @@ internal sealed partial class UpstreamSubscriber(
             case UpstreamState.Verified when current.ExpiresAt <= now:
                 await subscriptions.SetStateAsync(current.Id, UpstreamState.Expired, "The lease ended before a renewal was verified.", now, cancellationToken);
                 LogLapsed(source.Id);
+                await BackToScheduleAsync(source.Id, cancellationToken);
                 await RequestAsync(current, renewal: false, cancellationToken);
                 break;
 
@@ -233,6 +238,10 @@ internal sealed partial class UpstreamSubscriber(
         metrics.RecordUpstreamVerification("subscribe", "request_failed", subscription.SourceId);
         LogRequestFailed(subscription.SourceId, subscription.Hub, error);
         await subscriptions.SetStateAsync(subscription.Id, UpstreamState.Failed, $"The hub refused or could not be asked: {error}", time.GetUtcNow(), cancellationToken);
+        if (renewal || subscription.IsLive(now))
+        {
+            await BackToScheduleAsync(subscription.SourceId, cancellationToken);
+        }
     }
 
     /// <summary>Ends a subscription: a never verified one is dropped, a verified one waits for its hub to confirm.</summary>
@@ -308,9 +317,14 @@ internal sealed partial class UpstreamSubscriber(
                 var lease = int.TryParse(leaseSeconds, System.Globalization.CultureInfo.InvariantCulture, out var granted) && granted > 0
                     ? granted
                     : (int)options.Value.RequestedLease.TotalSeconds;
+                var wasLive = subscription.IsLive(now);
                 await subscriptions.VerifiedAsync(id, lease, now, cancellationToken);
                 metrics.RecordUpstreamVerification("subscribe", "verified", subscription.SourceId);
                 LogVerified(subscription.SourceId, subscription.Hub, lease);
+                if (!wasLive)
+                {
+                    await ToSafetyNetAsync(subscription.SourceId, cancellationToken);
+                }
 
                 Wake();
                 return new VerificationAnswer(StatusCodes.Status200OK, challenge);
@@ -328,6 +342,10 @@ internal sealed partial class UpstreamSubscriber(
                 else
                 {
                     await subscriptions.SetStateAsync(id, UpstreamState.Denied, $"Denied by the hub: {reason ?? "no reason given"}.", now, cancellationToken);
+                    if (subscription.IsLive(now))
+                    {
+                        await BackToScheduleAsync(subscription.SourceId, cancellationToken);
+                    }
                 }
 
                 metrics.RecordUpstreamVerification("subscribe", "denied", subscription.SourceId);
@@ -343,6 +361,26 @@ internal sealed partial class UpstreamSubscriber(
 
     /// <summary>The mode as a metric label: anyone can call a callback, so only the specification's modes are kept apart.</summary>
     private static string Label(string? mode) => mode is "subscribe" or "unsubscribe" or "denied" ? mode : "other";
+
+    /// <summary>A live subscription pushes changes: the next poll moves out to the safety net after the last one.</summary>
+    private async Task ToSafetyNetAsync(string sourceId, CancellationToken cancellationToken)
+    {
+        if (await sources.GetAsync(sourceId, cancellationToken) is not { Status: SourceStatus.Active } source)
+        {
+            return;
+        }
+
+        var safetyNet = PollPolicy.SafetyNet(source.State.LastAttemptAt ?? time.GetUtcNow(), options.Value.SafetyNetInterval);
+        await sources.DeferAsync(sourceId, safetyNet, cancellationToken);
+        LogSafetyNet(sourceId, safetyNet);
+    }
+
+    /// <summary>Nothing pushes the source any more: its next poll is the one its own policy chose at its last poll, at once if that has passed.</summary>
+    private async Task BackToScheduleAsync(string sourceId, CancellationToken cancellationToken)
+    {
+        await sources.EndDeferralAsync(sourceId, cancellationToken);
+        LogBackToSchedule(sourceId);
+    }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "FeedHub does not subscribe to upstream WebSub hubs. {Why}")]
     private partial void LogNotSubscribing(string why);
@@ -367,6 +405,12 @@ internal sealed partial class UpstreamSubscriber(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "The WebSub lease of {SourceId} ended without a verified renewal")]
     private partial void LogLapsed(string sourceId);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "{SourceId} is pushed: polled as a safety net only, next at {NextPoll:o} at the earliest")]
+    private partial void LogSafetyNet(string sourceId, DateTimeOffset nextPoll);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "{SourceId} is no longer pushed: back on its schedule")]
+    private partial void LogBackToSchedule(string sourceId);
 }
 
 /// <summary>The answer to a hub's verification GET: the status and, when confirming, the challenge as the body.</summary>

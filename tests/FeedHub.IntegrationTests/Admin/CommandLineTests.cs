@@ -251,14 +251,14 @@ public sealed class CommandLineTests : IAsyncLifetime
     public async Task ABadSetting_Exits1_NamingTheKey_WithACommandOrWithout()
     {
         var command = await RunAsync("sources", "list", "--FeedHub:Polling:MaxConcurrency=0");
-        var server = await RunRawAsync(["--contentRoot", _root.Path, "--urls", "http://127.0.0.1:0", "--FeedHub:SourcesOpml=", "--FeedHub:Polling:ReconcileInterval=00:00:00"]);
+        var server = await RunRawAsync(["--contentRoot", _root.Path, "--urls", "http://127.0.0.1:0", "--FeedHub:SourcesOpml=", "--FeedHub:Polling:ClaimLease=00:00:00"]);
 
         Assert.Equal(1, command.Code);
         Assert.StartsWith("FeedHub cannot start:", command.Error, StringComparison.Ordinal);
         Assert.Contains("  FeedHub:Polling:MaxConcurrency: ", command.Error, StringComparison.Ordinal);
         Assert.Equal(1, server.Code);
         Assert.StartsWith("FeedHub cannot start:", server.Error, StringComparison.Ordinal);
-        Assert.Contains("  FeedHub:Polling:ReconcileInterval: ", server.Error, StringComparison.Ordinal);
+        Assert.Contains("  FeedHub:Polling:ClaimLease: ", server.Error, StringComparison.Ordinal);
     }
 
     [Fact]

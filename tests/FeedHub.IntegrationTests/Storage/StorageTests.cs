@@ -51,6 +51,9 @@ public abstract class StorageTests(StorageProvider provider) : IAsyncLifetime
         foreach (var id in ids)
         {
             await sources.CreateAsync(new Source { Id = id, Url = $"https://{id}.example/feed", Schedule = "1h" }, CancellationToken.None);
+
+            // Paused, so that the server's dispatcher leaves them to this test.
+            await sources.SetStatusAsync(id, SourceStatus.Paused, "Written by the test.", CancellationToken.None);
         }
 
         // More writers than the thread pool has threads here: they queue for the store, none fails or waits out a timeout.

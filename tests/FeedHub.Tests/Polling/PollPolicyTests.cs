@@ -95,7 +95,10 @@ public sealed class PollPolicyTests
     [Fact]
     public void APushedSource_IsPolledAtTheSafetyNetRate_UntilItsLeaseEnds()
     {
-        Assert.Equal(Now.AddHours(1), Decide(Source("5m", pushedUntil: Now.AddDays(1)), new NotModified()).State.NextAttemptAt);
+        var pushed = Decide(Source("5m", pushedUntil: Now.AddDays(1)), new NotModified()).State;
+
+        Assert.Equal(Started.AddHours(1), pushed.NextAttemptAt);
+        Assert.Equal(Now.AddMinutes(5), pushed.ScheduledAt);
         Assert.Equal(Now.AddMinutes(5), Decide(Source("5m", pushedUntil: Now.AddSeconds(-1)), new NotModified()).State.NextAttemptAt);
     }
 

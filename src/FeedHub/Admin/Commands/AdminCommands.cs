@@ -5,8 +5,8 @@ namespace FeedHub.Admin.Commands;
 
 /// <summary>
 /// The command line: <c>sources</c>, <c>poll</c> and <c>opml</c>, each working on the same store and
-/// through the same <see cref="SourceCatalog"/> as the admin API, and <c>storage</c> to move the store. A running server picks up what a
-/// command changed within <c>FeedHub:Polling:ReconcileInterval</c>.
+/// through the same <see cref="SourceCatalog"/> as the admin API, and <c>storage</c> to move the store. The store is the poll schedule, so a
+/// running server follows what a command changed at its next dispatch.
 /// </summary>
 internal static class AdminCommands
 {

@@ -9,7 +9,7 @@ internal static class SourceTable
 {
     private const int ErrorWidth = 60;
 
-    public static async Task WriteAsync(TextWriter output, IReadOnlyList<SourceResponse> sources)
+    public static async Task WriteAsync(TextWriter output, IReadOnlyList<SourceResponse> sources, DateTimeOffset now)
     {
         string[] header = ["ID", "STATUS", "SCHEDULE", "LAST SUCCESS", "ERRORS", "NEXT POLL / LAST ERROR", "URL"];
         var rows = sources.Select(s => new[]
@@ -19,7 +19,7 @@ internal static class SourceTable
             s.Schedule,
             Time(s.LastSuccessAt) ?? "never",
             s.ErrorStreak.ToString(CultureInfo.InvariantCulture),
-            NextOrError(s),
+            NextOrError(s, now),
             s.Url,
         }).Prepend(header).ToList();
 
@@ -31,12 +31,13 @@ internal static class SourceTable
     }
 
     /// <summary>The last error while the source is failing or rate limited, else when it is next polled.</summary>
-    private static string NextOrError(SourceResponse source) => source.Health switch
+    private static string NextOrError(SourceResponse source, DateTimeOffset now) => source.Health switch
     {
         SourceCondition.Failing or SourceCondition.RateLimited when source.LastError is { } error =>
             error.Length <= ErrorWidth ? error : error[..(ErrorWidth - 1)] + "…",
         SourceCondition.Paused or SourceCondition.Retired => "-",
-        _ => Time(source.NextPollAt) ?? (source.Status == SourceStatus.Active ? "due now" : "-"),
+        _ when source.Status != SourceStatus.Active => "-",
+        _ => source.NextPollAt > now ? Time(source.NextPollAt)! : "due now",
     };
 
     private static string? Time(DateTimeOffset? time) =>
