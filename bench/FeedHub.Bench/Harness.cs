@@ -256,7 +256,10 @@ internal static class Harness
         return 0;
     }
 
-    /// <summary>B4: items per second through FeedHub's parse-and-store path, against (a) XmlReader, (b) feedparser, (c) Dapper.</summary>
+    /// <summary>
+    /// B4: items per second through FeedHub's parse-and-store path, against (a) XmlReader, (b) feedparser, (c) Dapper;
+    /// and FeedHub's parser alone against gofeed's, on the same files in the same run.
+    /// </summary>
     private static async Task<IEnumerable<Row>> IngestAsync(BenchContext bench)
     {
         var ingest = new Ingest(bench);
@@ -265,7 +268,21 @@ internal static class Harness
         var xml = new Sample("items/s");
         var feedparser = new Sample("items/s");
         var dapper = new Sample("items/s");
+        var parseOnly = new Sample("items/s");
+        var gofeed = new Sample("items/s");
         var load = new List<string>();
+
+        // The parse-only peer: gofeed over the same files, FeedHub's parser alone beside it in each run.
+        const int ParsePasses = 2;
+        var (peer, skipped) = await Gofeed.BuildAsync(bench);
+        var list = Path.Combine(bench.WorkDirectory, "gofeed-files.txt");
+        await File.WriteAllLinesAsync(list, ingest.Paths);
+        (long Items, int Refused) gofeedFound = default;
+        if (skipped is not null)
+        {
+            Console.Error.WriteLine($"  B4 gofeed row skipped: {skipped}");
+        }
+
         await ingest.FeedHubAsync(); // warm-up: JIT and the first migration
         for (var run = 0; run < bench.Repetitions; run++)
         {
@@ -278,15 +295,26 @@ internal static class Harness
             }
 
             dapper.Add(await ingest.DapperInsertAsync());
+            parseOnly.Add(ingest.ParseOnly(ParsePasses));
+            if (peer is not null)
+            {
+                var (rate, items, refused) = await peer.ParseAsync(list, ParsePasses);
+                gofeed.Add(rate);
+                gofeedFound = (items, refused);
+            }
         }
 
         var loads = string.Join("; ", load);
         var what = $"ingest of {ingest.Files} files, {ingest.Bytes / 1_000_000.0:F1} MB, {ingest.Items:N0} items";
+        var peerWhat = peer is null
+            ? $"parse only, same files, against gofeed: **skipped** ({skipped})"
+            : $"parse only (FeedHub's parser, sanitizing; no store), same files, {ParsePasses} passes a run, against {peer.Version} (Go, `bench/gofeed`; no sanitizing; found {gofeedFound.Items:N0} items; files it refused: {gofeedFound.Refused})";
         return
         [
             Row.AtLeast("B4", $"{what}, against (b) feedparser", feedhub, feedparser, 20, loads),
             Row.AtLeast("B4", $"{what}, against (c) Dapper inserts in one transaction", feedhub, dapper, 0.5, loads),
             Row.Report("B4", $"{what}, against (a) an XmlReader pass", feedhub, xml, loads),
+            Row.AtLeast("B4", peerWhat, parseOnly, gofeed, 1.0, loads),
         ];
     }
 
