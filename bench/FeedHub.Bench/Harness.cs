@@ -8,8 +8,8 @@ using Microsoft.Data.Sqlite;
 namespace FeedHub.Bench;
 
 /// <summary>
-/// Runs figures B1 to B6 of issue 7 and B7 of issue 9, each against its baseline in the same run and repeated, and writes
-/// the table between the markers of bench/RESULTS.md (the rest of that file is kept).
+/// Runs figures B1 to B6 of issue 7, B7 of issue 9 and P1 (newsboat as a peer), each against its baseline in the same
+/// run and repeated, and writes the table between the markers of bench/RESULTS.md (the rest of that file is kept).
 /// </summary>
 internal static class Harness
 {
@@ -48,7 +48,7 @@ internal static class Harness
             await FeedHubInstance.WaitForOkAsync(bench.Client, bench.UpstreamUrl + "/ready", upstream, TimeSpan.FromSeconds(30));
             var figures = new (string Id, Func<BenchContext, Task<IEnumerable<Row>>> Run)[]
             {
-                ("B1", ServingAsync), ("B5", ColdStartAsync), ("B6", FreshnessAsync), ("B4", IngestAsync), ("B3", PollCycleAsync), ("B7", Push.RunAsync),
+                ("B1", ServingAsync), ("B5", ColdStartAsync), ("B6", FreshnessAsync), ("B4", IngestAsync), ("B3", PollCycleAsync), ("P1", Newsboat.RunAsync), ("B7", Push.RunAsync),
             };
             foreach (var (id, run) in figures.Where(f => Wanted(f.Id) || (f.Id == "B1" && Wanted("B2"))))
             {
@@ -463,7 +463,7 @@ internal static class Harness
     }
 
     /// <summary>From the first fetch's start (or the trigger) to the last one's end, from the fetch log after row <paramref name="skip"/>.</summary>
-    private static async Task<double> CycleSecondsAsync(FeedHubInstance feedhub, int skip, DateTimeOffset? triggered)
+    internal static async Task<double> CycleSecondsAsync(FeedHubInstance feedhub, int skip, DateTimeOffset? triggered)
     {
         await using var connection = Open(feedhub);
         await using var command = connection.CreateCommand();
