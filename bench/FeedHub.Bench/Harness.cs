@@ -463,7 +463,7 @@ internal static class Harness
     }
 
     /// <summary>From the first fetch's start (or the trigger) to the last one's end, from the fetch log after row <paramref name="skip"/>.</summary>
-    internal static async Task<double> CycleSecondsAsync(FeedHubInstance feedhub, int skip, DateTimeOffset? triggered)
+    private static async Task<double> CycleSecondsAsync(FeedHubInstance feedhub, int skip, DateTimeOffset? triggered)
     {
         await using var connection = Open(feedhub);
         await using var command = connection.CreateCommand();
