@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # Publishes FeedHub (Release, ReadyToRun, as deploy/Dockerfile does), builds the harness, then runs figures
-# B1-B6 of issue 7 and B7 of issue 9 (WebSub push latency) and writes bench/RESULTS.md; the rows of figures
-# not run (--only) are kept.
+# B1-B6 of issue 7, B7 of issue 9 (WebSub push latency) and P1 (newsboat as a peer) and writes
+# bench/RESULTS.md; the rows of figures not run (--only) are kept.
 #   bench/run.sh            every figure, 5 runs each (15 minutes on 2 quiet cores, up to 40 on busy ones; mostly B3)
 #   bench/run.sh --sources 2000   the same with B3 at 2,000 sources (about 20 minutes)
 #   bench/run.sh --quick    3 runs, shorter wrk runs, 2,000 sources for B3
 #   bench/run.sh --only B1,B3 --repetitions 7 --sources 10000
 #   bench/run.sh --only B7 --push-items 20   (articles and items pushed per run; about 6 minutes)
+#   bench/run.sh --only P1   (2,000 feeds through FeedHub and newsboat, 5 runs; about 5 minutes)
 set -euo pipefail
 repo="$(cd "$(dirname "$0")/.." && pwd)"
 
@@ -16,6 +17,12 @@ if ! command -v wrk >/dev/null; then
 fi
 if ! /usr/bin/python3 -c 'import feedparser' 2>/dev/null; then
   echo "note: Debian's feedparser is missing (apt-get install -y python3-feedparser); B4 (b) will be left empty" >&2
+fi
+if ! command -v newsboat >/dev/null; then
+  echo "note: newsboat is missing (apt-get install -y newsboat); P1 will be skipped" >&2
+fi
+if ! command -v go >/dev/null || [ ! -d /usr/share/gocode/src/github.com/mmcdole/gofeed ]; then
+  echo "note: Go or gofeed is missing (apt-get install -y golang-go golang-github-mmcdole-gofeed-dev); B4's gofeed row will be skipped" >&2
 fi
 
 # FeedHub is measured as deploy/Dockerfile ships it: published, ReadyToRun-compiled for this machine.

@@ -8,8 +8,8 @@ using Microsoft.Data.Sqlite;
 namespace FeedHub.Bench;
 
 /// <summary>
-/// Runs figures B1 to B6 of issue 7 and B7 of issue 9, each against its baseline in the same run and repeated, and writes
-/// the table between the markers of bench/RESULTS.md (the rest of that file is kept).
+/// Runs figures B1 to B6 of issue 7, B7 of issue 9 and P1 (newsboat as a peer), each against its baseline in the same
+/// run and repeated, and writes the table between the markers of bench/RESULTS.md (the rest of that file is kept).
 /// </summary>
 internal static class Harness
 {
@@ -48,7 +48,7 @@ internal static class Harness
             await FeedHubInstance.WaitForOkAsync(bench.Client, bench.UpstreamUrl + "/ready", upstream, TimeSpan.FromSeconds(30));
             var figures = new (string Id, Func<BenchContext, Task<IEnumerable<Row>>> Run)[]
             {
-                ("B1", ServingAsync), ("B5", ColdStartAsync), ("B6", FreshnessAsync), ("B4", IngestAsync), ("B3", PollCycleAsync), ("B7", Push.RunAsync),
+                ("B1", ServingAsync), ("B5", ColdStartAsync), ("B6", FreshnessAsync), ("B4", IngestAsync), ("B3", PollCycleAsync), ("P1", Newsboat.RunAsync), ("B7", Push.RunAsync),
             };
             foreach (var (id, run) in figures.Where(f => Wanted(f.Id) || (f.Id == "B1" && Wanted("B2"))))
             {
@@ -256,7 +256,10 @@ internal static class Harness
         return 0;
     }
 
-    /// <summary>B4: items per second through FeedHub's parse-and-store path, against (a) XmlReader, (b) feedparser, (c) Dapper.</summary>
+    /// <summary>
+    /// B4: items per second through FeedHub's parse-and-store path, against (a) XmlReader, (b) feedparser, (c) Dapper;
+    /// and FeedHub's parser alone against gofeed's, on the same files in the same run.
+    /// </summary>
     private static async Task<IEnumerable<Row>> IngestAsync(BenchContext bench)
     {
         var ingest = new Ingest(bench);
@@ -265,7 +268,21 @@ internal static class Harness
         var xml = new Sample("items/s");
         var feedparser = new Sample("items/s");
         var dapper = new Sample("items/s");
+        var parseOnly = new Sample("items/s");
+        var gofeed = new Sample("items/s");
         var load = new List<string>();
+
+        // The parse-only peer: gofeed over the same files, FeedHub's parser alone beside it in each run.
+        const int ParsePasses = 2;
+        var (peer, skipped) = await Gofeed.BuildAsync(bench);
+        var list = Path.Combine(bench.WorkDirectory, "gofeed-files.txt");
+        await File.WriteAllLinesAsync(list, ingest.Paths);
+        (long Items, int Refused) gofeedFound = default;
+        if (skipped is not null)
+        {
+            Console.Error.WriteLine($"  B4 gofeed row skipped: {skipped}");
+        }
+
         await ingest.FeedHubAsync(); // warm-up: JIT and the first migration
         for (var run = 0; run < bench.Repetitions; run++)
         {
@@ -278,21 +295,34 @@ internal static class Harness
             }
 
             dapper.Add(await ingest.DapperInsertAsync());
+            parseOnly.Add(ingest.ParseOnly(ParsePasses));
+            if (peer is not null)
+            {
+                var (rate, items, refused) = await peer.ParseAsync(list, ParsePasses);
+                gofeed.Add(rate);
+                gofeedFound = (items, refused);
+            }
         }
 
         var loads = string.Join("; ", load);
         var what = $"ingest of {ingest.Files} files, {ingest.Bytes / 1_000_000.0:F1} MB, {ingest.Items:N0} items";
+        var peerWhat = peer is null
+            ? $"parse only, same files, against gofeed: **skipped** ({skipped})"
+            : $"parse only (FeedHub's parser, sanitizing; no store), same files, {ParsePasses} passes a run, against {peer.Version} (Go, `bench/gofeed`; no sanitizing; found {gofeedFound.Items:N0} items; files it refused: {gofeedFound.Refused})";
         return
         [
             Row.AtLeast("B4", $"{what}, against (b) feedparser", feedhub, feedparser, 20, loads),
             Row.AtLeast("B4", $"{what}, against (c) Dapper inserts in one transaction", feedhub, dapper, 0.5, loads),
             Row.Report("B4", $"{what}, against (a) an XmlReader pass", feedhub, xml, loads),
+            Row.AtLeast("B4", peerWhat, parseOnly, gofeed, 1.0, loads),
         ];
     }
 
     /// <summary>
     /// B3: poll cycles of N sources against the upstream process (the second one triggered through the
-    /// admin API, when 80% answer 304), against a plain HttpClient loop at the same concurrency.
+    /// admin API, when 80% answer 304), against two baselines at the same concurrency over the same URLs: the
+    /// pipeline's limit (<see cref="PipelineLoop"/>: fetch, FeedHub's parser, batched Dapper inserts), which the first
+    /// cycle is judged against, and a download-only HttpClient loop (<see cref="FetchLoop"/>), which the second is.
     /// </summary>
     private static async Task<IEnumerable<Row>> PollCycleAsync(BenchContext bench)
     {
@@ -302,11 +332,8 @@ internal static class Harness
         var firstCpu = new Sample("CPU s");
         var secondCpu = new Sample("CPU s");
         var peak = new Sample("MiB");
-        var baseFirst = new Sample("s");
-        var baseSecond = new Sample("s");
-        var baseFirstCpu = new Sample("CPU s");
-        var baseSecondCpu = new Sample("CPU s");
-        var basePeak = new Sample("MiB");
+        var download = new LoopFigures();
+        var pipeline = new LoopFigures();
         var load = new List<string>();
         var sources = Enumerable.Range(1, bench.Sources).Select(n => ($"s{n}", $"{bench.UpstreamUrl}/f/{n}.xml", "1d")).ToList();
         for (var run = 0; run < bench.Repetitions; run++)
@@ -338,27 +365,8 @@ internal static class Harness
                 Console.Error.WriteLine($"  cycle 2: {notModified} of {bench.Sources} not modified");
             }
 
-            var folder = Path.Combine(bench.WorkDirectory, $"fetch-loop-{run}");
-            Directory.CreateDirectory(folder);
-            var log = Path.Combine(folder, "fetch-loop.log");
-            using (var loop = Launched.Start(bench.BenchDll, ["fetch-loop", "--base", bench.UpstreamUrl, "--feeds", bench.Sources.ToString(CultureInfo.InvariantCulture), "--concurrency", Concurrency.ToString(CultureInfo.InvariantCulture)], folder, log))
-            {
-                await loop.WaitForExitAsync(TimeSpan.FromMinutes(10));
-            }
-
-            foreach (var line in await File.ReadAllLinesAsync(log))
-            {
-                var parts = line.Split(' ');
-                if (parts[0] == "cycle")
-                {
-                    (parts[1] == "1" ? baseFirst : baseSecond).Add(double.Parse(parts[2], CultureInfo.InvariantCulture));
-                    (parts[1] == "1" ? baseFirstCpu : baseSecondCpu).Add(double.Parse(parts[3], CultureInfo.InvariantCulture));
-                }
-                else if (parts[0] == "peak")
-                {
-                    basePeak.Add(double.Parse(parts[1], CultureInfo.InvariantCulture) / 1024);
-                }
-            }
+            await RunLoopAsync(bench, "fetch-loop", run, Concurrency, download);
+            await RunLoopAsync(bench, "pipeline-loop", run, Concurrency, pipeline);
         }
 
         var loads = string.Join("; ", load);
@@ -367,12 +375,74 @@ internal static class Harness
         var n = bench.Sources.ToString("N0", CultureInfo.InvariantCulture);
         return
         [
-            Row.AtMost("B3", $"first poll cycle of {n} sources (20 items each): wall time", first, baseFirst, 1.5, loads),
-            Row.AtMost("B3", $"second cycle (80% answer 304): wall time", second, baseSecond, 1.5, loads),
-            Row.Report("B3", "first cycle: CPU seconds", firstCpu, baseFirstCpu, loads),
-            Row.Report("B3", "second cycle: CPU seconds", secondCpu, baseSecondCpu, loads),
-            new Row("B3", $"peak resident memory (VmHWM); the fetch loop's peak was {basePeak.Describe()}", peak, limit, peak.Median / 300, "≤ 300 MiB", peak.Median <= 300, loads),
+            Row.AtMost("B3", $"first poll cycle of {n} sources (20 items each): wall time, against the pipeline's limit (fetch, FeedHub's parser, batched Dapper inserts)", first, pipeline.First, 2.0, loads),
+            Row.Report("B3", "first cycle: wall time, against the download-only loop", first, download.First, loads),
+            Row.AtMost("B3", "second cycle (80% answer 304): wall time, against the download-only loop", second, download.Second, 2.0, loads),
+            Row.Report("B3", "second cycle: wall time, against the pipeline's limit", second, pipeline.Second, loads),
+            Row.Report("B3", "first cycle: CPU seconds, against the pipeline's limit", firstCpu, pipeline.FirstCpu, loads),
+            Row.Report("B3", "second cycle: CPU seconds, against the download-only loop", secondCpu, download.SecondCpu, loads),
+            new Row("B3", $"peak resident memory (VmHWM); the download-only loop's peak was {download.Peak.Describe()}, the pipeline's limit's {pipeline.Peak.Describe()}", peak, limit, peak.Median / 300, "≤ 300 MiB", peak.Median <= 300, loads),
         ];
+    }
+
+    /// <summary>What a B3 baseline process (fetch-loop, pipeline-loop) printed over the repetitions.</summary>
+    private sealed class LoopFigures
+    {
+        public Sample First { get; } = new("s");
+
+        public Sample Second { get; } = new("s");
+
+        public Sample FirstCpu { get; } = new("CPU s");
+
+        public Sample SecondCpu { get; } = new("CPU s");
+
+        public Sample Peak { get; } = new("MiB");
+    }
+
+    /// <summary>
+    /// Runs one B3 baseline role (<c>fetch-loop</c> or <c>pipeline-loop</c>) over the same URLs at FeedHub's concurrency,
+    /// as its own process, and adds what it printed: per cycle <c>cycle N wall cpu failures [items]</c>, then <c>peak KiB</c>.
+    /// </summary>
+    private static async Task RunLoopAsync(BenchContext bench, string role, int run, int concurrency, LoopFigures figures)
+    {
+        var folder = Path.Combine(bench.WorkDirectory, $"{role}-{run}");
+        Directory.CreateDirectory(folder);
+        var log = Path.Combine(folder, $"{role}.log");
+        string[] arguments = [role, "--base", bench.UpstreamUrl, "--feeds", bench.Sources.ToString(CultureInfo.InvariantCulture), "--concurrency", concurrency.ToString(CultureInfo.InvariantCulture)];
+        using (var loop = Launched.Start(bench.BenchDll, role == "pipeline-loop" ? [.. arguments, "--db", Path.Combine(folder, "pipeline.db")] : arguments, folder, log))
+        {
+            await loop.WaitForExitAsync(TimeSpan.FromMinutes(10));
+        }
+
+        var cycles = 0;
+        foreach (var line in await File.ReadAllLinesAsync(log))
+        {
+            var parts = line.Split(' ');
+            if (parts[0] == "cycle")
+            {
+                cycles++;
+                (parts[1] == "1" ? figures.First : figures.Second).Add(double.Parse(parts[2], CultureInfo.InvariantCulture));
+                (parts[1] == "1" ? figures.FirstCpu : figures.SecondCpu).Add(double.Parse(parts[3], CultureInfo.InvariantCulture));
+                if (parts[4] != "0")
+                {
+                    Console.Error.WriteLine($"  {role} cycle {parts[1]}: {parts[4]} of {bench.Sources} fetches failed");
+                }
+
+                if (parts.Length > 5)
+                {
+                    Console.Error.WriteLine($"  {role} cycle {parts[1]}: {parts[2]} s, {parts[5]} items inserted");
+                }
+            }
+            else if (parts[0] == "peak")
+            {
+                figures.Peak.Add(double.Parse(parts[1], CultureInfo.InvariantCulture) / 1024);
+            }
+        }
+
+        if (cycles != 2)
+        {
+            throw new InvalidOperationException($"{role} did not finish its two cycles; see {log}.");
+        }
     }
 
     /// <summary>Waits until the fetch log holds <paramref name="count"/> rows; returns FeedHub's CPU seconds at that moment.</summary>

@@ -26,6 +26,9 @@ internal sealed class Ingest(BenchContext bench)
 
     public int Files => _files.Count;
 
+    /// <summary>The files B4 reads, for a peer run over the same ones.</summary>
+    public IReadOnlyList<string> Paths => _files.Select(f => f.Path).ToList();
+
     public void Prepare()
     {
         var corpus = Path.GetFullPath(Path.Combine(bench.Repository, "..", "shared", "corpus", "real"));
@@ -129,6 +132,23 @@ internal sealed class Ingest(BenchContext bench)
         }
 
         return (root, new PollStore(database, Microsoft.Extensions.Options.Options.Create(new StorageOptions())));
+    }
+
+    /// <returns>Items per second of FeedHub's parser alone (no store) over <paramref name="passes"/> passes of the files.</returns>
+    public double ParseOnly(int passes)
+    {
+        var parser = new FeedParser(new HtmlCleaner());
+        var items = 0L;
+        var clock = Stopwatch.StartNew();
+        for (var pass = 0; pass < passes; pass++)
+        {
+            foreach (var (_, bytes) in _files)
+            {
+                items += TryParse(parser, bytes)?.Items.Count ?? 0;
+            }
+        }
+
+        return items / clock.Elapsed.TotalSeconds;
     }
 
     /// <returns>(a) Items per second of a bare XmlReader pass over the same bytes (the items FeedHub found).</returns>

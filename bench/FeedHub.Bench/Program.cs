@@ -8,6 +8,7 @@ return args.FirstOrDefault() switch
     "static" => await StaticServer.RunAsync(args[1..]),
     "empty" => await EmptyApp.RunAsync(args[1..]),
     "fetch-loop" => await FetchLoop.RunAsync(args[1..]),
+    "pipeline-loop" => await PipelineLoop.RunAsync(args[1..]),
     "ingest-split" => await Harness.IngestSplitAsync(args[1..]),
     _ => Usage(),
 };
