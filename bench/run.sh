@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Publishes FeedHub (Release, ReadyToRun, as deploy/Dockerfile does), builds the harness, then runs figures
-# B1-B6 of issue 7, B7 of issue 9 (WebSub push latency) and P1 (newsboat as a peer) and writes
+# B1-B6 of issue 7, B7 of issue 9 (WebSub push latency), P1 (newsboat as a peer) and B8 (the cost of a
+# dispatch at 10,000 and 100,000 sources) and writes
 # bench/RESULTS.md; the rows of figures not run (--only) are kept.
 #   bench/run.sh            every figure, 5 runs each (15 minutes on 2 quiet cores, up to 40 on busy ones; mostly B3)
 #   bench/run.sh --sources 2000   the same with B3 at 2,000 sources (about 20 minutes)
@@ -8,6 +9,7 @@
 #   bench/run.sh --only B1,B3 --repetitions 7 --sources 10000
 #   bench/run.sh --only B7 --push-items 20   (articles and items pushed per run; about 6 minutes)
 #   bench/run.sh --only P1   (2,000 feeds through FeedHub and newsboat, 5 runs; about 5 minutes)
+#   bench/run.sh --only B8   (claims on stores of 10,000 and 100,000 sources; about a minute)
 set -euo pipefail
 repo="$(cd "$(dirname "$0")/.." && pwd)"
 

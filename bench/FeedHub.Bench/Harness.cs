@@ -48,7 +48,7 @@ internal static class Harness
             await FeedHubInstance.WaitForOkAsync(bench.Client, bench.UpstreamUrl + "/ready", upstream, TimeSpan.FromSeconds(30));
             var figures = new (string Id, Func<BenchContext, Task<IEnumerable<Row>>> Run)[]
             {
-                ("B1", ServingAsync), ("B5", ColdStartAsync), ("B6", FreshnessAsync), ("B4", IngestAsync), ("B3", PollCycleAsync), ("P1", Newsboat.RunAsync), ("B7", Push.RunAsync),
+                ("B1", ServingAsync), ("B5", ColdStartAsync), ("B6", FreshnessAsync), ("B4", IngestAsync), ("B3", PollCycleAsync), ("P1", Newsboat.RunAsync), ("B8", Dispatch.RunAsync), ("B7", Push.RunAsync),
             };
             foreach (var (id, run) in figures.Where(f => Wanted(f.Id) || (f.Id == "B1" && Wanted("B2"))))
             {
