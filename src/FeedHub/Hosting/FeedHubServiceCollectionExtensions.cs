@@ -113,9 +113,9 @@ internal static class FeedHubServiceCollectionExtensions
         {
             if (storage.Provider == StorageProvider.Postgres && PostgresDatabase.IsValid(storage.ConnectionString))
             {
-                // Every node reads and locks Quartz's triggers in PostgreSQL: each fire (the dispatch, an
-                // article's publication) runs on one node, and a node that stops checking in has its
-                // triggers taken over. Polls are claimed in the sources table, not here.
+                // Every node reads and locks Quartz's triggers in PostgreSQL: each fire (an article's
+                // publication) runs on one node, and a node that stops checking in has its triggers
+                // taken over. Polls are claimed in the sources table, not here.
                 quartz.ConfigureScheduler(scheduler =>
                 {
                     scheduler.InstanceName = ClusterOptions.SchedulerName;
@@ -143,18 +143,12 @@ internal static class FeedHubServiceCollectionExtensions
                 quartz.UseInMemoryStore();
             }
 
-            // Quartz runs short jobs only (a dispatch, an article's publication): polls run in the dispatcher's pool.
+            // Quartz runs short jobs only (an article's publication): polls run in the dispatcher's pool.
             quartz.UseDefaultThreadPool(pool => pool.MaxConcurrency = 4);
-            quartz.ScheduleJob<DispatchJob>(
-                trigger => trigger
-                    .WithIdentity(DispatchJob.Key.Name, DispatchJob.Key.Group)
-                    .StartNow()
-                    .WithSimpleSchedule(every => every.WithInterval(DispatchJob.Interval).RepeatForever().WithMisfireInstruction(SimpleTriggerMisfireInstruction.NextWithRemainingCount)),
-                job => job.WithIdentity(DispatchJob.Key));
         });
         builder.Services.AddQuartzHostedService(o => o.WaitForJobsToComplete = false);
 
-        // After the store is ready (StartupService) and before Quartz fires its first dispatch.
+        // After the store is ready (StartupService).
         builder.Services.AddHostedService(services => services.GetRequiredService<PollDispatcher>());
         return builder;
     }

@@ -10,9 +10,11 @@ namespace FeedHub.Polling;
 /// Hands due sources to a bounded pool of polls. The store is the schedule: this claims the earliest
 /// due sources (<see cref="SourceStore.ClaimDueAsync"/>), no more than it can start soon, and polls
 /// each within <see cref="PollingOptions.MaxConcurrency"/> (the fetcher keeps the per-host limit).
-/// <see cref="DispatchJob"/> runs it every second; an operator's change and every finished poll wake
-/// it too, so a busy cycle never waits for the next second. It runs only in the server: a command's
-/// host never starts it, and a command's changes are seen at the server's next dispatch.
+/// It dispatches every second on each node; an operator's change and every finished poll wake it
+/// too, so a busy cycle never waits for the next second. Each node keeps its own second (a clustered
+/// job fires on one node at a time, and that node took every poll), and the claims keep each due
+/// poll on one node. It runs only in the server: a command's host never starts it, and a command's
+/// changes are seen at the server's next dispatch.
 /// </summary>
 internal sealed partial class PollDispatcher(
     SourceStore sources,
@@ -22,6 +24,8 @@ internal sealed partial class PollDispatcher(
     TimeProvider time,
     ILogger<PollDispatcher> logger) : IHostedService, IDisposable
 {
+    public static readonly TimeSpan Interval = TimeSpan.FromSeconds(1);
+
     // Every line logged during a poll, by FeedHub or by a library it calls, carries the source's id.
     private static readonly Func<ILogger, string, IDisposable?> PollScope = LoggerMessage.DefineScope<string>("Poll of {SourceId}");
 
@@ -32,6 +36,7 @@ internal sealed partial class PollDispatcher(
     private string? _node;
     private int _inHand;
     private int _wanted;
+    private Task _ticking = Task.CompletedTask;
 
     /// <summary>This node's name on its claims: Quartz's scheduler instance id, unique in a cluster.</summary>
     public string? Node => _node;
@@ -44,6 +49,7 @@ internal sealed partial class PollDispatcher(
         await sources.ReleaseClaimsAsync(node, id: null, cancellationToken);
         _slots = new SemaphoreSlim(options.Value.MaxConcurrency);
         Volatile.Write(ref _node, node);
+        _ticking = TickAsync();
     }
 
     public async Task StopAsync(CancellationToken cancellationToken)
@@ -54,7 +60,7 @@ internal sealed partial class PollDispatcher(
         }
 
         await _stopping.CancelAsync();
-        await Task.WhenAll(_running.Values).WaitAsync(cancellationToken);
+        await Task.WhenAll(_running.Values.Append(_ticking)).WaitAsync(cancellationToken);
 
         // What was claimed and not polled goes back at once, not when the claims lapse. A host that
         // disposed the store first (a test host can) leaves them to lapse, or to this node's next start.
@@ -82,6 +88,25 @@ internal sealed partial class PollDispatcher(
         if (Volatile.Read(ref _node) is not null)
         {
             _ = Task.Run(() => DispatchAsync(_stopping.Token));
+        }
+    }
+
+    /// <summary>Dispatches now, then every <see cref="Interval"/>, until the server stops.</summary>
+    private async Task TickAsync()
+    {
+        await Task.Yield();
+        using var timer = new PeriodicTimer(Interval, time);
+        try
+        {
+            do
+            {
+                await DispatchAsync(_stopping.Token);
+            }
+            while (await timer.WaitForNextTickAsync(_stopping.Token));
+        }
+        catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
+        {
+            // The server is stopping.
         }
     }
 
