@@ -33,13 +33,11 @@ internal sealed partial class PollDispatcher(
     private readonly SemaphoreSlim _dispatching = new(1, 1);
     private readonly ConcurrentDictionary<string, Task> _running = new(StringComparer.Ordinal);
     private SemaphoreSlim _slots = null!;
+    // This node's name on its claims: Quartz's scheduler instance id, unique in a cluster. Null until started.
     private string? _node;
     private int _inHand;
     private int _wanted;
     private Task _ticking = Task.CompletedTask;
-
-    /// <summary>This node's name on its claims: Quartz's scheduler instance id, unique in a cluster.</summary>
-    public string? Node => _node;
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
