@@ -73,17 +73,17 @@ internal sealed partial class PollWriter(PollStore store, ILogger<PollWriter> lo
                     batch[i].Done.TrySetResult(fetches[i]);
                 }
             }
-            catch (Exception shared) when (batch.Count > 1)
+            catch (Exception e) when (batch.Count == 1)
+            {
+                batch[0].Done.TrySetException(e);
+            }
+            catch (Exception shared)
             {
                 LogBatchFailed(shared, batch.Count);
                 foreach (var pending in batch)
                 {
                     await CommitAloneAsync(pending);
                 }
-            }
-            catch (Exception e)
-            {
-                batch[0].Done.TrySetException(e);
             }
 
             batch.Clear();

@@ -172,6 +172,21 @@ internal sealed class ItemStore(Database database)
         return (inserted, updated);
     }
 
+    /// <summary>The newest item's id, before a commit adds items, for <see cref="IndexNewAsync"/>; null when the engine indexes by itself.</summary>
+    internal static async Task<long?> LastIdAsync(DbConnection connection, DbTransaction transaction, SqlDialect dialect, CancellationToken cancellationToken) =>
+        dialect.IndexNewItems is null
+            ? null
+            : await connection.ExecuteScalarAsync<long>(new CommandDefinition("SELECT COALESCE(MAX(id), 0) FROM items", transaction: transaction, cancellationToken: cancellationToken));
+
+    /// <summary>Adds the items inserted since <paramref name="afterId"/> to the search index, in the same transaction.</summary>
+    internal static async Task IndexNewAsync(DbConnection connection, DbTransaction transaction, SqlDialect dialect, long? afterId, CancellationToken cancellationToken)
+    {
+        if (dialect.IndexNewItems is { } index && afterId is not null)
+        {
+            await connection.ExecuteAsync(new CommandDefinition(index, new { afterId }, transaction, cancellationToken: cancellationToken));
+        }
+    }
+
     /// <summary>Identities looked up per query: well under every engine's limit on parameters.</summary>
     private const int ExistingChunk = 500;
 

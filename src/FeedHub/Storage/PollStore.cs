@@ -20,6 +20,7 @@ internal sealed class PollStore(Database database, IOptions<StorageOptions> opti
         await using var writing = await database.EnterWriteAsync(cancellationToken);
         await using var connection = await database.OpenAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var lastItem = await ItemStore.LastIdAsync(connection, transaction, database.Dialect, cancellationToken);
 
         var fetches = new List<FetchRecord>(polls.Count);
         foreach (var poll in polls)
@@ -34,6 +35,7 @@ internal sealed class PollStore(Database database, IOptions<StorageOptions> opti
             fetches.Add(fetch);
         }
 
+        await ItemStore.IndexNewAsync(connection, transaction, database.Dialect, lastItem, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return fetches;
     }
@@ -44,9 +46,11 @@ internal sealed class PollStore(Database database, IOptions<StorageOptions> opti
         await using var writing = await database.EnterWriteAsync(cancellationToken);
         await using var connection = await database.OpenAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var lastItem = await ItemStore.LastIdAsync(connection, transaction, database.Dialect, cancellationToken);
         var (inserted, updated) = items.Count == 0
             ? (0, 0)
             : await ItemStore.UpsertAsync(connection, transaction, database.Dialect, push.SourceId, items, push.StartedAt, cancellationToken);
+        await ItemStore.IndexNewAsync(connection, transaction, database.Dialect, lastItem, cancellationToken);
         var fetch = push with { ItemsSeen = items.Count, ItemsNew = inserted, ItemsUpdated = updated };
         await FetchLogStore.AppendAsync(connection, transaction, fetch, options.Value.FetchHistoryPerSource, cancellationToken);
         await transaction.CommitAsync(cancellationToken);

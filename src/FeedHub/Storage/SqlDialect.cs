@@ -32,6 +32,12 @@ internal abstract class SqlDialect
     public virtual string? TransactionLock => null;
 
     /// <summary>
+    /// Adds the items with an id above <c>@afterId</c> to the search index, once per commit; null for an
+    /// engine whose index follows every write by itself.
+    /// </summary>
+    public virtual string? IndexNewItems => null;
+
+    /// <summary>
     /// Appended to a subquery that picks rows to claim: rows another node's transaction is claiming are
     /// passed over rather than waited for. Empty for an engine with one writer at a time.
     /// </summary>
@@ -87,7 +93,12 @@ internal sealed class SqliteDialect : SqlDialect
         )
         """;
 
-    // FTS5 keeps its index in a table of its own (items_search), kept in step by triggers.
+    // One statement over the rows a commit added costs half what a trigger per row does (B3).
+    public override string? IndexNewItems =>
+        "INSERT INTO items_search (rowid, title, summary, content_html) SELECT id, title, summary, content_html FROM items WHERE id > @afterId";
+
+    // FTS5 keeps its index in a table of its own (items_search): new rows are added per commit
+    // (IndexNewItems), updated and deleted ones by triggers.
     public override string SearchCondition => "id IN (SELECT rowid FROM items_search WHERE items_search MATCH @Search)";
 
     /// <summary>Each word a quoted FTS5 phrase, so no operator syntax leaks in; "robo*" finds "robots".</summary>
