@@ -23,7 +23,7 @@ internal sealed class StoreReadiness(Database database) : IHealthCheck
     }
 }
 
-/// <summary>Ready when the scheduler is running: polls are being scheduled.</summary>
+/// <summary>Ready when Quartz is running: scheduled articles are published (polls are dispatched from the store).</summary>
 internal sealed class SchedulerReadiness(ISchedulerFactory schedulers) : IHealthCheck
 {
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
@@ -32,6 +32,6 @@ internal sealed class SchedulerReadiness(ISchedulerFactory schedulers) : IHealth
         var status = await scheduler.GetStatus(cancellationToken);
         return status == SchedulerStatus.Running
             ? HealthCheckResult.Healthy()
-            : HealthCheckResult.Unhealthy($"The poll scheduler is {status}, not running.");
+            : HealthCheckResult.Unhealthy($"The scheduler is {status}, not running.");
     }
 }
