@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Dapper;
+using FeedHub.Model;
 using FeedHub.Storage;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging.Abstractions;

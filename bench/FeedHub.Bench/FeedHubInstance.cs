@@ -1,6 +1,8 @@
 using System.Diagnostics;
 using System.Text.Json;
 using System.Xml.Linq;
+using FeedHub.Model;
+using FeedHub.Storage;
 
 namespace FeedHub.Bench;
 

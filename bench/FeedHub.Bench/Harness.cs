@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Net.Http.Headers;
 using System.Runtime.InteropServices;
 using System.Text;
+using FeedHub.Polling;
 using Microsoft.Data.Sqlite;
 
 namespace FeedHub.Bench;

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Xml;
 using Dapper;
+using FeedHub.Markup;
 using FeedHub.Model;
 using FeedHub.Parsing;
 using FeedHub.Storage;

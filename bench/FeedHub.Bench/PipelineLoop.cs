@@ -3,7 +3,10 @@ using System.Globalization;
 using System.Net.Http.Headers;
 using System.Threading.Channels;
 using Dapper;
+using FeedHub.Markup;
+using FeedHub.Model;
 using FeedHub.Parsing;
+using FeedHub.Publishing;
 using Microsoft.Data.Sqlite;
 
 namespace FeedHub.Bench;

@@ -1,5 +1,6 @@
 using BenchmarkDotNet.Attributes;
 using CodeHollow.FeedReader;
+using FeedHub.Markup;
 using FeedHub.Parsing;
 
 namespace FeedHub.Benchmarks;

@@ -1,4 +1,5 @@
 using FeedHub.Articles;
+using FeedHub.Model;
 using FeedHub.Storage;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;

@@ -1,8 +1,8 @@
 using FeedHub.Model;
 using FeedHub.Polling;
+using FeedHub.Polling.Push;
 using FeedHub.Sources;
 using FeedHub.Storage;
-using FeedHub.WebSub;
 using Microsoft.Extensions.Options;
 
 namespace FeedHub.Admin;
@@ -20,7 +20,7 @@ internal sealed class SourceCatalog(
     UpstreamSubscriptionStore subscriptions,
     UpstreamSubscriber subscriber,
     IOptions<PollingOptions> polling,
-    IOptions<WebSubOptions> websub,
+    IOptions<PushOptions> websub,
     IOptions<FeedHubOptions> feedHub,
     TimeProvider time)
 {
@@ -212,7 +212,7 @@ internal sealed class SourceCatalog(
 
     private SourceResponse Describe(Source source, UpstreamSubscription? subscription, DateTimeOffset now) =>
         SourceResponse.From(source, SourceHealth.Of(source, now))
-        with { Push = SourcePushResponse.From(source, subscription, now, UpstreamSubscriber.CannotSubscribe(feedHub.Value.PublicBaseUrl, websub.Value)) };
+        with { Push = SourcePushResponse.From(source, subscription, now, websub.Value.CannotSubscribe(feedHub.Value.PublicBaseUrl)) };
 
     /// <summary>Each source's current subscription: the newest not being ended.</summary>
     private static Dictionary<string, UpstreamSubscription> Current(IReadOnlyList<UpstreamSubscription> all) =>

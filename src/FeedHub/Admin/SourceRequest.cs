@@ -9,14 +9,14 @@ public sealed record SourceRequest(string? Id, string? Title, string? Url, strin
     /// <summary>The source this request describes, or the problems with it, keyed by field.</summary>
     public Source? Validate(string defaultSchedule, DateTimeOffset now, Dictionary<string, string[]> errors, string? fixedId = null)
     {
-        var url = SourceRules.ParseFeedUrl(Url, out var urlError);
+        var url = HttpUrl.Parse(Url, out var urlError);
         if (url is null)
         {
             errors["url"] = [urlError!];
         }
 
-        var id = fixedId ?? (string.IsNullOrWhiteSpace(Id) ? (url is null ? null : SourceRules.IdFromUrl(url)) : Id.Trim());
-        if (fixedId is null && id is not null && !SourceRules.IsValidId(id))
+        var id = fixedId ?? (string.IsNullOrWhiteSpace(Id) ? (url is null ? null : Slug.FromUrl(url)) : Id.Trim());
+        if (fixedId is null && id is not null && !Slug.IsValid(id))
         {
             errors["id"] = [$"'{id}' must be 1 to 64 lowercase letters, digits and dashes."];
         }

@@ -1,3 +1,5 @@
+using FeedHub.Model;
+
 namespace FeedHub.Articles;
 
 /// <summary>

@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using FeedHub.Model;
 using FeedHub.Storage;
 using Microsoft.Extensions.FileProviders;
 using Microsoft.Extensions.Options;

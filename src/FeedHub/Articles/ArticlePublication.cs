@@ -1,3 +1,4 @@
+using FeedHub.Model;
 using Quartz;
 
 namespace FeedHub.Articles;

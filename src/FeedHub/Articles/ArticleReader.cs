@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using FeedHub.Model;
 using FeedHub.Sources;
 using YamlDotNet.Core;
 using YamlDotNet.Serialization;
@@ -38,7 +39,7 @@ public static partial class ArticleReader
         }
 
         // A file named 2026-11-20-robot-hands.md is the article robot-hands: the date orders files, it is not the name.
-        var fallbackSlug = SourceRules.Slug(DatePrefix().Replace(System.IO.Path.GetFileNameWithoutExtension(path), string.Empty));
+        var fallbackSlug = Slug.From(DatePrefix().Replace(System.IO.Path.GetFileNameWithoutExtension(path), string.Empty));
         var problems = new List<ArticleProblem>();
         var article = ArticleRules.Build(fields, text[match.Length..], fallbackSlug, defaultPublished: null, problems);
         if (article is null)

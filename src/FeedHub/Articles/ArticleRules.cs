@@ -23,12 +23,12 @@ public static class ArticleRules
             problems.Add(new("title", "title is required."));
         }
 
-        var slug = string.IsNullOrWhiteSpace(fields.Slug) ? fallbackSlug ?? SourceRules.Slug(title ?? string.Empty) : fields.Slug.Trim();
+        var slug = string.IsNullOrWhiteSpace(fields.Slug) ? fallbackSlug ?? Slug.From(title ?? string.Empty) : fields.Slug.Trim();
         if (slug.Length == 0 && !string.IsNullOrEmpty(title))
         {
             problems.Add(new("slug", $"no slug can be made from the title '{title}': give one (lowercase letters, digits and dashes)."));
         }
-        else if (slug.Length > 0 && !SourceRules.IsValidId(slug))
+        else if (slug.Length > 0 && !Slug.IsValid(slug))
         {
             problems.Add(new("slug", $"slug '{slug}' must be lowercase letters, digits and dashes."));
         }
@@ -56,7 +56,7 @@ public static class ArticleRules
                 problems.Add(new($"authors[{i}].name", "every author needs a name."));
             }
 
-            if (author.Uri is not null && SourceRules.ParseFeedUrl(author.Uri, out _) is null)
+            if (author.Uri is not null && HttpUrl.Parse(author.Uri, out _) is null)
             {
                 problems.Add(new($"authors[{i}].uri", $"author '{author.Name}': uri must be an http or https URL."));
             }
@@ -76,12 +76,12 @@ public static class ArticleRules
                 problems.Add(new($"sources[{i}].{(string.IsNullOrWhiteSpace(source.Title) ? "title" : "publisher")}", "every source needs a title and a publisher."));
             }
 
-            if (SourceRules.ParseFeedUrl(source.Url, out var urlError) is null)
+            if (HttpUrl.Parse(source.Url, out var urlError) is null)
             {
                 problems.Add(new($"sources[{i}].url", $"source '{source.Title}': {urlError}"));
             }
 
-            if (source.Feed is not null && SourceRules.ParseFeedUrl(source.Feed, out var feedError) is null)
+            if (source.Feed is not null && HttpUrl.Parse(source.Feed, out var feedError) is null)
             {
                 problems.Add(new($"sources[{i}].feed", $"source '{source.Title}': feed {feedError}"));
             }

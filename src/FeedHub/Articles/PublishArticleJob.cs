@@ -1,3 +1,4 @@
+using FeedHub.Model;
 using FeedHub.Storage;
 using Quartz;
 

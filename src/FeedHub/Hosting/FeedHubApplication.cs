@@ -1,7 +1,14 @@
 using FeedHub.Admin;
 using FeedHub.Admin.Dashboard;
+using FeedHub.Articles;
+using FeedHub.Markup;
+using FeedHub.Parsing;
+using FeedHub.Polling;
+using FeedHub.Polling.Push;
 using FeedHub.Publishing;
-using FeedHub.WebSub;
+using FeedHub.Publishing.Hub;
+using FeedHub.Sources;
+using FeedHub.Storage;
 using Microsoft.Extensions.Logging.Console;
 
 namespace FeedHub.Hosting;
@@ -40,8 +47,8 @@ public static class FeedHubApplication
         app.MapHealthChecks("/readyz", new() { Predicate = check => check.Tags.Contains("ready") });
         app.MapPrometheusScrapingEndpoint("/metrics");
         app.MapFeeds();
-        app.MapWebSub();
-        app.MapWebSubCallbacks();
+        app.MapHub();
+        app.MapPushCallbacks();
         app.MapSitePages();
         app.MapAdminApi();
         app.MapOpenApi(AdminOpenApi.DocumentPath);
@@ -86,13 +93,16 @@ public static class FeedHubApplication
     {
         var builder = WebApplication.CreateBuilder(args);
         builder.AddFeedHubCore()
+            .AddScheduler()
             .AddStorage()
+            .AddMarkup()
             .AddParsing()
             .AddSources()
             .AddPolling()
+            .AddPush()
             .AddArticles()
             .AddPublishing()
-            .AddWebSub()
+            .AddHub()
             .AddAdmin()
             .AddTelemetry();
         return builder;

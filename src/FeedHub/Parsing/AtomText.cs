@@ -1,6 +1,8 @@
 using System.Net;
 using System.Text;
 using System.Xml.Linq;
+using FeedHub.Markup;
+using FeedHub.Model;
 
 namespace FeedHub.Parsing;
 
@@ -24,8 +26,8 @@ internal static class AtomText
     public static string? Plain(XElement? element) => Read(element) switch
     {
         null => null,
-        (Kind.Text, var value) => FeedText.Fold(value),
-        (_, var value) => FeedText.PlainText(value),
+        (Kind.Text, var value) => HtmlText.Fold(value),
+        (_, var value) => HtmlText.PlainText(value),
     };
 
     private static (Kind Kind, string Value)? Read(XElement? element)

@@ -1,6 +1,7 @@
 using System.Xml;
 using System.Xml.Linq;
 using CodeHollow.FeedReader;
+using FeedHub.Markup;
 
 namespace FeedHub.Parsing;
 

@@ -1,4 +1,5 @@
 using System.Xml.Linq;
+using FeedHub.Model;
 
 namespace FeedHub.Parsing;
 

@@ -1,6 +1,7 @@
 using System.Net;
 using CodeHollow.FeedReader;
 using CodeHollow.FeedReader.Feeds;
+using FeedHub.Markup;
 using FeedHub.Model;
 
 namespace FeedHub.Parsing;
@@ -13,7 +14,7 @@ internal static class JsonFeedAdapter
         var json = feed.SpecificFeed as JsonFeed;
         return new ParsedFeed
         {
-            Title = FeedText.Fold(feed.Title),
+            Title = HtmlText.Fold(feed.Title),
             SiteUrl = XmlBase.Resolve(documentUrl, json?.HomePageUrl ?? feed.Link),
             Subtitle = json?.Description is { } description ? WebUtility.HtmlEncode(description) : null,
             Id = json?.FeedUrl,
@@ -29,13 +30,13 @@ internal static class JsonFeedAdapter
         var contentHtml = json.ContentHtml ?? (json.ContentText is { } text ? WebUtility.HtmlEncode(text).ReplaceLineEndings("<br>") : null);
         return new Item
         {
-            Guid = FeedText.Fold(json.Id),
-            Title = FeedText.Fold(json.Title),
+            Guid = HtmlText.Fold(json.Id),
+            Title = HtmlText.Fold(json.Title),
             Link = XmlBase.Resolve(documentUrl, json.Url ?? json.ExternalUrl),
             Summary = json.Summary is { } summary ? WebUtility.HtmlEncode(summary) : null,
             ContentHtml = cleaner.Clean(contentHtml, documentUrl),
-            Authors = (json.Authors ?? []).Select(a => new ItemAuthor(FeedText.Fold(a.Name), null, XmlBase.Resolve(documentUrl, a.Url))).ToList(),
-            Categories = (json.Tags ?? []).Select(FeedText.Fold).OfType<string>().Distinct(StringComparer.Ordinal).ToList(),
+            Authors = (json.Authors ?? []).Select(a => new ItemAuthor(HtmlText.Fold(a.Name), null, XmlBase.Resolve(documentUrl, a.Url))).ToList(),
+            Categories = (json.Tags ?? []).Select(HtmlText.Fold).OfType<string>().Distinct(StringComparer.Ordinal).ToList(),
             Published = FeedDates.Parse(json.DatePublishedString),
             Updated = FeedDates.Parse(json.DateModifiedString),
             Enclosures = (json.Attachments ?? [])

@@ -1,7 +1,8 @@
 using System.Globalization;
 using System.Xml.Linq;
+using FeedHub.Markup;
 using FeedHub.Model;
-using static FeedHub.Parsing.FeedNamespaces;
+using static FeedHub.Model.FeedNamespaces;
 
 namespace FeedHub.Parsing;
 
@@ -47,7 +48,7 @@ internal sealed class XmlFeedAdapter(HtmlCleaner cleaner, Uri documentUrl)
         {
             FeedFormat.Cdf => new ParsedFeed
             {
-                Title = FeedText.PlainText(Child(feed, "TITLE")?.Value),
+                Title = HtmlText.PlainText(Child(feed, "TITLE")?.Value),
                 SiteUrl = XmlBase.Resolve(feedBase, (string?)feed.Attribute("HREF")),
                 Subtitle = cleaner.Clean(Child(feed, "ABSTRACT")?.Value, feedBase),
                 Updated = Date((string?)feed.Attribute("LASTMOD")),
@@ -64,7 +65,7 @@ internal sealed class XmlFeedAdapter(HtmlCleaner cleaner, Uri documentUrl)
             },
             _ => new ParsedFeed
             {
-                Title = FeedText.PlainText(Child(feed, "title")?.Value ?? feed.Element(Dc + "title")?.Value),
+                Title = HtmlText.PlainText(Child(feed, "title")?.Value ?? feed.Element(Dc + "title")?.Value),
                 SiteUrl = XmlBase.Resolve(Base(Child(feed, "link") ?? feed), Child(feed, "link")?.Value),
                 Subtitle = cleaner.Clean(
                     Markup(Child(feed, "description")) ?? feed.Element(Dc + "description")?.Value
@@ -83,7 +84,7 @@ internal sealed class XmlFeedAdapter(HtmlCleaner cleaner, Uri documentUrl)
     {
         var itemBase = Base(item);
         var guidElement = Child(item, "guid");
-        var guid = FeedText.Fold(guidElement?.Value) ?? FeedText.Fold((string?)item.Attribute(Rdf + "about"));
+        var guid = HtmlText.Fold(guidElement?.Value) ?? HtmlText.Fold((string?)item.Attribute(Rdf + "about"));
 
         // A guid is the item's permalink unless it says otherwise (RSS 2.0: isPermaLink defaults to true).
         var guidIsPermalink = guidElement is not null && !string.Equals((string?)guidElement.Attribute("isPermaLink"), "false", StringComparison.OrdinalIgnoreCase);
@@ -105,7 +106,7 @@ internal sealed class XmlFeedAdapter(HtmlCleaner cleaner, Uri documentUrl)
         return new Item
         {
             Guid = guid,
-            Title = FeedText.PlainText(Child(item, "title")?.Value ?? item.Element(Dc + "title")?.Value ?? MediaTitle(item)),
+            Title = HtmlText.PlainText(Child(item, "title")?.Value ?? item.Element(Dc + "title")?.Value ?? MediaTitle(item)),
             Link = link,
             Summary = cleaner.Clean(summary, itemBase),
             ContentHtml = cleaner.Clean(content, itemBase),
@@ -155,7 +156,7 @@ internal sealed class XmlFeedAdapter(HtmlCleaner cleaner, Uri documentUrl)
         var itemBase = Base(item);
         return new Item
         {
-            Title = FeedText.PlainText(Child(item, "TITLE")?.Value),
+            Title = HtmlText.PlainText(Child(item, "TITLE")?.Value),
             Link = XmlBase.Resolve(itemBase, (string?)item.Attribute("HREF")),
             Summary = cleaner.Clean(Child(item, "ABSTRACT")?.Value, itemBase),
             Updated = Date((string?)item.Attribute("LASTMOD")),
@@ -227,7 +228,7 @@ internal sealed class XmlFeedAdapter(HtmlCleaner cleaner, Uri documentUrl)
     private string? AtomId(XElement parent)
     {
         var id = Child(parent, "id");
-        var value = FeedText.Fold(id?.Value);
+        var value = HtmlText.Fold(id?.Value);
 
         // Ids are opaque strings; only an unmistakable path reference ("/2026/11/post") is resolved.
         return value is ['/', not '/', ..] ? XmlBase.Resolve(Base(id), value) ?? value : value;
@@ -249,8 +250,8 @@ internal sealed class XmlFeedAdapter(HtmlCleaner cleaner, Uri documentUrl)
     private List<ItemAuthor> AtomAuthors(XElement parent) =>
         parent.Elements().Where(e => e.Name.LocalName == "author" && e.Name.Namespace == parent.Name.Namespace)
             .Select(a => new ItemAuthor(
-                FeedText.Fold(Child(a, "name")?.Value),
-                FeedText.Fold(Child(a, "email")?.Value),
+                HtmlText.Fold(Child(a, "name")?.Value),
+                HtmlText.Fold(Child(a, "email")?.Value),
                 (Child(a, "uri") ?? Child(a, "url")) is { } uri ? XmlBase.Resolve(Base(uri), uri.Value) : null))
             .Where(a => a.Name is not null || a.Email is not null)
             .ToList();
@@ -259,14 +260,14 @@ internal sealed class XmlFeedAdapter(HtmlCleaner cleaner, Uri documentUrl)
     private static List<ItemAuthor> RssAuthors(XElement item)
     {
         var authors = new List<ItemAuthor>();
-        foreach (var value in item.Elements().Where(e => e.Name.LocalName == "author" && e.Name.Namespace == item.Name.Namespace).Select(a => FeedText.Fold(a.Value)).OfType<string>())
+        foreach (var value in item.Elements().Where(e => e.Name.LocalName == "author" && e.Name.Namespace == item.Name.Namespace).Select(a => HtmlText.Fold(a.Value)).OfType<string>())
         {
             var open = value.IndexOf('(', StringComparison.Ordinal);
             var close = value.LastIndexOf(')');
             var hasEmail = value.Contains('@', StringComparison.Ordinal);
             if (hasEmail && open > 0 && close > open)
             {
-                authors.Add(new ItemAuthor(FeedText.Fold(value[(open + 1)..close]), value[..open].Trim(), null));
+                authors.Add(new ItemAuthor(HtmlText.Fold(value[(open + 1)..close]), value[..open].Trim(), null));
             }
             else if (hasEmail && !value.Contains(' ', StringComparison.Ordinal))
             {
@@ -280,7 +281,7 @@ internal sealed class XmlFeedAdapter(HtmlCleaner cleaner, Uri documentUrl)
 
         var named = authors.Select(a => a.Name).OfType<string>().ToHashSet(StringComparer.Ordinal);
         authors.AddRange(item.Elements(Dc + "creator").Concat(item.Elements().Where(e => IsItunes(e, "author")))
-            .Select(c => FeedText.Fold(c.Value))
+            .Select(c => HtmlText.Fold(c.Value))
             .OfType<string>()
             .Where(named.Add)
             .Select(name => new ItemAuthor(name, null, null)));
@@ -312,7 +313,7 @@ internal sealed class XmlFeedAdapter(HtmlCleaner cleaner, Uri documentUrl)
             : null;
 
     private static List<string> Distinct(IEnumerable<string> values) =>
-        values.Select(FeedText.Fold).OfType<string>().Distinct(StringComparer.Ordinal).ToList();
+        values.Select(HtmlText.Fold).OfType<string>().Distinct(StringComparer.Ordinal).ToList();
 
     private static long? ParseLength(string? value) =>
         long.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var length) && length >= 0 ? length : null;

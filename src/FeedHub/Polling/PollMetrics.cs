@@ -30,7 +30,7 @@ internal sealed class PollMetrics
     public PollMetrics(IMeterFactory meters, TimeProvider time)
     {
         _time = time;
-        _meter = meters.Create(FeedHubMeter.Name);
+        _meter = meters.Create(Product.Name);
         _polls = _meter.CreateCounter<long>(
             "feedhub.polls",
             "{poll}",

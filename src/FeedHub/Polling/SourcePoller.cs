@@ -24,7 +24,7 @@ internal sealed partial class SourcePoller(
     PollingRandomness randomness,
     PollMetrics metrics,
     IOptions<PollingOptions> options,
-    IOptions<WebSub.WebSubOptions> websub,
+    IOptions<Push.PushOptions> push,
     ILogger<SourcePoller> logger)
 {
     /// <returns>The poll's record, or null when the source is unknown.</returns>
@@ -37,7 +37,7 @@ internal sealed partial class SourcePoller(
         var startedAt = time.GetUtcNow();
         var started = time.GetTimestamp();
         var (result, feed) = await FetchAndParseAsync(source, cancellationToken);
-        var settings = new PollPolicySettings(options.Value.BackoffCap, websub.Value.SafetyNetInterval);
+        var settings = new PollPolicySettings(options.Value.BackoffCap, push.Value.SafetyNetInterval);
         var decision = PollPolicy.Decide(source, result, feed, startedAt, time.GetUtcNow(), settings, randomness.NextFraction());
         var info = feed is null ? null : Info(feed, (FetchedDocument)result);
 

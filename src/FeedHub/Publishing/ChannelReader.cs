@@ -1,6 +1,8 @@
 using System.Collections.Concurrent;
 using System.Net;
+using FeedHub.Admin;
 using FeedHub.Articles;
+using FeedHub.Markup;
 using FeedHub.Model;
 using FeedHub.Parsing;
 using FeedHub.Sources;
@@ -328,7 +330,7 @@ internal sealed class ChannelReader(
     /// <summary>The opening words of an item as plain text, cut at a word boundary.</summary>
     private static string? Excerpt(string? html)
     {
-        var text = FeedText.PlainText(html);
+        var text = HtmlText.PlainText(html);
         if (text is null)
         {
             return null;

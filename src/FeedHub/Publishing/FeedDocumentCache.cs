@@ -3,8 +3,8 @@ using System.IO.Compression;
 using System.Security.Cryptography;
 using System.Text.Json;
 using FeedHub.Articles;
+using FeedHub.Publishing.Hub;
 using FeedHub.Storage;
-using FeedHub.WebSub;
 using Microsoft.Extensions.Options;
 
 namespace FeedHub.Publishing;
@@ -17,7 +17,7 @@ namespace FeedHub.Publishing;
 /// Last-Modified of unchanged content stay as they were.
 /// </summary>
 internal sealed class FeedDocumentCache(
-    ChannelReader reader, ArticleLibrary articles, StoreChanges changes, TimeProvider time, IOptions<FeedHubOptions> hub, IOptions<WebSubOptions> websub)
+    ChannelReader reader, ArticleLibrary articles, StoreChanges changes, TimeProvider time, IOptions<FeedHubOptions> hub, IOptions<HubOptions> websub)
 {
     /// <summary>Documents kept at once; a crawler walking every archive page must not grow memory without end.</summary>
     private const int MaxDocuments = 512;

@@ -1,5 +1,6 @@
 using System.Globalization;
-using FeedHub.WebSub;
+using FeedHub.Polling;
+using FeedHub.Publishing.Hub;
 using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
 

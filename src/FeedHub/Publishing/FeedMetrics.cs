@@ -11,7 +11,7 @@ internal sealed class FeedMetrics
     private readonly Counter<long> _requests;
 
     public FeedMetrics(IMeterFactory meters) =>
-        _requests = meters.Create(FeedHubMeter.Name).CreateCounter<long>(
+        _requests = meters.Create(Product.Name).CreateCounter<long>(
             "feedhub.feed.requests",
             "{request}",
             "Feed documents served, by channel, format (atom, rss, json), document (current, archive) and status (200, or 304 for a conditional GET that matched).");

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using FeedHub.Markup;
 using FeedHub.Polling;
 
 namespace FeedHub.Publishing;
@@ -66,7 +67,7 @@ internal static class JsonFeedWriter
 
             json.WriteEndArray();
             json.WriteStartObject("_feedhub");
-            json.WriteString("generator", UserAgent.Product());
+            json.WriteString("generator", Product.Token);
             json.WriteString("updated", Time(channel.Updated));
             Optional(json, "rights", options.Rights);
 
@@ -95,7 +96,7 @@ internal static class JsonFeedWriter
 
         if (entry.SummaryHtml is { } summary)
         {
-            json.WriteString("summary", Parsing.FeedText.PlainText(summary));
+            json.WriteString("summary", HtmlText.PlainText(summary));
         }
 
         json.WriteString("date_published", Time(entry.Published));

@@ -2,6 +2,8 @@ using System.Globalization;
 using System.Net;
 using System.Text;
 using FeedHub.Articles;
+using FeedHub.Markup;
+using FeedHub.Model;
 using FeedHub.Parsing;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;

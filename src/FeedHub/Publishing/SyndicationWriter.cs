@@ -2,6 +2,7 @@ using System.ServiceModel.Syndication;
 using System.Text;
 using System.Xml;
 using System.Xml.Linq;
+using FeedHub.Model;
 using FeedHub.Parsing;
 using FeedHub.Polling;
 
@@ -34,7 +35,7 @@ internal static class SyndicationWriter
         {
             Id = new Uri(publicBaseUrl, $"feeds/{options.Id}").AbsoluteUri,
             LastUpdatedTime = channel.Updated,
-            Generator = UserAgent.Product(),
+            Generator = Product.Token,
             Language = "en",
         };
         feed.Links.Clear();

@@ -21,7 +21,7 @@ public static class DeclaredSources
             {
                 Id = declared.Id!,
                 Title = string.IsNullOrWhiteSpace(declared.Title) ? null : declared.Title.Trim(),
-                Url = SourceRules.ParseFeedUrl(declared.Url, out _)!.AbsoluteUri,
+                Url = HttpUrl.Parse(declared.Url, out _)!.AbsoluteUri,
                 Schedule = string.IsNullOrWhiteSpace(declared.Schedule) ? defaultSchedule : declared.Schedule.Trim(),
                 Tags = Tags(declared.Tags),
                 License = declared.License,
@@ -31,7 +31,7 @@ public static class DeclaredSources
 
         foreach (var outline in opml?.Outlines ?? [])
         {
-            var url = SourceRules.ParseFeedUrl(outline.XmlUrl, out _)!.AbsoluteUri;
+            var url = HttpUrl.Parse(outline.XmlUrl, out _)!.AbsoluteUri;
             if (sources.FirstOrDefault(s => s.Url == url) is { } earlier)
             {
                 // A feed in both configuration and OPML is configuration's, by design; twice in the OPML is a slip to report.
@@ -53,7 +53,7 @@ public static class DeclaredSources
             string id;
             if (outline.Id is not null)
             {
-                if (!SourceRules.IsValidId(outline.Id))
+                if (!Slug.IsValid(outline.Id))
                 {
                     problems.Add($"line {outline.Line}: id '{outline.Id}' must be lowercase letters, digits and dashes.");
                     continue;
@@ -70,7 +70,7 @@ public static class DeclaredSources
             else
             {
                 // From the URL, not the title: renaming an outline must not make it a new source.
-                id = UniqueId(SourceRules.IdFromUrl(new Uri(url)), sources);
+                id = UniqueId(Slug.FromUrl(new Uri(url)), sources);
             }
 
             sources.Add(new Source

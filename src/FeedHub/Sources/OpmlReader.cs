@@ -55,7 +55,7 @@ public static class OpmlReader
             }
 
             var line = ((IXmlLineInfo)outline).LineNumber.ToString(CultureInfo.InvariantCulture);
-            if (SourceRules.ParseFeedUrl(xmlUrl, out var urlError) is null)
+            if (HttpUrl.Parse(xmlUrl, out var urlError) is null)
             {
                 problems.Add($"line {line}: {urlError}");
                 continue;

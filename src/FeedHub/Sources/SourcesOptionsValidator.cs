@@ -1,3 +1,4 @@
+using FeedHub.Model;
 using Microsoft.Extensions.Options;
 
 namespace FeedHub.Sources;
@@ -13,7 +14,7 @@ internal sealed class SourcesOptionsValidator(TimeProvider time) : IValidateOpti
         {
             var source = options.Sources[i];
             var key = $"FeedHub:Sources:{i}";
-            if (!SourceRules.IsValidId(source.Id))
+            if (!Slug.IsValid(source.Id))
             {
                 failures.Add($"{key}:Id: '{source.Id}' must be 1 to 64 lowercase letters, digits and dashes.");
             }
@@ -22,7 +23,7 @@ internal sealed class SourcesOptionsValidator(TimeProvider time) : IValidateOpti
                 failures.Add($"{key}:Id: '{source.Id}' is declared twice.");
             }
 
-            if (SourceRules.ParseFeedUrl(source.Url, out var urlError) is null)
+            if (HttpUrl.Parse(source.Url, out var urlError) is null)
             {
                 failures.Add($"{key}:Url: {urlError}");
             }

@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using FeedHub.Model;
 
 namespace FeedHub.Storage;
 

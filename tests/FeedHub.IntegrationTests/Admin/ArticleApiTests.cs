@@ -5,6 +5,7 @@ using System.Text.Json.Nodes;
 using System.Xml.Linq;
 using FeedHub.Articles;
 using FeedHub.IntegrationTests.Infrastructure;
+using FeedHub.Model;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 

@@ -4,6 +4,7 @@ using System.Text.RegularExpressions;
 using System.Xml.Linq;
 using FeedHub.Hosting;
 using FeedHub.IntegrationTests.Infrastructure;
+using FeedHub.Model;
 using Microsoft.AspNetCore.Http;
 
 namespace FeedHub.IntegrationTests.Admin;

@@ -1,5 +1,6 @@
 using FeedHub.Articles;
 using FeedHub.IntegrationTests.Infrastructure;
+using FeedHub.Model;
 
 namespace FeedHub.IntegrationTests.Articles;
 

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using FeedHub.IntegrationTests.Infrastructure;
+using FeedHub.Markup;
 using FeedHub.Model;
 using FeedHub.Parsing;
 using FeedHub.Storage;
@@ -54,7 +55,7 @@ public sealed class FeedparserPipelineTests
             {
                 wrong.Add($"{cases[i].File}: failed without a reason");
             }
-            else if (cases[i].Title is { } title && source!.FeedTitle != FeedText.PlainText(title))
+            else if (cases[i].Title is { } title && source!.FeedTitle != HtmlText.PlainText(title))
             {
                 wrong.Add($"{cases[i].File}: title «{source.FeedTitle}», feedparser «{title}» ({fetch.Outcome} {fetch.Error})");
             }

@@ -82,5 +82,5 @@ public sealed class RealFeedsTests
     private static string? Child(XElement element, string localName) =>
         element.Elements().FirstOrDefault(c => c.Name.LocalName == localName)?.Value.Trim() is { Length: > 0 } value ? value : null;
 
-    private static string Id(string file) => FeedHub.Sources.SourceRules.Slug(Path.GetFileNameWithoutExtension(file));
+    private static string Id(string file) => FeedHub.Model.Slug.From(Path.GetFileNameWithoutExtension(file));
 }

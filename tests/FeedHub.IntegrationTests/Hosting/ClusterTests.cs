@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Net;
 using FeedHub.IntegrationTests.Infrastructure;
+using FeedHub.Model;
 using FeedHub.Storage;
 using Microsoft.AspNetCore.Http;
 

@@ -1,4 +1,5 @@
 using Dapper;
+using FeedHub.Model;
 using FeedHub.Storage;
 using Npgsql;
 

@@ -1,8 +1,9 @@
+using System.Net;
 using FeedHub.IntegrationTests.Infrastructure;
 using FeedHub.Model;
+using FeedHub.Network;
 using FeedHub.Polling;
 using FeedHub.Storage;
-using System.Net;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
@@ -380,7 +381,7 @@ public sealed class PolitenessTests : IAsyncLifetime
         await using var app = new FeedHubApp(settings: settings, services: services =>
             services.AddHttpClient(FeedFetcher.HttpClientName).ConfigurePrimaryHttpMessageHandler(provider =>
                 NetworkGuard.Handler(
-                    provider.GetRequiredService<IOptions<PollingOptions>>().Value,
+                    provider.GetRequiredService<IOptions<PollingOptions>>().Value.Timeout,
                     address => address.Equals(IPAddress.Loopback) || NetworkGuard.IsPublic(address))));
         _ = app.Server;
 

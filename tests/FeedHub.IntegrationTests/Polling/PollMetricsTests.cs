@@ -1,4 +1,5 @@
 using System.Diagnostics.Metrics;
+using FeedHub.Admin;
 using FeedHub.IntegrationTests.Infrastructure;
 using FeedHub.Model;
 using FeedHub.Polling;
@@ -40,7 +41,7 @@ public sealed class PollMetricsTests : IAsyncLifetime
     }
 
     private MetricCollector<T> Collect<T>(string instrument)
-        where T : struct => new(_services.GetRequiredService<IMeterFactory>(), FeedHubMeter.Name, instrument, _time);
+        where T : struct => new(_services.GetRequiredService<IMeterFactory>(), Product.Name, instrument, _time);
 
     private static FetchRecord Fetch(FetchOutcome outcome, int itemsNew = 0, int itemsUpdated = 0) => new()
     {

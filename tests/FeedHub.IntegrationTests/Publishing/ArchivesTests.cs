@@ -2,6 +2,7 @@ using System.Net;
 using System.Text.Json;
 using System.Xml.Linq;
 using FeedHub.IntegrationTests.Infrastructure;
+using FeedHub.Model;
 using FeedHub.Polling;
 using Microsoft.Data.Sqlite;
 

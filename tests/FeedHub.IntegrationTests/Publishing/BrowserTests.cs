@@ -1,4 +1,5 @@
 using FeedHub.IntegrationTests.Infrastructure;
+using FeedHub.Model;
 using Microsoft.Playwright;
 
 namespace FeedHub.IntegrationTests.Publishing;

@@ -4,6 +4,7 @@ using System.Text.Json;
 using System.Xml.Linq;
 using FeedHub.Articles;
 using FeedHub.IntegrationTests.Infrastructure;
+using FeedHub.Model;
 using FeedHub.Polling;
 using FeedHub.Testing;
 

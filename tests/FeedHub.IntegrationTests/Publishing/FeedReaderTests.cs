@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Dapper;
 using FeedHub.IntegrationTests.Infrastructure;
+using FeedHub.Model;
 using Microsoft.Data.Sqlite;
 
 namespace FeedHub.IntegrationTests.Publishing;

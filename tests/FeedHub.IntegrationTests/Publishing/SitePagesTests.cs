@@ -1,5 +1,6 @@
 using System.Net;
 using FeedHub.IntegrationTests.Infrastructure;
+using FeedHub.Model;
 
 namespace FeedHub.IntegrationTests.Publishing;
 

@@ -1,5 +1,6 @@
 using Dapper;
 using FeedHub.IntegrationTests.Infrastructure;
+using FeedHub.Model;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Data.Sqlite;
 

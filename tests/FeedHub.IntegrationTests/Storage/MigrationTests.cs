@@ -1,5 +1,6 @@
 using Dapper;
 using FeedHub.IntegrationTests.Infrastructure;
+using FeedHub.Model;
 using FeedHub.Storage;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging.Abstractions;

@@ -1,5 +1,6 @@
 using FeedHub.Admin;
 using FeedHub.Articles;
+using FeedHub.Model;
 
 namespace FeedHub.Tests.Admin;
 

@@ -1,4 +1,5 @@
 using FeedHub.Articles;
+using FeedHub.Model;
 
 namespace FeedHub.Tests.Articles;
 

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using FeedHub.Admin;
 using FeedHub.Articles;
+using FeedHub.Model;
 
 namespace FeedHub.Tests.Articles;
 

@@ -1,4 +1,5 @@
 using FeedHub.Hosting;
+using FeedHub.Model;
 
 namespace FeedHub.Tests.Hosting;
 

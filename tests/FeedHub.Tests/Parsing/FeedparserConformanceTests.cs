@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using FeedHub.Markup;
 using FeedHub.Parsing;
 using FeedHub.Testing;
 
@@ -107,12 +108,12 @@ public sealed class FeedparserConformanceTests(ITestOutputHelper output)
         var text = expected.ValueKind == JsonValueKind.String ? expected.GetString()! : expected.ToString();
         return (path.StartsWith("feed.", StringComparison.Ordinal), field) switch
         {
-            (true, "title" or "title_detail.value") => Same(FeedText.PlainText(text), feed.Title),
+            (true, "title" or "title_detail.value") => Same(HtmlText.PlainText(text), feed.Title),
             (true, "subtitle" or "description" or "subtitle_detail.value") => SameHtml(text, feed.Subtitle, documentUrl),
             (true, "link") => Same(text, feed.SiteUrl),
             (true, "id") => Same(text, feed.Id),
             (true, "updated") => Same(FeedDates.Parse(text), feed.Updated),
-            (false, "title" or "title_detail.value") => Same(FeedText.PlainText(text), item!.Title),
+            (false, "title" or "title_detail.value") => Same(HtmlText.PlainText(text), item!.Title),
             (false, "summary" or "summary_detail.value") => SameHtml(text, item!.Summary ?? item.ContentHtml, documentUrl),
             (false, "content[0].value") => SameHtml(text, item!.ContentHtml, documentUrl),
             (false, "link") => Same(text, item!.Link),

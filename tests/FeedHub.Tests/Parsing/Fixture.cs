@@ -1,3 +1,4 @@
+using FeedHub.Markup;
 using FeedHub.Parsing;
 
 namespace FeedHub.Tests.Parsing;

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Data.Common;
+using FeedHub.Model;
 using FeedHub.Storage;
 
 namespace FeedHub.Admin.Commands;

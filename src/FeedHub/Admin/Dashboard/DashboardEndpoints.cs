@@ -1,8 +1,8 @@
 using System.Diagnostics.CodeAnalysis;
 using FeedHub.Articles;
 using FeedHub.Model;
+using FeedHub.Polling.Push;
 using FeedHub.Storage;
-using FeedHub.WebSub;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -177,13 +177,13 @@ internal static class DashboardEndpoints
         View<ArticlesView>(new() { ["Articles"] = articles.Current, ["Now"] = time.GetUtcNow() });
 
     private static async Task<IResult> WebSubAsync(
-        string? done, WebSubStore hub, UpstreamSubscriber subscriber, IOptions<WebSubOptions> websub, IOptions<FeedHubOptions> feedHub,
+        string? done, WebSubStore hub, UpstreamSubscriber subscriber, IOptions<PushOptions> websub, IOptions<FeedHubOptions> feedHub,
         DashboardPages pages, CancellationToken cancellationToken) =>
         View<WebSubView>(new()
         {
             ["Subscribers"] = (await hub.ListActiveAsync(pages.Now, cancellationToken)).Select(SubscriptionResponse.From).ToList(),
             ["Upstream"] = await pages.Catalog.ListUpstreamSubscriptionsAsync(cancellationToken),
-            ["CannotSubscribe"] = UpstreamSubscriber.CannotSubscribe(feedHub.Value.PublicBaseUrl, websub.Value),
+            ["CannotSubscribe"] = websub.Value.CannotSubscribe(feedHub.Value.PublicBaseUrl),
             ["Notice"] = done == "ended" ? "The subscription is ended and its waiting delivery dropped; the subscriber was not asked." : null,
             ["Now"] = pages.Now,
         });

@@ -1,3 +1,4 @@
+using FeedHub.Model;
 using FeedHub.Polling;
 
 namespace FeedHub.Admin.Dashboard;

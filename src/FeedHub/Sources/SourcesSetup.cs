@@ -1,0 +1,16 @@
+using Microsoft.Extensions.Options;
+
+namespace FeedHub.Sources;
+
+internal static class SourcesSetup
+{
+    /// <summary>The sources declared in configuration (<c>FeedHub:Sources</c>), each checked at start.</summary>
+    public static IHostApplicationBuilder AddSources(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<SourcesOptions>()
+            .BindConfiguration(SourcesOptions.Section)
+            .ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<SourcesOptions>, SourcesOptionsValidator>();
+        return builder;
+    }
+}
