@@ -15,7 +15,7 @@ namespace FeedHub.Admin;
 /// </summary>
 internal sealed class SourceCatalog(
     SourceStore sources,
-    StoreChanges changes,
+    ContentVersion changes,
     PollDispatcher dispatcher,
     UpstreamSubscriptionStore subscriptions,
     UpstreamSubscriber subscriber,

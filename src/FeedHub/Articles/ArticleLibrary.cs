@@ -21,7 +21,7 @@ internal sealed partial class ArticleLibrary : IDisposable
     private readonly ArticleStore _store;
     private readonly ArticlePublication _publication;
     private readonly TimeProvider _time;
-    private readonly StoreChanges _changes;
+    private readonly ContentVersion _changes;
     private readonly ILogger<ArticleLibrary> _logger;
     private readonly SemaphoreSlim _gate = new(1, 1);
     private PhysicalFileProvider? _files;
@@ -36,7 +36,7 @@ internal sealed partial class ArticleLibrary : IDisposable
         ArticleStore store,
         ArticlePublication publication,
         TimeProvider time,
-        StoreChanges changes,
+        ContentVersion changes,
         ILogger<ArticleLibrary> logger)
     {
         _changes = changes;

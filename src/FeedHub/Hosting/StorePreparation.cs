@@ -11,7 +11,7 @@ namespace FeedHub.Hosting;
 internal sealed partial class StorePreparation(
     Migrator migrator,
     SourceStore sources,
-    StoreChanges changes,
+    ContentVersion changes,
     IOptions<SourcesOptions> sourcesOptions,
     IOptions<Polling.PollingOptions> pollingOptions,
     IHostEnvironment environment,

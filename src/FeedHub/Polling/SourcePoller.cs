@@ -17,7 +17,7 @@ internal sealed partial class SourcePoller(
     SourceStore sources,
     PollStore polls,
     PollWriter writer,
-    StoreChanges changes,
+    ContentVersion changes,
     FeedFetcher fetcher,
     FeedParser parser,
     TimeProvider time,

@@ -11,13 +11,13 @@ namespace FeedHub.Publishing;
 
 /// <summary>
 /// Rendered feed documents, one per channel, format and archive page. A request is served from the
-/// cached bytes while nothing this process wrote since could change them (<see cref="StoreChanges"/>,
+/// cached bytes while nothing this process wrote since could change them (<see cref="ContentVersion"/>,
 /// the articles' snapshot) and the copy was checked within <see cref="Revalidate"/>; otherwise the
 /// entries are read again, and the document is re-rendered only if they differ, so the ETag and
 /// Last-Modified of unchanged content stay as they were.
 /// </summary>
 internal sealed class FeedDocumentCache(
-    ChannelReader reader, ArticleLibrary articles, StoreChanges changes, TimeProvider time, IOptions<FeedHubOptions> hub, IOptions<HubOptions> websub)
+    ChannelReader reader, ArticleLibrary articles, ContentVersion changes, TimeProvider time, IOptions<FeedHubOptions> hub, IOptions<HubOptions> websub)
 {
     /// <summary>Documents kept at once; a crawler walking every archive page must not grow memory without end.</summary>
     private const int MaxDocuments = 512;
@@ -138,7 +138,7 @@ internal sealed class FeedDocumentCache(
     private static string Fingerprint(PublishedChannel channel) =>
         Convert.ToHexStringLower(SHA256.HashData(JsonSerializer.SerializeToUtf8Bytes(new FingerprintContent(channel.Entries, channel.Archive, channel.FreshFor), FingerprintJson.Default.FingerprintContent)));
 
-    /// <param name="Version">The <see cref="StoreChanges"/> version the entries were read at.</param>
+    /// <param name="Version">The <see cref="ContentVersion"/> version the entries were read at.</param>
     /// <param name="Articles">The articles' snapshot they were read with.</param>
     /// <param name="CheckedAt">When they were read, as a <see cref="TimeProvider"/> timestamp.</param>
     private sealed record Cached(FeedDocument Document, long Version, ArticleSet Articles, long CheckedAt);

@@ -32,7 +32,7 @@ internal static class StorageSetup
         builder.Services.AddSingleton<FetchLogStore>();
         builder.Services.AddSingleton<PollStore>();
         builder.Services.AddSingleton<ChannelSequenceStore>();
-        builder.Services.AddSingleton<StoreChanges>();
+        builder.Services.AddSingleton<ContentVersion>();
         builder.Services.AddSingleton<ArticleStore>();
         builder.Services.AddSingleton<WebSubStore>();
         builder.Services.AddSingleton<UpstreamSubscriptionStore>();

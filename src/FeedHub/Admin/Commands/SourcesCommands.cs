@@ -38,7 +38,7 @@ internal static class SourcesCommands
                 }
                 else
                 {
-                    await SourceTable.WriteAsync(console.Out, rows, services.GetRequiredService<TimeProvider>().GetUtcNow());
+                    await SourceListing.WriteAsync(console.Out, rows, services.GetRequiredService<TimeProvider>().GetUtcNow());
                 }
 
                 return ExitCodes.Success;

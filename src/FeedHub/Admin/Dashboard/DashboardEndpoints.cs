@@ -95,7 +95,7 @@ internal static class DashboardEndpoints
     private static async Task<IResult> SourcesAsync(
         string? q, string? health, string? sort, bool? desc, string? done, string? source, DashboardPages pages, CancellationToken cancellationToken)
     {
-        var table = SourceTable.From(await pages.Catalog.ListAsync(behind: null, cancellationToken), q, health, sort, desc ?? false);
+        var table = SourcesViewModel.From(await pages.Catalog.ListAsync(behind: null, cancellationToken), q, health, sort, desc ?? false);
         return View<SourcesView>(new() { ["Table"] = table, ["Now"] = pages.Now, ["Notice"] = Notice(done, source) });
     }
 
@@ -110,7 +110,7 @@ internal static class DashboardEndpoints
             return Back($"/admin/sources/{created.Id}?done=added");
         }
 
-        var table = SourceTable.From(await pages.Catalog.ListAsync(behind: null, cancellationToken), null, null, null, false);
+        var table = SourcesViewModel.From(await pages.Catalog.ListAsync(behind: null, cancellationToken), null, null, null, false);
         return View<SourcesView>(new() { ["Table"] = table, ["Now"] = pages.Now, ["Adding"] = request, ["Errors"] = Errors(outcome.Refusal!) }, StatusOf(outcome.Refusal!));
     }
 

@@ -20,7 +20,7 @@ internal sealed partial class UpstreamSubscriber(
     Database database,
     SourceStore sources,
     UpstreamSubscriptionStore subscriptions,
-    StoreChanges changes,
+    ContentVersion changes,
     IHttpClientFactory clients,
     PushMetrics metrics,
     TimeProvider time,
@@ -39,13 +39,13 @@ internal sealed partial class UpstreamSubscriber(
     /// <summary>How long an unsubscription waits for its hub's confirmation before the row is dropped anyway.</summary>
     private static readonly TimeSpan UnsubscribeGiveUp = TimeSpan.FromDays(1);
 
-    private readonly Signal _wake = new();
+    private readonly WakeUp _wake = new();
 
     // One pass at a time in this process too: two at once could both find a renewal due and ask twice.
     private readonly SemaphoreSlim _pass = new(1, 1);
 
     /// <summary>Looks at the subscriptions again now (a source changed, or a hub answered).</summary>
-    public void Wake() => _wake.Notify();
+    public void Wake() => _wake.Ring();
 
     public Uri Callback(string id) => new(feedHub.Value.PublicBaseUrl, $"{CallbackPath}/{id}");
 
@@ -75,7 +75,7 @@ internal sealed partial class UpstreamSubscriber(
                 LogFailed(e);
             }
 
-            running = await Signal.WaitAsync(Task.WhenAny(changed, woken), options.Value.CheckInterval, time, stoppingToken);
+            running = await WakeUp.WaitAsync(Task.WhenAny(changed, woken), options.Value.CheckInterval, time, stoppingToken);
         }
         while (running);
     }

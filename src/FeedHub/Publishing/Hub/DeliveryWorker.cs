@@ -29,10 +29,10 @@ internal sealed partial class DeliveryWorker(
     /// <summary>The longest the worker sleeps with nothing due; expired subscriptions are removed as often.</summary>
     private static readonly TimeSpan Idle = TimeSpan.FromMinutes(1);
 
-    private readonly Signal _queued = new();
+    private readonly WakeUp _queued = new();
 
     /// <summary>Wakes the worker: something was queued.</summary>
-    public void Notify() => _queued.Notify();
+    public void Wake() => _queued.Ring();
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -82,7 +82,7 @@ internal sealed partial class DeliveryWorker(
                 return;
             }
         }
-        while (await Signal.WaitAsync(next, wait, time, stoppingToken));
+        while (await WakeUp.WaitAsync(next, wait, time, stoppingToken));
     }
 
     private async ValueTask DeliverAsync(PendingDelivery delivery, CancellationToken cancellationToken)

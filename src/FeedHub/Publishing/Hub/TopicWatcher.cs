@@ -7,7 +7,7 @@ namespace FeedHub.Publishing.Hub;
 /// <summary>
 /// Notices when a channel changes and queues its new document for every subscriber. The documents'
 /// ETags are compared with those recorded in the store right after a poll stored new or updated items
-/// or the articles were read again (<see cref="StoreChanges"/>), and every
+/// or the articles were read again (<see cref="ContentVersion"/>), and every
 /// <see cref="HubOptions.CheckInterval"/> for what another process changed. Rendering a document
 /// that has not changed costs one reading of the channel: <see cref="FeedDocumentCache"/> keeps the bytes.
 /// Comparisons are at least <see cref="HubOptions.Settle"/> apart, so a poll cycle's many changes are compared together.
@@ -18,7 +18,7 @@ namespace FeedHub.Publishing.Hub;
 /// subscription to it starts, and the subscriber is sent what changes from then on.
 /// </summary>
 internal sealed partial class TopicWatcher(
-    StoreChanges changes,
+    ContentVersion changes,
     HubTopics topics,
     FeedDocumentCache documents,
     WebSubStore store,
@@ -54,7 +54,7 @@ internal sealed partial class TopicWatcher(
                 return;
             }
         }
-        while (await Signal.WaitAsync(next, options.Value.CheckInterval, time, stoppingToken) && await SettleAsync(checkedAt, stoppingToken));
+        while (await WakeUp.WaitAsync(next, options.Value.CheckInterval, time, stoppingToken) && await SettleAsync(checkedAt, stoppingToken));
     }
 
     /// <summary>
@@ -108,7 +108,7 @@ internal sealed partial class TopicWatcher(
         LogChanged(topic.Url, queued);
         if (queued > 0)
         {
-            deliveries.Notify();
+            deliveries.Wake();
         }
 
         foreach (var hub in options.Value.ExternalHubs)

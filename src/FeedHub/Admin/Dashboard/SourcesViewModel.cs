@@ -4,9 +4,9 @@ using FeedHub.Polling;
 namespace FeedHub.Admin.Dashboard;
 
 /// <summary>The sources table as asked for: filtered by words and health, sorted by a column.</summary>
-public sealed record SourceTable(IReadOnlyList<SourceResponse> Rows, int Total, int Behind, string? Query, SourceCondition? Health, SourceColumn Sort, bool Descending)
+public sealed record SourcesViewModel(IReadOnlyList<SourceResponse> Rows, int Total, int Behind, string? Query, SourceCondition? Health, SourceColumn Sort, bool Descending)
 {
-    public static SourceTable From(IReadOnlyList<SourceResponse> sources, string? query, string? health, string? sort, bool descending)
+    public static SourcesViewModel From(IReadOnlyList<SourceResponse> sources, string? query, string? health, string? sort, bool descending)
     {
         var condition = Enum.TryParse<SourceCondition>(health, ignoreCase: true, out var parsed) && Enum.IsDefined(parsed) ? parsed : (SourceCondition?)null;
         var column = Enum.TryParse<SourceColumn>(sort, ignoreCase: true, out var byColumn) && Enum.IsDefined(byColumn) ? byColumn : SourceColumn.Health;
@@ -26,7 +26,7 @@ public sealed record SourceTable(IReadOnlyList<SourceResponse> Rows, int Total, 
             _ => rows.OrderByDescending(s => s.BehindSchedule).ThenByDescending(s => s.ErrorStreak),
         };
         var ordered = (descending ? sorted.Reverse() : sorted).ToList();
-        return new SourceTable(ordered, sources.Count, sources.Count(s => s.BehindSchedule), string.IsNullOrWhiteSpace(query) ? null : query.Trim(), condition, column, descending);
+        return new SourcesViewModel(ordered, sources.Count, sources.Count(s => s.BehindSchedule), string.IsNullOrWhiteSpace(query) ? null : query.Trim(), condition, column, descending);
     }
 
     /// <summary>The link that sorts by <paramref name="column"/>, the other way round if it is already sorted by it.</summary>

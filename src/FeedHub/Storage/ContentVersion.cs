@@ -1,17 +1,17 @@
 namespace FeedHub.Storage;
 
 /// <summary>
-/// Told by this process's writers after they commit something a published document may show (items,
-/// a source's definition or status, the articles): caches of rendered documents compare
+/// A number that moves whenever this process commits something a published document may show (items,
+/// a source's definition or status, the articles), with a wake-up at each move: caches of rendered documents compare
 /// <see cref="Version"/> to know their copy may be stale without asking the store on every request,
 /// and those who push channels onward (the WebSub hub) wake at <see cref="Next"/> to look at once.
 /// Changes to the set of sources are also told apart, for those who only care about those (the
 /// WebSub subscriber) and should not look at every source after every poll.
 /// </summary>
-internal sealed class StoreChanges
+internal sealed class ContentVersion
 {
-    private readonly Signal _signal = new();
-    private readonly Signal _sources = new();
+    private readonly WakeUp _signal = new();
+    private readonly WakeUp _sources = new();
     private long _version;
 
     public long Version => Interlocked.Read(ref _version);
@@ -25,13 +25,13 @@ internal sealed class StoreChanges
     public void Changed()
     {
         Interlocked.Increment(ref _version);
-        _signal.Notify();
+        _signal.Ring();
     }
 
     /// <summary>A source was added, removed, paused, resumed, retired or moved, or its feed now advertises another WebSub hub.</summary>
     public void SourcesChanged()
     {
         Changed();
-        _sources.Notify();
+        _sources.Ring();
     }
 }

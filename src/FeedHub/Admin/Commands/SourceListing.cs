@@ -5,7 +5,7 @@ using FeedHub.Polling;
 namespace FeedHub.Admin.Commands;
 
 /// <summary>Sources as a plain-text table for a terminal: one line each, columns padded, the URL last.</summary>
-internal static class SourceTable
+internal static class SourceListing
 {
     private const int ErrorWidth = 60;
 

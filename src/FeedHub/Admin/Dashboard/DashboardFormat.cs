@@ -4,7 +4,7 @@ using FeedHub.Polling;
 namespace FeedHub.Admin.Dashboard;
 
 /// <summary>How the dashboard writes times and counts.</summary>
-internal static class Show
+internal static class DashboardFormat
 {
     public static string Utc(DateTimeOffset? time) =>
         time is { } t ? t.UtcDateTime.ToString("yyyy-MM-dd HH:mm 'UTC'", CultureInfo.InvariantCulture) : "—";
