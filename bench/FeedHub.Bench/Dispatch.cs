@@ -64,7 +64,7 @@ internal static class Dispatch
             await transaction.CommitAsync();
         }
 
-        return (database, new SourceStore(database, TimeProvider.System));
+        return (database, new SourceStore(database, new ContentVersion(), TimeProvider.System));
     }
 
     /// <returns>Microseconds per claim, the median of <see cref="Claims"/>.</returns>

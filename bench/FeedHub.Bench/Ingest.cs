@@ -126,13 +126,13 @@ internal sealed class Ingest(BenchContext bench)
         var root = Path.Combine(bench.WorkDirectory, $"ingest-{Guid.NewGuid():N}");
         var database = new SqliteDatabase("Data Source=data/feedhub.db", root);
         await new Migrator(database, TimeProvider.System, NullLogger<Migrator>.Instance).MigrateAsync(CancellationToken.None);
-        var sources = new SourceStore(database, TimeProvider.System);
+        var sources = new SourceStore(database, new ContentVersion(), TimeProvider.System);
         for (var i = 0; i < _files.Count; i++)
         {
             await sources.CreateAsync(new Source { Id = $"s{i}", Url = $"http://ingest.example/{i}.xml", Schedule = "1h" }, CancellationToken.None);
         }
 
-        return (root, new PollStore(database, Microsoft.Extensions.Options.Options.Create(new StorageOptions())));
+        return (root, new PollStore(database, new ContentVersion(), Microsoft.Extensions.Options.Options.Create(new StorageOptions())));
     }
 
     /// <returns>Items per second of FeedHub's parser alone (no store) over <paramref name="passes"/> passes of the files.</returns>

@@ -15,7 +15,6 @@ namespace FeedHub.Admin;
 /// </summary>
 internal sealed class SourceCatalog(
     SourceStore sources,
-    ContentVersion changes,
     PollDispatcher dispatcher,
     UpstreamSubscriptionStore subscriptions,
     UpstreamSubscriber subscriber,
@@ -107,7 +106,6 @@ internal sealed class SourceCatalog(
         }
 
         await sources.DeleteAsync(id, cancellationToken);
-        changes.SourcesChanged();
 
         // Its subscription at a hub, if any, is ended now rather than at the next check.
         subscriber.Wake();
@@ -184,7 +182,6 @@ internal sealed class SourceCatalog(
             (schedule, lastAttemptAt) => PollPolicy.FirstDue(schedule, lastAttemptAt, time.GetUtcNow()),
             progress is null ? null : new MergeProgress(done => progress.Report(new ImportProgress(ImportPhase.Merging, done, total))),
             cancellationToken);
-        changes.SourcesChanged();
         dispatcher.Wake();
         return new OpmlImportReport(merge.Added, merge.Updated, merge.Skipped, declared.Problems);
     }
@@ -196,10 +193,9 @@ internal sealed class SourceCatalog(
         return document.Declaration + "\n" + document + "\n";
     }
 
-    /// <summary>After a change to one source: those who follow the sources are told, the dispatcher looks at once, and the source is shown as it now is.</summary>
+    /// <summary>After a change to one source: the dispatcher looks at once, and the source is shown as it now is.</summary>
     private async Task<SourceResponse> ChangedAsync(string id, CancellationToken cancellationToken)
     {
-        changes.SourcesChanged();
         dispatcher.Wake();
 
         // A paused source's subscription ends, a resumed one's starts, without waiting for the next check.

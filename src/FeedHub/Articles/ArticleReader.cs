@@ -1,6 +1,5 @@
 using System.Text.RegularExpressions;
 using FeedHub.Model;
-using FeedHub.Sources;
 using YamlDotNet.Core;
 using YamlDotNet.Serialization;
 using YamlDotNet.Serialization.NamingConventions;

@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Net.Mail;
 using FeedHub.Model;
-using FeedHub.Sources;
 
 namespace FeedHub.Articles;
 

@@ -2,7 +2,7 @@ namespace FeedHub.Articles;
 
 internal static class ArticlesSetup
 {
-    /// <summary>The site's own articles: files in <c>FeedHub:Articles:Path</c> and those written through the admin API, and their scheduled publication.</summary>
+    /// <summary>The site's own articles: files in <c>FeedHub:ArticlesPath</c> and those written through the admin API, and their scheduled publication.</summary>
     public static IHostApplicationBuilder AddArticles(this IHostApplicationBuilder builder)
     {
         builder.Services.AddOptions<ArticlesOptions>().BindConfiguration(ArticlesOptions.Section);

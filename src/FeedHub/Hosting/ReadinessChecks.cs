@@ -1,4 +1,3 @@
-using Dapper;
 using FeedHub.Storage;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Quartz;
@@ -8,19 +7,8 @@ namespace FeedHub.Hosting;
 /// <summary>Ready when the store answers a query.</summary>
 internal sealed class StoreReadiness(Database database) : IHealthCheck
 {
-    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
-    {
-        try
-        {
-            await using var connection = await database.OpenAsync(cancellationToken);
-            await connection.ExecuteScalarAsync<long>(new CommandDefinition("SELECT count(*) FROM schema_migrations", cancellationToken: cancellationToken));
-            return HealthCheckResult.Healthy();
-        }
-        catch (Exception e) when (e is System.Data.Common.DbException or InvalidOperationException)
-        {
-            return HealthCheckResult.Unhealthy("The store does not answer.", e);
-        }
-    }
+    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default) =>
+        await database.AnswersAsync(cancellationToken) ? HealthCheckResult.Healthy() : HealthCheckResult.Unhealthy("The store does not answer.");
 }
 
 /// <summary>Ready when Quartz is running: scheduled articles are published (polls are dispatched from the store).</summary>

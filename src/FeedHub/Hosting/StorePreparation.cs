@@ -11,7 +11,6 @@ namespace FeedHub.Hosting;
 internal sealed partial class StorePreparation(
     Migrator migrator,
     SourceStore sources,
-    ContentVersion changes,
     IOptions<SourcesOptions> sourcesOptions,
     IOptions<Polling.PollingOptions> pollingOptions,
     IHostEnvironment environment,
@@ -41,7 +40,6 @@ internal sealed partial class StorePreparation(
             retireOpmlSources: retireUndeclared && !opmlMissing,
             (schedule, lastAttemptAt) => Polling.PollPolicy.FirstDue(schedule, lastAttemptAt, time.GetUtcNow()),
             cancellationToken);
-        changes.SourcesChanged();
         LogMerged(declared.Sources.Count, merge.Added, merge.Updated, merge.Retired);
     }
 

@@ -17,7 +17,6 @@ internal sealed partial class SourcePoller(
     SourceStore sources,
     PollStore polls,
     PollWriter writer,
-    ContentVersion changes,
     FeedFetcher fetcher,
     FeedParser parser,
     TimeProvider time,
@@ -57,16 +56,6 @@ internal sealed partial class SourcePoller(
         }
 
         metrics.RecordPoll(record, (result as FetchFailed)?.Kind);
-
-        // A 304 or a failure changes nothing a feed shows; a parsed document, a move or a retirement may.
-        if (decision.Change is not null || (info is not null && (info.Hub != source.Hub || info.Topic != source.Topic)))
-        {
-            changes.SourcesChanged();
-        }
-        else if (feed is not null)
-        {
-            changes.Changed();
-        }
 
         var next = decision.State.NextAttemptAt!.Value;
         if (result is FetchFailed)
@@ -121,7 +110,7 @@ internal sealed partial class SourcePoller(
             Error = decision.Error,
             Notes = Join(decision.Note, feed is null ? null : Notes(feed)),
         };
-        return new PollRecord(fetch, decision.State, info, feed?.Items ?? [], decision.Change, source.Schedule);
+        return new PollRecord(fetch, decision.State, info, feed?.Items ?? [], decision.Change, source.Schedule, HubChanged: info is not null && (info.Hub != source.Hub || info.Topic != source.Topic));
     }
 
     /// <summary>
@@ -162,11 +151,6 @@ internal sealed partial class SourcePoller(
         };
         var record = await polls.RecordPushAsync(fetch, feed?.Items ?? [], cancellationToken);
         metrics.RecordPushedItems(record);
-        if (record.ItemsNew + record.ItemsUpdated > 0)
-        {
-            changes.Changed();
-        }
-
         LogPushed(sourceId, record.Outcome, record.ItemsNew, record.ItemsUpdated);
         var newest = feed?.Items.Select(i => i.Updated ?? i.Published).Where(d => d is not null).Max();
         return new PushOutcome(record, newest);

@@ -1,10 +1,14 @@
 namespace FeedHub.Storage;
 
 /// <summary>
-/// A number that moves whenever this process commits something a published document may show (items,
-/// a source's definition or status, the articles), with a wake-up at each move: caches of rendered documents compare
-/// <see cref="Version"/> to know their copy may be stale without asking the store on every request,
-/// and those who push channels onward (the WebSub hub) wake at <see cref="Next"/> to look at once.
+/// A number that moves whenever this process commits something a published document may show, with
+/// a wake-up at each move. One rule moves it: the store that commits the change moves it right after
+/// the commit (<see cref="SourceStore"/> for sources, <see cref="PollStore"/> for polls and pushes),
+/// and the article library when it has read the articles again; no caller has to remember to.
+/// Caches of rendered documents compare <see cref="Version"/> to know their copy may be stale without
+/// asking the store on every request, and those who push channels onward (the WebSub hub) wake at
+/// <see cref="Next"/> to look at once. Other processes' commits (a command, another node) do not move
+/// it: the document cache also reads the store again each second, and the hub checks on its interval.
 /// Changes to the set of sources are also told apart, for those who only care about those (the
 /// WebSub subscriber) and should not look at every source after every poll.
 /// </summary>

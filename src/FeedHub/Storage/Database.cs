@@ -30,6 +30,21 @@ internal abstract class Database
 
     public abstract Task<DbConnection> OpenAsync(CancellationToken cancellationToken);
 
+    /// <summary>Whether the store answers a query on its own tables (readiness).</summary>
+    public async Task<bool> AnswersAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await using var connection = await OpenAsync(cancellationToken);
+            await connection.ExecuteScalarAsync<long>(new CommandDefinition("SELECT count(*) FROM schema_migrations", cancellationToken: cancellationToken));
+            return true;
+        }
+        catch (Exception e) when (e is DbException or InvalidOperationException)
+        {
+            return false;
+        }
+    }
+
     /// <summary>
     /// Holds a lock named <paramref name="name"/> across every node sharing the database until disposed,
     /// so that work such as start-up (migrating, merging declared sources, scheduling) runs on one

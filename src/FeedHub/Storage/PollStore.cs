@@ -8,7 +8,7 @@ namespace FeedHub.Storage;
 /// fetch-log row. Several polls may share one transaction (the poll writer's group commit); each is
 /// still all or nothing, since the transaction is. A process killed mid-commit leaves none of them.
 /// </summary>
-internal sealed class PollStore(Database database, IOptions<StorageOptions> options)
+internal sealed class PollStore(Database database, ContentVersion content, IOptions<StorageOptions> options)
 {
     /// <returns>The poll's fetch-log row with its item counts.</returns>
     public async Task<FetchRecord> RecordAsync(PollRecord poll, CancellationToken cancellationToken) =>
@@ -37,6 +37,17 @@ internal sealed class PollStore(Database database, IOptions<StorageOptions> opti
 
         await ItemStore.IndexNewAsync(connection, transaction, database.Dialect, lastItem, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
+
+        // A 304 or a failure changes nothing a feed shows; a parsed document, a move or a retirement may.
+        if (polls.Any(p => p.Change is not null || p.HubChanged))
+        {
+            content.SourcesChanged();
+        }
+        else if (polls.Any(p => p.Feed is not null))
+        {
+            content.Changed();
+        }
+
         return fetches;
     }
 
@@ -54,6 +65,11 @@ internal sealed class PollStore(Database database, IOptions<StorageOptions> opti
         var fetch = push with { ItemsSeen = items.Count, ItemsNew = inserted, ItemsUpdated = updated };
         await FetchLogStore.AppendAsync(connection, transaction, fetch, options.Value.FetchHistoryPerSource, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
+        if (inserted + updated > 0)
+        {
+            content.Changed();
+        }
+
         return fetch;
     }
 }
@@ -64,4 +80,5 @@ internal sealed class PollStore(Database database, IOptions<StorageOptions> opti
 /// <param name="Items">The parsed items, empty unless the fetch succeeded.</param>
 /// <param name="Change">A permanent move or retirement the poll decided, if any.</param>
 /// <param name="Schedule">The schedule the next attempt was computed from: if an operator changed it while the poll ran, the time their change set stands.</param>
-internal sealed record PollRecord(FetchRecord Fetch, PollState State, ParsedFeedInfo? Feed, IReadOnlyList<Item> Items, SourceChange? Change = null, string? Schedule = null);
+/// <param name="HubChanged">The feed now advertises another WebSub hub or topic than the source had: the subscriber must look again.</param>
+internal sealed record PollRecord(FetchRecord Fetch, PollState State, ParsedFeedInfo? Feed, IReadOnlyList<Item> Items, SourceChange? Change = null, string? Schedule = null, bool HubChanged = false);

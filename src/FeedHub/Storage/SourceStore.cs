@@ -5,7 +5,7 @@ using FeedHub.Model;
 
 namespace FeedHub.Storage;
 
-internal sealed class SourceStore(Database database, TimeProvider time)
+internal sealed class SourceStore(Database database, ContentVersion content, TimeProvider time)
 {
     // Merges read every source and then add by URL: two at once (an import from the API and one from
     // the command line, or on two nodes) would each add what the other is adding. They take turns.
@@ -116,6 +116,7 @@ internal sealed class SourceStore(Database database, TimeProvider time)
         }
 
         await transaction.CommitAsync(cancellationToken);
+        content.SourcesChanged();
         return new DeclaredSourcesMerge(added, updated, retired);
     }
 
@@ -184,6 +185,7 @@ internal sealed class SourceStore(Database database, TimeProvider time)
         }
 
         await transaction.CommitAsync(cancellationToken);
+        content.SourcesChanged();
         progress?.Report(imported.Count);
         return new ImportMerge(added, updated, skipped);
     }
@@ -201,7 +203,7 @@ internal sealed class SourceStore(Database database, TimeProvider time)
             """,
             new { row.Id, row.Title, row.Url, row.Schedule, row.Tags, row.License, now = time.GetUtcNow() },
             cancellationToken: cancellationToken));
-        return inserted == 1;
+        return Changed(inserted);
     }
 
     /// <summary>
@@ -222,14 +224,15 @@ internal sealed class SourceStore(Database database, TimeProvider time)
             """,
             new { row.Id, row.Title, row.Url, row.Schedule, row.Tags, row.License, urlChanged, dueAt, now = time.GetUtcNow() },
             cancellationToken: cancellationToken));
+        content.SourcesChanged();
     }
 
     /// <summary>Deletes a source with its items and fetch history, in one transaction (the foreign keys cascade).</summary>
     public async Task<bool> DeleteAsync(string id, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
-        return await connection.ExecuteAsync(new CommandDefinition(
-            "DELETE FROM sources WHERE id = @id", new { id }, cancellationToken: cancellationToken)) == 1;
+        return Changed(await connection.ExecuteAsync(new CommandDefinition(
+            "DELETE FROM sources WHERE id = @id", new { id }, cancellationToken: cancellationToken)));
     }
 
     /// <summary>Pauses or resumes a source (never a retired one); false when there is no such source.</summary>
@@ -240,7 +243,18 @@ internal sealed class SourceStore(Database database, TimeProvider time)
             "UPDATE sources SET status = @status, status_reason = @reason, updated_at = @now WHERE id = @id",
             new { id, status = status.ToString(), reason, now = time.GetUtcNow() },
             cancellationToken: cancellationToken));
-        return changed > 0;
+        return Changed(changed);
+    }
+
+    /// <summary>Moves the content version when a write changed a row: what a feed shows, or who follows a hub, may differ now.</summary>
+    private bool Changed(int rows)
+    {
+        if (rows > 0)
+        {
+            content.SourcesChanged();
+        }
+
+        return rows > 0;
     }
 
     /// <summary>An operator's "poll now": the source is due at once, and the next dispatch polls it. False unless it exists and is active.</summary>

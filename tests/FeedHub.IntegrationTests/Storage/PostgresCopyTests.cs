@@ -21,8 +21,8 @@ public sealed class PostgresCopyTests
         using var root = new TestDirectory();
         var sqlite = new SqliteDatabase("Data Source=data/feedhub.db", root.Path);
         await new Migrator(sqlite, TimeProvider.System, NullLogger<Migrator>.Instance).MigrateAsync(Token);
-        var sources = new SourceStore(sqlite, TimeProvider.System);
-        var polls = new PollStore(sqlite, Options.Create(new StorageOptions()));
+        var sources = new SourceStore(sqlite, new ContentVersion(), TimeProvider.System);
+        var polls = new PollStore(sqlite, new ContentVersion(), Options.Create(new StorageOptions()));
         for (var s = 0; s < 4; s++)
         {
             await sources.CreateAsync(new Source { Id = $"s{s}", Url = $"https://up.example/{s}", Schedule = "1h" }, Token);
@@ -75,7 +75,7 @@ public sealed class PostgresCopyTests
         var copied = await new ItemStore(postgres).QueryAsync(new ItemQuery("s2", null, 1000), Token);
         Assert.Equal(original.Items.Select(i => (i.Id, i.Item.Guid, i.Item.Published, i.FirstSeenAt)), copied.Items.Select(i => (i.Id, i.Item.Guid, i.Item.Published, i.FirstSeenAt)));
         Assert.Single((await new ItemStore(postgres).QueryAsync(new ItemQuery(null, null, 10, "story 599 of 3"), Token)).Items);
-        var next = await new PollStore(postgres, Options.Create(new StorageOptions())).RecordAsync(
+        var next = await new PollStore(postgres, new ContentVersion(), Options.Create(new StorageOptions())).RecordAsync(
             new PollRecord(new FetchRecord { SourceId = "s0", StartedAt = Noon.AddDays(1), Duration = TimeSpan.FromSeconds(1), Outcome = FetchOutcome.Fetched }, PollState.Never, null, [new Item { Guid = "new" }]),
             Token);
         Assert.Equal(1, next.ItemsNew);

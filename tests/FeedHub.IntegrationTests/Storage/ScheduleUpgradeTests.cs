@@ -57,7 +57,7 @@ public sealed class ScheduleUpgradeTests
 
         await migrator.MigrateAsync(CancellationToken.None);
 
-        var sources = (await new SourceStore(database, TimeProvider.System).ListAsync(CancellationToken.None)).ToDictionary(s => s.Id);
+        var sources = (await new SourceStore(database, new ContentVersion(), TimeProvider.System).ListAsync(CancellationToken.None)).ToDictionary(s => s.Id);
         var backingOff = sources["backing-off"].State;
         Assert.Equal((Next, 4, "\"a1\"", "Mon, 07 Dec 2026 08:00:00 GMT"), (backingOff.NextAttemptAt, backingOff.ErrorStreak, backingOff.ETag, backingOff.LastModified));
         Assert.Equal((Next, 1, "\"d1\""), (sources["paused"].State.NextAttemptAt, sources["paused"].State.ErrorStreak, sources["paused"].State.ETag));

@@ -1,6 +1,6 @@
 namespace FeedHub.Admin.Commands;
 
-/// <summary>What a command's exit code means; docs/command-line.md's table says the same.</summary>
+/// <summary>What a command's exit code means; the table in docs/operations.md (Command line) says the same.</summary>
 internal static class ExitCodes
 {
     public const int Success = 0;
