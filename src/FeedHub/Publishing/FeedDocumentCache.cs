@@ -2,7 +2,6 @@ using System.Collections.Concurrent;
 using System.IO.Compression;
 using System.Security.Cryptography;
 using System.Text.Json;
-using FeedHub.Articles;
 using FeedHub.Publishing.Hub;
 using FeedHub.Storage;
 using Microsoft.Extensions.Options;
@@ -10,112 +9,84 @@ using Microsoft.Extensions.Options;
 namespace FeedHub.Publishing;
 
 /// <summary>
-/// Rendered feed documents, one per channel, format and archive page. A request is served from the
-/// cached bytes while nothing this process wrote since could change them (<see cref="ContentVersion"/>,
-/// the articles' snapshot) and the copy was checked within <see cref="Revalidate"/>; otherwise the
-/// entries are read again, and the document is re-rendered only if they differ, so the ETag and
-/// Last-Modified of unchanged content stay as they were.
+/// Rendered feed documents, one slot per channel and archive page holding the channel's entries as
+/// last read and each format rendered from them. One rule says a slot is current: the
+/// <see cref="ContentVersion"/> has not moved since it was read (the stores move it when they commit,
+/// the article library when it reads the articles again) and it was read within <see cref="Revalidate"/>
+/// (what another process wrote). Otherwise the entries are read again, and a format is re-rendered only
+/// if they differ, so the ETag and Last-Modified of unchanged content stay as they were.
 /// </summary>
 internal sealed class FeedDocumentCache(
-    ChannelReader reader, ArticleLibrary articles, ContentVersion changes, TimeProvider time, IOptions<FeedHubOptions> hub, IOptions<HubOptions> websub)
+    ChannelReader reader, ContentVersion content, TimeProvider time, IOptions<FeedHubOptions> hub, IOptions<HubOptions> websub)
 {
-    /// <summary>Documents kept at once; a crawler walking every archive page must not grow memory without end.</summary>
-    private const int MaxDocuments = 512;
+    /// <summary>Slots kept at once; a crawler walking every archive page must not grow memory without end.</summary>
+    private const int MaxSlots = 512;
 
-    /// <summary>
-    /// How long a copy is trusted without reading the store: what another process (the command line)
-    /// wrote shows within this, as does anything no in-process signal covers.
-    /// </summary>
+    /// <summary>How long a read is trusted without asking the store: what another process (the command line, another node) wrote shows within this.</summary>
     private static readonly TimeSpan Revalidate = TimeSpan.FromSeconds(1);
 
-    private readonly ConcurrentDictionary<(string Channel, PublishedFormat Format, int? Page), Cached> _documents = new();
-    private readonly ConcurrentDictionary<(string Channel, PublishedFormat Format, int? Page), SemaphoreSlim> _builds = new();
+    private static readonly int Formats = Enum.GetValues<PublishedFormat>().Length;
 
-    // A channel read serves every format of it: the WebSub hub checks each format after every poll.
-    private readonly ConcurrentDictionary<(string Channel, int? Page), Read> _reads = new();
+    private readonly ConcurrentDictionary<(string Channel, int? Page), Slot> _slots = new();
 
     /// <param name="archivePage">An RFC 5005 archive page, or null for the subscription document.</param>
     /// <returns>The document, or null when the channel has no such archive page.</returns>
     public ValueTask<FeedDocument?> GetAsync(ChannelOptions channel, PublishedFormat format, int? archivePage, CancellationToken cancellationToken)
     {
         // A hit, which is most requests, completes at once and allocates nothing.
-        var key = (channel.Id, format, archivePage);
-        return Current(key) is { } hit ? ValueTask.FromResult<FeedDocument?>(hit) : new(BuildOnceAsync(key, channel, format, archivePage, cancellationToken));
+        return _slots.TryGetValue((channel.Id, archivePage), out var slot) && Current(slot) is { } read && read.Documents[(int)format] is { } hit
+            ? ValueTask.FromResult<FeedDocument?>(hit)
+            : new(BuildAsync(channel, format, archivePage, cancellationToken));
     }
 
-    private async Task<FeedDocument?> BuildOnceAsync(
-        (string, PublishedFormat, int?) key, ChannelOptions channel, PublishedFormat format, int? archivePage, CancellationToken cancellationToken)
+    private Read? Current(Slot slot) =>
+        slot.Read is { } read && read.Version == content.Version && time.GetElapsedTime(read.CheckedAt) < Revalidate ? read : null;
+
+    private async Task<FeedDocument?> BuildAsync(ChannelOptions channel, PublishedFormat format, int? archivePage, CancellationToken cancellationToken)
     {
-        // One request reads and renders; the others that arrive meanwhile wait for its result.
-        if (_builds.Count >= MaxDocuments)
+        if (_slots.Count >= MaxSlots)
         {
-            _builds.Clear();
+            _slots.Clear();
         }
 
-        var build = _builds.GetOrAdd(key, _ => new SemaphoreSlim(1, 1));
-        await build.WaitAsync(cancellationToken);
+        // One request reads and renders; the others that arrive meanwhile wait for its result.
+        var slot = _slots.GetOrAdd((channel.Id, archivePage), _ => new Slot());
+        await slot.Gate.WaitAsync(cancellationToken);
         try
         {
-            return Current(key) ?? await BuildAsync(key, channel, format, archivePage, cancellationToken);
+            var read = Current(slot) ?? await ReadAsync(slot, channel, archivePage, cancellationToken);
+            if (read.Channel is not { } published)
+            {
+                return null;
+            }
+
+            if (read.Documents[(int)format] is not { } document)
+            {
+                document = Render(published, format, archivePage, slot.LastRendered[(int)format], read.Fingerprint!);
+                read.Documents[(int)format] = slot.LastRendered[(int)format] = document;
+            }
+
+            return document;
         }
         finally
         {
-            build.Release();
+            slot.Gate.Release();
         }
     }
 
-    private FeedDocument? Current((string, PublishedFormat, int?) key) =>
-        _documents.TryGetValue(key, out var cached)
-            && cached.Version == changes.Version
-            && ReferenceEquals(cached.Articles, articles.Current)
-            && time.GetElapsedTime(cached.CheckedAt) < Revalidate
-                ? cached.Document
-                : null;
-
-    private async Task<FeedDocument?> BuildAsync(
-        (string, PublishedFormat, int?) key, ChannelOptions channel, PublishedFormat format, int? archivePage, CancellationToken cancellationToken)
-    {
-        var read = CurrentRead((channel.Id, archivePage)) ?? await ReadAsync(channel, archivePage, cancellationToken);
-        if (read.Channel is not { } published)
-        {
-            return null;
-        }
-
-        var (version, snapshot, checkedAt, fingerprint) = (read.Version, read.Articles, read.CheckedAt, read.Fingerprint!);
-        _documents.TryGetValue(key, out var previous);
-        var document = previous?.Document is { } same && same.Fingerprint == fingerprint ? same : Render(published, format, archivePage, previous?.Document, fingerprint);
-        if (_documents.Count >= MaxDocuments)
-        {
-            _documents.Clear();
-        }
-
-        _documents[key] = new Cached(document, version, snapshot, checkedAt);
-        return document;
-    }
-
-    private Read? CurrentRead((string, int?) key) =>
-        _reads.TryGetValue(key, out var read)
-            && read.Version == changes.Version
-            && ReferenceEquals(read.Articles, articles.Current)
-            && time.GetElapsedTime(read.CheckedAt) < Revalidate
-                ? read
-                : null;
-
-    private async Task<Read> ReadAsync(ChannelOptions channel, int? archivePage, CancellationToken cancellationToken)
+    private async Task<Read> ReadAsync(Slot slot, ChannelOptions channel, int? archivePage, CancellationToken cancellationToken)
     {
         // Taken before reading, so that a change during the read makes the next request read again.
-        var version = changes.Version;
-        var snapshot = articles.Current;
+        var version = content.Version;
         var checkedAt = time.GetTimestamp();
 
         var published = await reader.ReadAsync(channel, archivePage, cancellationToken);
-        var read = new Read(published, published is null ? null : Fingerprint(published), version, snapshot, checkedAt);
-        if (_reads.Count >= MaxDocuments)
-        {
-            _reads.Clear();
-        }
+        var fingerprint = published is null ? null : Fingerprint(published);
 
-        _reads[(channel.Id, archivePage)] = read;
+        // Unchanged entries keep the documents already rendered from them, with their validators.
+        var documents = slot.Read is { } previous && previous.Fingerprint == fingerprint ? previous.Documents : new FeedDocument?[Formats];
+        var read = new Read(published, fingerprint, version, checkedAt, documents);
+        slot.Read = read;
         return read;
     }
 
@@ -138,13 +109,21 @@ internal sealed class FeedDocumentCache(
     private static string Fingerprint(PublishedChannel channel) =>
         Convert.ToHexStringLower(SHA256.HashData(JsonSerializer.SerializeToUtf8Bytes(new FingerprintContent(channel.Entries, channel.Archive, channel.FreshFor), FingerprintJson.Default.FingerprintContent)));
 
-    /// <param name="Version">The <see cref="ContentVersion"/> version the entries were read at.</param>
-    /// <param name="Articles">The articles' snapshot they were read with.</param>
-    /// <param name="CheckedAt">When they were read, as a <see cref="TimeProvider"/> timestamp.</param>
-    private sealed record Cached(FeedDocument Document, long Version, ArticleSet Articles, long CheckedAt);
+    /// <summary>One channel page: its last read, the gate that lets one request at a time read and render it, and each format's last document (whose Last-Modified the next must pass).</summary>
+    private sealed class Slot
+    {
+        public SemaphoreSlim Gate { get; } = new(1, 1);
 
-    /// <summary>A channel's entries as read at a version, with their fingerprint; null when the archive page does not exist.</summary>
-    private sealed record Read(PublishedChannel? Channel, string? Fingerprint, long Version, ArticleSet Articles, long CheckedAt);
+        public FeedDocument?[] LastRendered { get; } = new FeedDocument?[Formats];
+
+        public volatile Read? Read;
+    }
+
+    /// <summary>A channel's entries as read at a version, their fingerprint, and each format rendered from them so far; no channel when the archive page does not exist.</summary>
+    /// <param name="Version">The <see cref="ContentVersion"/> the entries were read at.</param>
+    /// <param name="CheckedAt">When they were read, as a <see cref="TimeProvider"/> timestamp.</param>
+    /// <param name="Documents">By <see cref="PublishedFormat"/>; filled as formats are asked for.</param>
+    private sealed record Read(PublishedChannel? Channel, string? Fingerprint, long Version, long CheckedAt, FeedDocument?[] Documents);
 }
 
 /// <summary>

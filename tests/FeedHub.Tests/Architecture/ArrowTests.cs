@@ -65,6 +65,33 @@ public sealed class ArrowTests
         Assert.All(namespaces, n => Assert.Contains(n.Split('.')[1], Folders));
     }
 
+    /// <summary>The rules above are about namespaces; this makes them about folders too.</summary>
+    [Fact]
+    public void EveryFile_DeclaresTheNamespaceOfItsFolder()
+    {
+        var src = Path.GetFullPath(Path.Combine(ThisFile(), "..", "..", "..", "..", "src", "FeedHub"));
+        var files = Directory.EnumerateFiles(src, "*.cs", SearchOption.AllDirectories)
+            .Where(f => !f.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}", StringComparison.Ordinal)
+                && !f.Contains($"{Path.DirectorySeparatorChar}bin{Path.DirectorySeparatorChar}", StringComparison.Ordinal))
+            .ToList();
+        Assert.NotEmpty(files);
+
+        Assert.All(files, file =>
+        {
+            var folder = Path.GetRelativePath(src, Path.GetDirectoryName(file)!);
+            var expected = folder == "." ? "FeedHub" : "FeedHub." + folder.Replace(Path.DirectorySeparatorChar, '.');
+            var declared = File.ReadLines(file).FirstOrDefault(l => l.StartsWith("namespace ", StringComparison.Ordinal));
+
+            // Program.cs's top-level statements have no namespace.
+            if (declared is not null)
+            {
+                Assert.Equal($"namespace {expected};", declared);
+            }
+        });
+    }
+
+    private static string ThisFile([System.Runtime.CompilerServices.CallerFilePath] string path = "") => path;
+
     private static string InFolder(string folder) => $@"^FeedHub\.{folder}(\..+)?$";
 
     private static string InAnyFolder(IEnumerable<string> folders) => $@"^FeedHub\.({string.Join('|', folders)})(\..+)?$";
