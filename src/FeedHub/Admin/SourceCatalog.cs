@@ -85,9 +85,7 @@ internal sealed class SourceCatalog(
             return CatalogRefusal.Invalid(errors);
         }
 
-        var urlChanged = source.Url != current.Url;
-        var dueAt = urlChanged ? now : source.Schedule != current.Schedule ? PollPolicy.FirstDue(source.Schedule, current.State.LastAttemptAt, now) : (DateTimeOffset?)null;
-        await sources.UpdateDefinitionAsync(source, urlChanged, dueAt, cancellationToken);
+        await sources.UpdateDefinitionAsync(source, current, FirstDue, cancellationToken);
         return await ChangedAsync(id, cancellationToken);
     }
 
@@ -179,7 +177,7 @@ internal sealed class SourceCatalog(
         progress?.Report(new ImportProgress(ImportPhase.Merging, 0, total));
         var merge = await sources.ImportAsync(
             declared.Sources,
-            (schedule, lastAttemptAt) => PollPolicy.FirstDue(schedule, lastAttemptAt, time.GetUtcNow()),
+            FirstDue,
             progress is null ? null : new MergeProgress(done => progress.Report(new ImportProgress(ImportPhase.Merging, done, total))),
             cancellationToken);
         dispatcher.Wake();
@@ -192,6 +190,9 @@ internal sealed class SourceCatalog(
         var document = OpmlWriter.Write(await sources.ListAsync(cancellationToken), time.GetUtcNow());
         return document.Declaration + "\n" + document + "\n";
     }
+
+    /// <summary>When a source whose schedule changed is next due: the poll policy's rule, at this moment.</summary>
+    private DateTimeOffset FirstDue(string schedule, DateTimeOffset? lastAttemptAt) => PollPolicy.FirstDue(schedule, lastAttemptAt, time.GetUtcNow());
 
     /// <summary>After a change to one source: the dispatcher looks at once, and the source is shown as it now is.</summary>
     private async Task<SourceResponse> ChangedAsync(string id, CancellationToken cancellationToken)

@@ -96,7 +96,7 @@ internal sealed class SourceStore(Database database, ContentVersion content, Tim
                     {SetDefinition}
                 WHERE id = @Id
                 """,
-                new { row.Id, row.Title, row.Url, row.Schedule, row.Tags, row.License, row.Origin, revived, urlChanged, dueAt = DueAt(current, row, urlChanged, firstDue), now },
+                new { row.Id, row.Title, row.Url, row.Schedule, row.Tags, row.License, row.Origin, revived, urlChanged, dueAt = DueAt(current.Schedule, current.LastAttemptAt, row.Schedule, urlChanged, firstDue), now },
                 transaction,
                 cancellationToken: cancellationToken));
             updated++;
@@ -159,7 +159,7 @@ internal sealed class SourceStore(Database database, ContentVersion content, Tim
                         updated_at = @now
                     WHERE id = @id
                     """,
-                    new { row.Title, row.Schedule, row.Tags, row.License, dueAt = DueAt(current, row, urlChanged: false, firstDue), now, id = current.Id },
+                    new { row.Title, row.Schedule, row.Tags, row.License, dueAt = DueAt(current.Schedule, current.LastAttemptAt, row.Schedule, urlChanged: false, firstDue), now, id = current.Id },
                     transaction,
                     cancellationToken: cancellationToken));
                 updated.Add(current.Id);
@@ -210,11 +210,13 @@ internal sealed class SourceStore(Database database, ContentVersion content, Tim
     /// Changes a source's definition. A new schedule takes effect at once; a new URL is a new feed,
     /// polled at once with none of the old one's validators or errors.
     /// </summary>
-    /// <param name="urlChanged">The source now names another URL than it was given before (a permanent move does not count).</param>
-    /// <param name="dueAt">When it is next due, if the change moves that (a new URL or schedule); null keeps the time it has.</param>
-    public async Task UpdateDefinitionAsync(Source source, bool urlChanged, DateTimeOffset? dueAt, CancellationToken cancellationToken)
+    /// <param name="current">The source as it is now: a URL other than its own (a permanent move does not count) is a new feed.</param>
+    /// <param name="firstDue">When it is next due if its schedule changed (see <see cref="MergeDeclaredAsync"/>).</param>
+    public async Task UpdateDefinitionAsync(Source source, Source current, FirstDue firstDue, CancellationToken cancellationToken)
     {
         var row = SourceRow.From(source);
+        var urlChanged = source.Url != current.Url;
+        var dueAt = DueAt(current.Schedule, current.State.LastAttemptAt, source.Schedule, urlChanged, firstDue);
         await using var connection = await database.OpenAsync(cancellationToken);
         await connection.ExecuteAsync(new CommandDefinition(
             $"""
@@ -416,9 +418,9 @@ internal sealed class SourceStore(Database database, ContentVersion content, Tim
     internal const string NoLongerDeclared = "No longer declared in configuration or OPML.";
 
     /// <summary>When a changed source is next due: at once for a new URL (a new feed), by <paramref name="firstDue"/> for a new schedule, else unchanged (null).</summary>
-    private DateTimeOffset? DueAt(SourceRow current, SourceRow changed, bool urlChanged, FirstDue firstDue) =>
+    private DateTimeOffset? DueAt(string currentSchedule, DateTimeOffset? lastAttemptAt, string schedule, bool urlChanged, FirstDue firstDue) =>
         urlChanged ? time.GetUtcNow()
-        : current.Schedule != changed.Schedule ? firstDue(changed.Schedule, current.LastAttemptAt)
+        : currentSchedule != schedule ? firstDue(schedule, lastAttemptAt)
         : null;
 
     private sealed class SourceRow

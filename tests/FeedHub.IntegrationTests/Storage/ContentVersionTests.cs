@@ -42,7 +42,7 @@ public sealed class ContentVersionTests : IAsyncLifetime
         var source = new Source { Id = "upstream", Url = "https://news.example/feed", Schedule = "30m" };
 
         await Moves(() => _sources.CreateAsync(source, Token));
-        await Moves(() => _sources.UpdateDefinitionAsync(source with { Title = "News" }, urlChanged: false, dueAt: null, Token));
+        await Moves(() => _sources.UpdateDefinitionAsync(source with { Title = "News" }, source, (_, _) => Now, Token));
         await Moves(() => _sources.SetStatusAsync(source.Id, SourceStatus.Paused, "by test", Token));
         await Moves(() => _sources.DeleteAsync(source.Id, Token));
 
