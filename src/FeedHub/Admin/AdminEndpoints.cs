@@ -1,10 +1,9 @@
 using System.Globalization;
 using FeedHub.Model;
-using FeedHub.Sources;
-using Microsoft.Extensions.Options;
 using FeedHub.Polling;
 using FeedHub.Storage;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
 
 namespace FeedHub.Admin;
 

@@ -1,5 +1,4 @@
 using System.Text.Json.Serialization;
-using FeedHub.Articles;
 using FeedHub.Model;
 
 namespace FeedHub.Admin;

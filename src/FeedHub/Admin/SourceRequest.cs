@@ -1,5 +1,4 @@
 using FeedHub.Model;
-using FeedHub.Sources;
 
 namespace FeedHub.Admin;
 

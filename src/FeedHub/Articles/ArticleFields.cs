@@ -1,5 +1,3 @@
-using FeedHub.Model;
-
 namespace FeedHub.Articles;
 
 /// <summary>

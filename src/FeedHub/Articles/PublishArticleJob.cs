@@ -1,4 +1,3 @@
-using FeedHub.Model;
 using FeedHub.Storage;
 using Quartz;
 

@@ -1,5 +1,4 @@
 using System.Net;
-using System.Text;
 using Ganss.Xss;
 
 namespace FeedHub.Markup;

@@ -1,5 +1,3 @@
-using FeedHub.Polling;
-
 namespace FeedHub.Model;
 
 /// <summary>One poll attempt of one source, as the fetch log keeps it.</summary>

@@ -1,6 +1,5 @@
 using FeedHub.Model;
 using FeedHub.Parsing;
-using FeedHub.Sources;
 using FeedHub.Storage;
 
 namespace FeedHub.Polling;

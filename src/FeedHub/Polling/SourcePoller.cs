@@ -1,8 +1,6 @@
 using FeedHub.Model;
 using FeedHub.Parsing;
-using FeedHub.Sources;
 using FeedHub.Storage;
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace FeedHub.Polling;

@@ -1,9 +1,7 @@
 using System.Net;
 using System.Text;
-using FeedHub.Articles;
 using FeedHub.Markup;
 using FeedHub.Model;
-using FeedHub.Parsing;
 
 namespace FeedHub.Publishing;
 

@@ -1,4 +1,3 @@
-using FeedHub.Articles;
 using FeedHub.Model;
 
 namespace FeedHub.Publishing;

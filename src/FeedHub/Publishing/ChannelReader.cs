@@ -1,10 +1,8 @@
 using System.Collections.Concurrent;
 using System.Net;
-using FeedHub.Admin;
 using FeedHub.Articles;
 using FeedHub.Markup;
 using FeedHub.Model;
-using FeedHub.Parsing;
 using FeedHub.Sources;
 using FeedHub.Storage;
 using Microsoft.Extensions.Options;

@@ -1,5 +1,4 @@
 using System.Globalization;
-using FeedHub.Polling;
 using FeedHub.Publishing.Hub;
 using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;

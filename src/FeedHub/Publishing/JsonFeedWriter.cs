@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
 using FeedHub.Markup;
-using FeedHub.Polling;
 
 namespace FeedHub.Publishing;
 

@@ -4,7 +4,6 @@ using System.Text;
 using FeedHub.Articles;
 using FeedHub.Markup;
 using FeedHub.Model;
-using FeedHub.Parsing;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 

@@ -3,7 +3,6 @@ using System.Text;
 using System.Xml;
 using System.Xml.Linq;
 using FeedHub.Model;
-using FeedHub.Parsing;
 using FeedHub.Polling;
 
 namespace FeedHub.Publishing;

@@ -1,6 +1,5 @@
 using System.Text.Json;
 using Dapper;
-using FeedHub.Articles;
 using FeedHub.Model;
 
 namespace FeedHub.Storage;

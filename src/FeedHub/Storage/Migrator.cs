@@ -1,6 +1,5 @@
 using System.Reflection;
 using Dapper;
-using Microsoft.Extensions.Logging;
 
 namespace FeedHub.Storage;
 

@@ -1,5 +1,4 @@
 using System.ComponentModel.DataAnnotations;
-using FeedHub.Model;
 
 namespace FeedHub.Storage;
 

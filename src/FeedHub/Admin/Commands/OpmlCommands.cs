@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.Text;
-using FeedHub.Polling;
 using Microsoft.Extensions.Options;
 
 namespace FeedHub.Admin.Commands;

@@ -1,6 +1,5 @@
 using System.CommandLine;
 using FeedHub.Model;
-using FeedHub.Polling;
 using Microsoft.Extensions.Options;
 
 namespace FeedHub.Admin.Commands;

@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.Data.Common;
-using FeedHub.Model;
 using FeedHub.Storage;
 
 namespace FeedHub.Admin.Commands;

@@ -1,4 +1,3 @@
-using FeedHub.Model;
 using FeedHub.Polling;
 
 namespace FeedHub.Admin.Dashboard;

@@ -1,7 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
 using FeedHub.Model;
-using FeedHub.Polling;
 using FeedHub.Storage;
 using Microsoft.Extensions.Options;
 

@@ -1,7 +1,5 @@
-using System.Net;
 using System.Security.Cryptography;
 using FeedHub.Model;
-using FeedHub.Polling;
 using FeedHub.Storage;
 using Microsoft.Extensions.Options;
 

@@ -1,7 +1,6 @@
 using System.Net;
 using System.Net.Http.Headers;
 using FeedHub.Model;
-using FeedHub.Polling;
 using FeedHub.Storage;
 using Microsoft.Extensions.Options;
 

@@ -1,4 +1,3 @@
-using FeedHub.Polling;
 using FeedHub.Publishing;
 using Microsoft.Extensions.Options;
 

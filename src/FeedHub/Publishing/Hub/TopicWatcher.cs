@@ -1,4 +1,3 @@
-using FeedHub.Publishing;
 using FeedHub.Storage;
 using Microsoft.Extensions.Options;
 
