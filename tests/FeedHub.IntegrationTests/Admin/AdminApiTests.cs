@@ -6,15 +6,14 @@ using FeedHub.IntegrationTests.Infrastructure;
 
 namespace FeedHub.IntegrationTests.Admin;
 
-public sealed class AdminApiTests : IAsyncLifetime
+public sealed class AdminApiTests : IntegrationTest
 {
-    private TestUpstream _upstream = null!;
     private FeedHubApp _app = null!;
 
-    public async ValueTask InitializeAsync()
+    protected override async ValueTask SetUpAsync()
     {
-        _upstream = await TestUpstream.StartAsync();
-        _upstream.ServeFeed("a.xml", """
+        await StartUpstreamAsync();
+        Upstream.ServeFeed("a.xml", """
             <?xml version="1.0"?>
             <feed xmlns="http://www.w3.org/2005/Atom">
               <title>Feed A</title><link href="https://a.example/"/><id>urn:a</id><updated>2026-11-25T00:00:00Z</updated>
@@ -28,20 +27,11 @@ public sealed class AdminApiTests : IAsyncLifetime
               <entry><id>urn:a:0</id><title>Older</title><link href="https://a.example/0"/><published>2026-11-20T10:00:00Z</published><updated>2026-11-20T10:00:00Z</updated></entry>
             </feed>
             """, contentType: "application/atom+xml");
-        _upstream.ServeFeed("b.xml", Feeds.Numbered(3));
-        _app = new FeedHubApp(settings: FeedHubApp.Sources(("a", _upstream.Url("a.xml")), ("b", _upstream.Url("b.xml"))));
-        _ = _app.Server;
+        Upstream.ServeFeed("b.xml", Feeds.Numbered(3));
+        _app = StartApp(settings: FeedHubApp.Sources(("a", Upstream.Url("a.xml")), ("b", Upstream.Url("b.xml"))));
         await _app.WaitForFetchesAsync("a");
         await _app.WaitForFetchesAsync("b");
     }
-
-    public async ValueTask DisposeAsync()
-    {
-        await _app.DisposeAsync();
-        await _upstream.DisposeAsync();
-    }
-
-    private static CancellationToken Token => TestContext.Current.CancellationToken;
 
     [Theory]
     [InlineData("/api/items")]
@@ -189,7 +179,7 @@ public sealed class AdminApiTests : IAsyncLifetime
         var a = sources.EnumerateArray().Single(s => s.GetProperty("id").GetString() == "a");
 
         Assert.Equal("Feed A", a.GetProperty("title").GetString());
-        Assert.Equal(_upstream.Url("a.xml").AbsoluteUri, a.GetProperty("url").GetString());
+        Assert.Equal(Upstream.Url("a.xml").AbsoluteUri, a.GetProperty("url").GetString());
         Assert.Equal("https://a.example/", a.GetProperty("siteUrl").GetString());
         Assert.Equal("1h", a.GetProperty("schedule").GetString());
         Assert.Equal("Full", a.GetProperty("license").GetString());
@@ -210,15 +200,15 @@ public sealed class AdminApiTests : IAsyncLifetime
         var again = await client.PostAsync(new Uri("/api/opml", UriKind.Relative), new StringContent(exported), Token);
         var noop = await again.Content.ReadFromJsonAsync<JsonElement>(Token);
 
-        Assert.Contains("xmlUrl=\"" + _upstream.Url("a.xml").AbsoluteUri + "\"", exported, StringComparison.Ordinal);
+        Assert.Contains("xmlUrl=\"" + Upstream.Url("a.xml").AbsoluteUri + "\"", exported, StringComparison.Ordinal);
         Assert.Equal(0, noop.GetProperty("added").GetArrayLength());
         Assert.Equal(0, noop.GetProperty("updated").GetArrayLength());
         Assert.Equal(2, noop.GetProperty("skipped").GetArrayLength());
 
         var opml = $"""
             <opml version="2.0" xmlns:feedhub="urn:feedhub:opml:1"><body>
-            <outline text="New one" xmlUrl="{_upstream.Url("new.xml")}" feedhub:schedule="2h"/>
-            <outline text="B, renamed" xmlUrl="{_upstream.Url("b.xml")}"/>
+            <outline text="New one" xmlUrl="{Upstream.Url("new.xml")}" feedhub:schedule="2h"/>
+            <outline text="B, renamed" xmlUrl="{Upstream.Url("b.xml")}"/>
             <outline text="Broken" xmlUrl="ftp://nowhere.example/feed"/>
             </body></opml>
             """;
@@ -237,9 +227,9 @@ public sealed class AdminApiTests : IAsyncLifetime
     public async Task Sources_AreCreatedUpdatedAndDeleted_ThroughTheApi()
     {
         using var client = _app.Admin();
-        _upstream.ServeFeed("c.xml", Feeds.Numbered(2));
+        Upstream.ServeFeed("c.xml", Feeds.Numbered(2));
 
-        var created = await client.PostAsJsonAsync(new Uri("/api/sources", UriKind.Relative), new { url = _upstream.Url("c.xml").AbsoluteUri, title = "C", schedule = "2h", tags = (string[])["x"], license = "Excerpt" }, Token);
+        var created = await client.PostAsJsonAsync(new Uri("/api/sources", UriKind.Relative), new { url = Upstream.Url("c.xml").AbsoluteUri, title = "C", schedule = "2h", tags = (string[])["x"], license = "Excerpt" }, Token);
         var body = await created.Content.ReadFromJsonAsync<JsonElement>(Token);
         var id = body.GetProperty("id").GetString()!;
 
@@ -248,15 +238,15 @@ public sealed class AdminApiTests : IAsyncLifetime
         Assert.Equal(("C", "2h", "Excerpt", "Api"), (body.GetProperty("title").GetString(), body.GetProperty("schedule").GetString(), body.GetProperty("license").GetString(), body.GetProperty("origin").GetString()));
         Assert.Equal(2, (await _app.WaitForFetchesAsync(id))[0].ItemsNew);
 
-        var twice = await client.PostAsJsonAsync(new Uri("/api/sources", UriKind.Relative), new { url = _upstream.Url("c.xml").AbsoluteUri }, Token);
+        var twice = await client.PostAsJsonAsync(new Uri("/api/sources", UriKind.Relative), new { url = Upstream.Url("c.xml").AbsoluteUri }, Token);
         Assert.Equal(HttpStatusCode.Conflict, twice.StatusCode);
 
-        var updated = await client.PutAsJsonAsync(new Uri($"/api/sources/{id}", UriKind.Relative), new { url = _upstream.Url("c.xml").AbsoluteUri, title = "C", schedule = "0 0 0 1 1 ?" }, Token);
+        var updated = await client.PutAsJsonAsync(new Uri($"/api/sources/{id}", UriKind.Relative), new { url = Upstream.Url("c.xml").AbsoluteUri, title = "C", schedule = "0 0 0 1 1 ?" }, Token);
         Assert.Equal(HttpStatusCode.OK, updated.StatusCode);
         var next = await _app.NextPollAsync(id);
         Assert.Equal((1, 1), (next!.Value.Month, next.Value.Day));
 
-        var declared = await client.PutAsJsonAsync(new Uri("/api/sources/a", UriKind.Relative), new { url = _upstream.Url("a.xml").AbsoluteUri }, Token);
+        var declared = await client.PutAsJsonAsync(new Uri("/api/sources/a", UriKind.Relative), new { url = Upstream.Url("a.xml").AbsoluteUri }, Token);
         Assert.Equal(HttpStatusCode.Conflict, declared.StatusCode);
 
         var deleted = await client.DeleteAsync(new Uri($"/api/sources/{id}", UriKind.Relative), Token);

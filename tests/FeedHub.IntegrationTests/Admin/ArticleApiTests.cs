@@ -15,7 +15,7 @@ namespace FeedHub.IntegrationTests.Admin;
 /// Own articles through the admin API, on a <see cref="FakeTimeProvider"/>: every time is exact, and
 /// Quartz (on the same clock) publishes a scheduled article only when the test moves the clock.
 /// </summary>
-public sealed class ArticleApiTests : IAsyncLifetime
+public sealed class ArticleApiTests : IntegrationTest
 {
     private static readonly DateTimeOffset Start = new(2026, 11, 27, 12, 0, 0, TimeSpan.Zero);
     private static readonly XNamespace Atom = "http://www.w3.org/2005/Atom";
@@ -44,38 +44,29 @@ public sealed class ArticleApiTests : IAsyncLifetime
         A body with **bold**, a [link](https://example.org/x), one [to our own page](/about) and <b>raw HTML</b>.
         """;
 
-    private readonly TestDirectory _root = new();
     private FakeTimeProvider _time = new(Start);
     private FeedHubApp _app = null!;
 
-    public ValueTask InitializeAsync()
+    protected override ValueTask SetUpAsync()
     {
-        _root.Write("feeds/articles/twin.md", TwinFile);
-        _root.Write("feeds/articles/later.md", "---\ntitle: Later\npublished: 2026-11-27T15:00:00Z\n---\nNot yet.\n");
-        _app = StartApp(_time);
+        Root.Write("feeds/articles/twin.md", TwinFile);
+        Root.Write("feeds/articles/later.md", "---\ntitle: Later\npublished: 2026-11-27T15:00:00Z\n---\nNot yet.\n");
+        _app = StartNews(_time);
         return ValueTask.CompletedTask;
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        await _app.DisposeAsync();
-        _root.Dispose();
-    }
-
-    private FeedHubApp StartApp(FakeTimeProvider time)
-    {
-        var app = new FeedHubApp(_root.Path, new Dictionary<string, string?>
+    /// <summary>
+    /// FeedHub publishing own articles on <paramref name="time"/>. A restart's is stopped after the test
+    /// like the first; the first, which the test stopped already, is not stopped twice (the factory knows).
+    /// </summary>
+    private FeedHubApp StartNews(FakeTimeProvider time) =>
+        StartApp(Root.Path, new Dictionary<string, string?>
         {
             ["FeedHub:PublicBaseUrl"] = "https://hub.example.org/",
             ["FeedHub:Channels:0:Id"] = "news",
             ["FeedHub:Channels:0:Title"] = "News",
             ["FeedHub:Channels:0:Articles"] = "true",
         }, services => services.AddSingleton<TimeProvider>(time));
-        _ = app.Server;
-        return app;
-    }
-
-    private static CancellationToken Token => TestContext.Current.CancellationToken;
 
     private static string With(string json, Action<JsonObject> change)
     {
@@ -150,7 +141,7 @@ public sealed class ArticleApiTests : IAsyncLifetime
     public async Task List_ShowsFileAndApiArticles_WithWhereTheyAreWrittenAndWhetherTheyAreOut()
     {
         var created = await CreateAsync(Twin);
-        _root.Write("feeds/articles/broken.md", "---\ntitle: [unclosed\n---\n");
+        Root.Write("feeds/articles/broken.md", "---\ntitle: [unclosed\n---\n");
         await _app.Get<ArticleLibrary>().ReloadAsync(Token);
 
         var list = await _app.GetJsonAsync("/api/articles");
@@ -272,7 +263,7 @@ public sealed class ArticleApiTests : IAsyncLifetime
     public async Task FileAddedLater_WithAnApiArticlesSlug_IsTheOneReported()
     {
         await CreateAsync(Twin);
-        _root.Write("feeds/articles/copy.md", TwinFile.Replace("slug: file-twin", "slug: api-twin", StringComparison.Ordinal));
+        Root.Write("feeds/articles/copy.md", TwinFile.Replace("slug: file-twin", "slug: api-twin", StringComparison.Ordinal));
 
         var current = await _app.Get<ArticleLibrary>().ReloadAsync(Token);
 
@@ -366,7 +357,7 @@ public sealed class ArticleApiTests : IAsyncLifetime
         await _app.DisposeAsync();
         _time = new FakeTimeProvider(Start.AddHours(1));
 
-        _app = StartApp(_time);
+        _app = StartNews(_time);
 
         Assert.Equal("scheduled", (await _app.GetJsonAsync("/api/articles/api-twin")).GetProperty("state").GetString());
         Assert.Equal(Start.AddHours(2), await _app.Get<ArticlePublication>().NextFireAsync("api-twin", Token));
@@ -381,7 +372,7 @@ public sealed class ArticleApiTests : IAsyncLifetime
         await _app.DisposeAsync();
         _time = new FakeTimeProvider(Start.AddDays(1));
 
-        _app = StartApp(_time);
+        _app = StartNews(_time);
 
         await Eventually.TrueAsync(async () => (await PublishedSlugsAsync()).Contains("api-twin"), "the overdue article to be published");
         Assert.Equal("2026-11-27T14:00:00Z", (await _app.GetJsonAsync("/api/articles/api-twin")).GetProperty("published").GetString());

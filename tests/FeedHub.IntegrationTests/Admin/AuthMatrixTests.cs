@@ -12,20 +12,15 @@ namespace FeedHub.IntegrationTests.Admin;
 /// Every admin route the host maps, read from its routing table so a new one cannot be forgotten,
 /// asked without a key, with a wrong key and with the right one.
 /// </summary>
-public sealed class AuthMatrixTests : IAsyncLifetime
+public sealed class AuthMatrixTests : IntegrationTest
 {
     private FeedHubApp _app = null!;
 
-    public ValueTask InitializeAsync()
+    protected override ValueTask SetUpAsync()
     {
-        _app = new FeedHubApp(settings: FeedHubApp.Sources(("a", new Uri("http://127.0.0.1:9/feed.xml"))));
-        _ = _app.Server;
+        _app = StartApp(settings: FeedHubApp.Sources(("a", new Uri("http://127.0.0.1:9/feed.xml"))));
         return ValueTask.CompletedTask;
     }
-
-    public async ValueTask DisposeAsync() => await _app.DisposeAsync();
-
-    private static CancellationToken Token => TestContext.Current.CancellationToken;
 
     /// <summary>Each (method, path) under /api, with route parameters filled in.</summary>
     private List<(string Method, string Path)> AdminRoutes() =>

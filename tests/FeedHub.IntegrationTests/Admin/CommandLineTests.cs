@@ -13,35 +13,25 @@ namespace FeedHub.IntegrationTests.Admin;
 /// The command line, run in-process through the entry the program itself uses, against a temporary
 /// content root and upstreams on loopback: what it prints, and the exit codes scripts rely on.
 /// </summary>
-public sealed class CommandLineTests : IAsyncLifetime
+public sealed class CommandLineTests : IntegrationTest
 {
-    private readonly TestDirectory _root = new();
-    private TestUpstream _upstream = null!;
 
-    public async ValueTask InitializeAsync()
+    protected override async ValueTask SetUpAsync()
     {
-        _upstream = await TestUpstream.StartAsync();
-        _upstream.ServeFeed("feed.xml", Feeds.Numbered(3));
-        _upstream.ServeFeed("other.xml", Feeds.Numbered(1));
-        _upstream.Map("broken.xml", context =>
+        await StartUpstreamAsync();
+        Upstream.ServeFeed("feed.xml", Feeds.Numbered(3));
+        Upstream.ServeFeed("other.xml", Feeds.Numbered(1));
+        Upstream.Map("broken.xml", context =>
         {
             context.Response.StatusCode = StatusCodes.Status500InternalServerError;
             return Task.CompletedTask;
         });
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        await _upstream.DisposeAsync();
-        _root.Dispose();
-    }
-
-    private static CancellationToken Token => TestContext.Current.CancellationToken;
-
     [Fact]
     public async Task AddListPollRemove_WorkOnTheStore_AndNothingPollsInTheBackground()
     {
-        var feed = _upstream.Url("feed.xml").AbsoluteUri;
+        var feed = Upstream.Url("feed.xml").AbsoluteUri;
 
         var add = await RunAsync("sources", "add", feed, "--id", "upstream", "--schedule", "2h", "--tag", "tech", "--license", "Excerpt");
         Assert.Equal(0, add.Code);
@@ -54,7 +44,7 @@ public sealed class CommandLineTests : IAsyncLifetime
         Assert.Matches(@"^upstream\s+NeverPolled\s+2h\s+never\s+0\s+due now\s+" + Regex.Escape(feed) + "$", lines[1]);
 
         // Neither command polled, and no host outlived its command to poll later.
-        Assert.Empty(_upstream.RequestsTo("feed.xml"));
+        Assert.Empty(Upstream.RequestsTo("feed.xml"));
 
         var poll = await RunAsync("poll", "upstream");
         Assert.Equal(0, poll.Code);
@@ -81,14 +71,14 @@ public sealed class CommandLineTests : IAsyncLifetime
         var remove = await RunAsync("sources", "remove", "upstream");
         Assert.Equal(0, remove.Code);
         Assert.Equal("No sources.", (await RunAsync("sources", "list")).Out.Trim());
-        Assert.Equal(2, _upstream.RequestsTo("feed.xml").Count);
+        Assert.Equal(2, Upstream.RequestsTo("feed.xml").Count);
     }
 
     [Fact]
     public async Task Poll_WhenTheUpstreamFails_Exits5_AndSaysWhy()
     {
         Assert.Equal("No source is behind its schedule.", (await RunAsync("sources", "list", "--behind")).Out.Trim());
-        Assert.Equal(0, (await RunAsync("sources", "add", _upstream.Url("broken.xml").AbsoluteUri, "--id", "broken")).Code);
+        Assert.Equal(0, (await RunAsync("sources", "add", Upstream.Url("broken.xml").AbsoluteUri, "--id", "broken")).Code);
 
         var poll = await RunAsync("poll", "broken");
 
@@ -97,7 +87,7 @@ public sealed class CommandLineTests : IAsyncLifetime
         Assert.Contains("HTTP 500 Internal Server Error", poll.Error, StringComparison.Ordinal);
         var list = await RunAsync("sources", "list");
         Assert.Matches(@"broken\s+Failing\s+\S+\s+never\s+1\s+HTTP 500 Internal Server Error", list.Out);
-        Assert.Equal(0, (await RunAsync("sources", "add", _upstream.Url("feed.xml").AbsoluteUri, "--id", "healthy")).Code);
+        Assert.Equal(0, (await RunAsync("sources", "add", Upstream.Url("feed.xml").AbsoluteUri, "--id", "healthy")).Code);
         Assert.Equal(0, (await RunAsync("poll", "healthy")).Code);
         var behind = await RunAsync("sources", "list", "--behind", "--json");
         Assert.Equal("broken", JsonDocument.Parse(behind.Out).RootElement.GetProperty("sources").EnumerateArray().Single().GetProperty("id").GetString());
@@ -126,7 +116,7 @@ public sealed class CommandLineTests : IAsyncLifetime
     public async Task DeclaredSources_AreListedWithTheServersIds_AndCannotBeRemoved()
     {
         var declared = $"--FeedHub:Sources:0:Id=declared";
-        var url = $"--FeedHub:Sources:0:Url={_upstream.Url("feed.xml").AbsoluteUri}";
+        var url = $"--FeedHub:Sources:0:Url={Upstream.Url("feed.xml").AbsoluteUri}";
 
         var list = await RunAsync("sources", "list", declared, url);
         var remove = await RunAsync("sources", "remove", "declared", declared, url);
@@ -161,7 +151,7 @@ public sealed class CommandLineTests : IAsyncLifetime
     [InlineData("id", "--id", "Not An Id")]
     public async Task BadInput_Exits6_NamingTheField(string field, string option, string value)
     {
-        var run = await RunAsync("sources", "add", _upstream.Url("feed.xml").AbsoluteUri, option, value);
+        var run = await RunAsync("sources", "add", Upstream.Url("feed.xml").AbsoluteUri, option, value);
 
         Assert.Equal(6, run.Code);
         Assert.Contains($"\n  {field}: ", run.Error, StringComparison.Ordinal);
@@ -181,10 +171,10 @@ public sealed class CommandLineTests : IAsyncLifetime
     [Fact]
     public async Task AddingAFollowedUrlOrATakenId_Exits4()
     {
-        Assert.Equal(0, (await RunAsync("sources", "add", _upstream.Url("feed.xml").AbsoluteUri, "--id", "first")).Code);
+        Assert.Equal(0, (await RunAsync("sources", "add", Upstream.Url("feed.xml").AbsoluteUri, "--id", "first")).Code);
 
-        var sameUrl = await RunAsync("sources", "add", _upstream.Url("feed.xml").AbsoluteUri, "--id", "second");
-        var sameId = await RunAsync("sources", "add", _upstream.Url("other.xml").AbsoluteUri, "--id", "first");
+        var sameUrl = await RunAsync("sources", "add", Upstream.Url("feed.xml").AbsoluteUri, "--id", "second");
+        var sameId = await RunAsync("sources", "add", Upstream.Url("other.xml").AbsoluteUri, "--id", "first");
 
         Assert.Equal(4, sameUrl.Code);
         Assert.Contains("The source 'first' already polls", sameUrl.Error, StringComparison.Ordinal);
@@ -195,7 +185,7 @@ public sealed class CommandLineTests : IAsyncLifetime
     [Fact]
     public async Task PauseAndResume_TakeTheSourceOffItsScheduleAndBack()
     {
-        Assert.Equal(0, (await RunAsync("sources", "add", _upstream.Url("feed.xml").AbsoluteUri, "--id", "upstream")).Code);
+        Assert.Equal(0, (await RunAsync("sources", "add", Upstream.Url("feed.xml").AbsoluteUri, "--id", "upstream")).Code);
 
         Assert.Equal(0, (await RunAsync("sources", "pause", "upstream")).Code);
         Assert.Matches(@"upstream\s+Paused", (await RunAsync("sources", "list")).Out);
@@ -227,7 +217,7 @@ public sealed class CommandLineTests : IAsyncLifetime
         Assert.Empty(run.Out);
 
         // A line that does not parse never reaches the store.
-        Assert.False(File.Exists(Path.Combine(_root.Path, "data", "feedhub.db")));
+        Assert.False(File.Exists(Path.Combine(Root.Path, "data", "feedhub.db")));
     }
 
     [Theory]
@@ -252,7 +242,7 @@ public sealed class CommandLineTests : IAsyncLifetime
     public async Task ABadSetting_Exits1_NamingTheKey_WithACommandOrWithout()
     {
         var command = await RunAsync("sources", "list", "--FeedHub:Polling:MaxConcurrency=0");
-        var server = await RunRawAsync(["--contentRoot", _root.Path, "--urls", "http://127.0.0.1:0", "--FeedHub:SourcesOpml=", "--FeedHub:Polling:ClaimLease=00:00:00"]);
+        var server = await RunRawAsync(["--contentRoot", Root.Path, "--urls", "http://127.0.0.1:0", "--FeedHub:SourcesOpml=", "--FeedHub:Polling:ClaimLease=00:00:00"]);
 
         Assert.Equal(1, command.Code);
         Assert.StartsWith("FeedHub cannot start:", command.Error, StringComparison.Ordinal);
@@ -265,9 +255,9 @@ public sealed class CommandLineTests : IAsyncLifetime
     [Fact]
     public async Task ACommand_ReadsItsOpmlFile_AndStopsWhenItIsNotOpml()
     {
-        _root.Write("feeds/sources.opml", "<html><body>not OPML</body></html>");
+        Root.Write("feeds/sources.opml", "<html><body>not OPML</body></html>");
 
-        var run = await RunRawAsync(["sources", "list", "--contentRoot", _root.Path]);
+        var run = await RunRawAsync(["sources", "list", "--contentRoot", Root.Path]);
 
         Assert.Equal(1, run.Code);
         Assert.Contains("FeedHub:SourcesOpml: ", run.Error, StringComparison.Ordinal);
@@ -276,30 +266,30 @@ public sealed class CommandLineTests : IAsyncLifetime
     [Fact]
     public async Task HostArguments_WorkBeforeAndAfterTheCommand()
     {
-        var before = await RunRawAsync(["--FeedHub:Storage:ConnectionString=Data Source=data/first.db", "--contentRoot", _root.Path, "--FeedHub:SourcesOpml=", "sources", "list"]);
-        var after = await RunRawAsync(["sources", "list", "--contentRoot", _root.Path, "--FeedHub:SourcesOpml", "", "--FeedHub:Storage:ConnectionString", "Data Source=data/second.db"]);
+        var before = await RunRawAsync(["--FeedHub:Storage:ConnectionString=Data Source=data/first.db", "--contentRoot", Root.Path, "--FeedHub:SourcesOpml=", "sources", "list"]);
+        var after = await RunRawAsync(["sources", "list", "--contentRoot", Root.Path, "--FeedHub:SourcesOpml", "", "--FeedHub:Storage:ConnectionString", "Data Source=data/second.db"]);
 
         Assert.Equal((0, 0), (before.Code, after.Code));
-        Assert.True(File.Exists(Path.Combine(_root.Path, "data", "first.db")));
-        Assert.True(File.Exists(Path.Combine(_root.Path, "data", "second.db")));
+        Assert.True(File.Exists(Path.Combine(Root.Path, "data", "first.db")));
+        Assert.True(File.Exists(Path.Combine(Root.Path, "data", "second.db")));
     }
 
     [Fact]
     public async Task OpmlImport_ReportsAddedUpdatedUnchangedAndInvalid_WithLines()
     {
-        Assert.Equal(0, (await RunAsync("sources", "add", _upstream.Url("other.xml").AbsoluteUri, "--id", "other", "--schedule", "1h")).Code);
-        var file = _root.Write("import.opml", $"""
+        Assert.Equal(0, (await RunAsync("sources", "add", Upstream.Url("other.xml").AbsoluteUri, "--id", "other", "--schedule", "1h")).Code);
+        var file = Root.Write("import.opml", $"""
             <?xml version="1.0"?>
             <opml version="2.0" xmlns:feedhub="urn:feedhub:opml:1">
               <head><title>Mine</title></head>
               <body>
                 <outline text="Tech">
                   <outline text="Science">
-                    <outline type="rss" text="Feed" xmlUrl="{_upstream.Url("feed.xml")}" feedhub:id="feed"/>
+                    <outline type="rss" text="Feed" xmlUrl="{Upstream.Url("feed.xml")}" feedhub:id="feed"/>
                   </outline>
-                  <outline type="rss" text="Again" xmlUrl="{_upstream.Url("feed.xml")}"/>
+                  <outline type="rss" text="Again" xmlUrl="{Upstream.Url("feed.xml")}"/>
                 </outline>
-                <outline type="rss" text="Other" xmlUrl="{_upstream.Url("other.xml")}" feedhub:schedule="2h"/>
+                <outline type="rss" text="Other" xmlUrl="{Upstream.Url("other.xml")}" feedhub:schedule="2h"/>
                 <outline type="rss" text="Not http" xmlUrl="gopher://example.org/feed"/>
                 <outline type="rss" text="Bad schedule" xmlUrl="https://example.org/a.xml" feedhub:schedule="sometimes"/>
               </body>
@@ -313,7 +303,7 @@ public sealed class CommandLineTests : IAsyncLifetime
         Assert.Contains("Updated: 1 (other)", run.Out, StringComparison.Ordinal);
         Assert.Contains("Unchanged: 0", run.Out, StringComparison.Ordinal);
         Assert.Contains("Invalid: 3", run.Out, StringComparison.Ordinal);
-        Assert.Contains($"  line 9: {_upstream.Url("feed.xml")} is already listed (as 'feed'); skipped.", run.Out, StringComparison.Ordinal);
+        Assert.Contains($"  line 9: {Upstream.Url("feed.xml")} is already listed (as 'feed'); skipped.", run.Out, StringComparison.Ordinal);
         Assert.Contains("  line 12: 'gopher://example.org/feed' is not an absolute http or https URL.", run.Out, StringComparison.Ordinal);
         Assert.Contains("  line 13: 'sometimes' is neither an interval", run.Out, StringComparison.Ordinal);
 
@@ -333,11 +323,11 @@ public sealed class CommandLineTests : IAsyncLifetime
     [Fact]
     public async Task ExportThenImport_ChangesNothing()
     {
-        Assert.Equal(0, (await RunAsync("sources", "add", _upstream.Url("feed.xml").AbsoluteUri, "--id", "feed", "--schedule", "0 0/15 * * * ?", "--tag", "a", "--tag", "b", "--license", "LinkOnly")).Code);
-        Assert.Equal(0, (await RunAsync("sources", "add", _upstream.Url("other.xml").AbsoluteUri, "--title", "The other one")).Code);
+        Assert.Equal(0, (await RunAsync("sources", "add", Upstream.Url("feed.xml").AbsoluteUri, "--id", "feed", "--schedule", "0 0/15 * * * ?", "--tag", "a", "--tag", "b", "--license", "LinkOnly")).Code);
+        Assert.Equal(0, (await RunAsync("sources", "add", Upstream.Url("other.xml").AbsoluteUri, "--title", "The other one")).Code);
         Assert.Equal(0, (await RunAsync("poll", "feed")).Code);
         var before = (await RunAsync("sources", "list", "--json")).Out;
-        var file = Path.Combine(_root.Path, "export.opml");
+        var file = Path.Combine(Root.Path, "export.opml");
 
         var toStdout = await RunAsync("opml", "export");
         var toFile = await RunAsync("opml", "export", file);
@@ -358,12 +348,12 @@ public sealed class CommandLineTests : IAsyncLifetime
     [Fact]
     public async Task OpmlImport_OfAFileThatIsNotOpml_Exits6_AndOfNoFile_Exits3()
     {
-        var html = _root.Write("page.html", "<html><body>hello</body></html>");
-        var broken = _root.Write("broken.opml", "<opml><body><outline");
+        var html = Root.Write("page.html", "<html><body>hello</body></html>");
+        var broken = Root.Write("broken.opml", "<opml><body><outline");
 
         var notOpml = await RunAsync("opml", "import", html);
         var illFormed = await RunAsync("opml", "import", broken);
-        var missing = await RunAsync("opml", "import", Path.Combine(_root.Path, "none.opml"));
+        var missing = await RunAsync("opml", "import", Path.Combine(Root.Path, "none.opml"));
 
         Assert.Equal(6, notOpml.Code);
         Assert.Contains("error: Not OPML: Not an OPML document", notOpml.Error, StringComparison.Ordinal);
@@ -377,7 +367,7 @@ public sealed class CommandLineTests : IAsyncLifetime
     public async Task OpmlImport_ShowsProgress_OnlyOnATerminal()
     {
         var outlines = string.Concat(Enumerable.Range(1, 300).Select(i => $"<outline type=\"rss\" text=\"F{i}\" xmlUrl=\"https://example.org/{i}.xml\"/>"));
-        var file = _root.Write("many.opml", $"<opml version=\"2.0\"><head/><body>{outlines}</body></opml>");
+        var file = Root.Write("many.opml", $"<opml version=\"2.0\"><head/><body>{outlines}</body></opml>");
 
         var terminal = await RunRawAsync(["opml", "import", file, .. HostArgs()], errorIsTerminal: true);
         var redirected = await RunRawAsync(["opml", "import", file, .. HostArgs()], errorIsTerminal: false);
@@ -395,11 +385,11 @@ public sealed class CommandLineTests : IAsyncLifetime
     [Fact]
     public async Task TheRealProcess_ExitsWithTheDocumentedCodes()
     {
-        var unknown = await RunProcessAsync("sources", "remove", "nope", "--contentRoot", _root.Path, "--FeedHub:SourcesOpml=");
-        var usage = await RunProcessAsync("sources", "frobnicate", "--contentRoot", _root.Path);
-        var added = await RunProcessAsync("--contentRoot", _root.Path, "--FeedHub:SourcesOpml=", "sources", "add", "https://example.org/feed.xml", "--id", "example");
-        var exported = await RunProcessAsync("opml", "export", "--contentRoot", _root.Path, "--FeedHub:SourcesOpml=");
-        var piped = await RunProcessWithInputAsync(exported.Out.Replace("https://example.org/feed.xml", "https://example.org/other.xml", StringComparison.Ordinal), "opml", "import", "-", "--contentRoot", _root.Path, "--FeedHub:SourcesOpml=");
+        var unknown = await RunProcessAsync("sources", "remove", "nope", "--contentRoot", Root.Path, "--FeedHub:SourcesOpml=");
+        var usage = await RunProcessAsync("sources", "frobnicate", "--contentRoot", Root.Path);
+        var added = await RunProcessAsync("--contentRoot", Root.Path, "--FeedHub:SourcesOpml=", "sources", "add", "https://example.org/feed.xml", "--id", "example");
+        var exported = await RunProcessAsync("opml", "export", "--contentRoot", Root.Path, "--FeedHub:SourcesOpml=");
+        var piped = await RunProcessWithInputAsync(exported.Out.Replace("https://example.org/feed.xml", "https://example.org/other.xml", StringComparison.Ordinal), "opml", "import", "-", "--contentRoot", Root.Path, "--FeedHub:SourcesOpml=");
 
         Assert.Equal(3, unknown.Code);
         Assert.Contains("No source has the id 'nope'.", unknown.Error, StringComparison.Ordinal);
@@ -413,7 +403,7 @@ public sealed class CommandLineTests : IAsyncLifetime
 
     private string[] HostArgs() =>
     [
-        "--contentRoot", _root.Path,
+        "--contentRoot", Root.Path,
         "--FeedHub:SourcesOpml=",
         "--FeedHub:Polling:AllowPrivateNetworks=true",
         "--FeedHub:Polling:DefaultSchedule=1h",

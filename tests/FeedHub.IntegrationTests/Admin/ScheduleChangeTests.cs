@@ -14,28 +14,16 @@ namespace FeedHub.IntegrationTests.Admin;
 /// A schedule changed through the API, checked in Quartz itself on a frozen clock: the new trigger
 /// is in place at once, to the second, and is the one the next start schedules.
 /// </summary>
-public sealed class ScheduleChangeTests : IAsyncLifetime
+public sealed class ScheduleChangeTests : IntegrationTest
 {
-    private static readonly DateTimeOffset Noon = new(2026, 11, 27, 12, 0, 0, TimeSpan.Zero);
-    private TestUpstream _upstream = null!;
-    private TestDirectory _root = null!;
 
-    public async ValueTask InitializeAsync()
+    protected override async ValueTask SetUpAsync()
     {
-        _upstream = await TestUpstream.StartAsync();
-        _upstream.ServeFeed("feed.xml", Feeds.Numbered(2));
-        _root = new TestDirectory();
+        await StartUpstreamAsync();
+        Upstream.ServeFeed("feed.xml", Feeds.Numbered(2));
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        await _upstream.DisposeAsync();
-        _root.Dispose();
-    }
-
-    private static CancellationToken Token => TestContext.Current.CancellationToken;
-
-    private FeedHubApp Start() => new(_root.Path, services: services => services.AddSingleton<TimeProvider>(new FakeTimeProvider(Noon)));
+    private FeedHubApp Start() => new(Root.Path, services: services => services.AddSingleton<TimeProvider>(new FakeTimeProvider(Noon)));
 
     [Fact]
     public async Task AChangedSchedule_IsTheTriggerAtOnce_AndAfterARestart()
@@ -43,7 +31,7 @@ public sealed class ScheduleChangeTests : IAsyncLifetime
         await using (var app = Start())
         {
             using var client = app.Admin();
-            var created = await client.PostAsJsonAsync("/api/sources", new { id = "s", url = _upstream.Url("feed.xml").AbsoluteUri, schedule = "1h" }, Token);
+            var created = await client.PostAsJsonAsync("/api/sources", new { id = "s", url = Upstream.Url("feed.xml").AbsoluteUri, schedule = "1h" }, Token);
             Assert.Equal(HttpStatusCode.Created, created.StatusCode);
 
             // A new source is polled at once (due now, so Quartz fires it even on the frozen clock);
@@ -51,11 +39,11 @@ public sealed class ScheduleChangeTests : IAsyncLifetime
             await app.WaitForFetchesAsync("s");
             await Eventually.TrueAsync(async () => await app.NextPollAsync("s") > Noon, "the first poll's next time");
 
-            var toCron = await client.PutAsJsonAsync("/api/sources/s", new { url = _upstream.Url("feed.xml").AbsoluteUri, schedule = "0 30 * * * ?" }, Token);
+            var toCron = await client.PutAsJsonAsync("/api/sources/s", new { url = Upstream.Url("feed.xml").AbsoluteUri, schedule = "0 30 * * * ?" }, Token);
             Assert.Equal(HttpStatusCode.OK, toCron.StatusCode);
             Assert.Equal(Noon.AddMinutes(30), await app.NextPollAsync("s"));
 
-            var refused = await client.PutAsJsonAsync("/api/sources/s", new { url = _upstream.Url("feed.xml").AbsoluteUri, schedule = "0 61 * * * ?" }, Token);
+            var refused = await client.PutAsJsonAsync("/api/sources/s", new { url = Upstream.Url("feed.xml").AbsoluteUri, schedule = "0 61 * * * ?" }, Token);
             Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
             Assert.Contains("schedule", await refused.Content.ReadAsStringAsync(Token), StringComparison.Ordinal);
             Assert.Equal(Noon.AddMinutes(30), await app.NextPollAsync("s"));
@@ -69,7 +57,7 @@ public sealed class ScheduleChangeTests : IAsyncLifetime
             Assert.Equal("0 30 * * * ?", (await restarted.GetJsonAsync("/api/sources/s")).GetProperty("schedule").GetString());
 
             using var client = restarted.Admin();
-            var toInterval = await client.PutAsJsonAsync("/api/sources/s", new { url = _upstream.Url("feed.xml").AbsoluteUri, schedule = "2h" }, Token);
+            var toInterval = await client.PutAsJsonAsync("/api/sources/s", new { url = Upstream.Url("feed.xml").AbsoluteUri, schedule = "2h" }, Token);
             Assert.Equal(HttpStatusCode.OK, toInterval.StatusCode);
 
             // Two hours after the last poll, plus jitter of at most five minutes.
@@ -84,7 +72,7 @@ public sealed class ScheduleChangeTests : IAsyncLifetime
         var held = new TaskCompletionSource();
         var release = new TaskCompletionSource();
         var requests = 0;
-        _upstream.Map("held.xml", async context =>
+        Upstream.Map("held.xml", async context =>
         {
             // The second request (the poll asked for below) is held open at the upstream.
             if (Interlocked.Increment(ref requests) == 2)
@@ -99,7 +87,7 @@ public sealed class ScheduleChangeTests : IAsyncLifetime
 
         await using var app = Start();
         using var client = app.Admin();
-        var url = _upstream.Url("held.xml").AbsoluteUri;
+        var url = Upstream.Url("held.xml").AbsoluteUri;
         Assert.Equal(HttpStatusCode.Created, (await client.PostAsJsonAsync("/api/sources", new { id = "h", url, schedule = "1h" }, Token)).StatusCode);
         await app.WaitForFetchesAsync("h");
         await Eventually.TrueAsync(async () => await app.NextPollAsync("h") > Noon, "the first poll's next time");

@@ -13,13 +13,12 @@ public sealed class ArticleLibraryTests
     {
         using var root = new TestDirectory();
         root.Write("feeds/articles/first.md", Article("First"));
-        await using var app = new FeedHubApp(root.Path, new Dictionary<string, string?>
+        await using var app = FeedHubApp.Start(root.Path, new Dictionary<string, string?>
         {
             ["FeedHub:Channels:0:Id"] = "news",
             ["FeedHub:Channels:0:Title"] = "News",
             ["FeedHub:Channels:0:Articles"] = "true",
         });
-        _ = app.Server;
         var library = app.Get<ArticleLibrary>();
         Assert.Equal(["First"], library.Current.Articles.Select(a => a.Title));
 

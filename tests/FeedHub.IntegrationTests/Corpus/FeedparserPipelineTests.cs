@@ -43,8 +43,7 @@ public sealed class FeedparserPipelineTests
             settings[$"FeedHub:Sources:{i}:Url"] = upstream.Url(file).AbsoluteUri;
         }
 
-        await using var app = new FeedHubApp(settings: settings);
-        _ = app.Server;
+        await using var app = FeedHubApp.Start(settings: settings);
 
         var wrong = new List<string>();
         for (var i = 0; i < cases.Count; i++)

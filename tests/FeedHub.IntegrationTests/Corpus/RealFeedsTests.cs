@@ -32,8 +32,7 @@ public sealed class RealFeedsTests
             settings[$"FeedHub:Sources:{i}:Url"] = upstream.Url(index[i].File).AbsoluteUri;
         }
 
-        await using var app = new FeedHubApp(settings: settings);
-        _ = app.Server;
+        await using var app = FeedHubApp.Start(settings: settings);
 
         var failures = new List<string>();
         foreach (var (file, count, wellFormed) in index)

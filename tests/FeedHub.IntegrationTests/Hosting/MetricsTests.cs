@@ -10,43 +10,38 @@ namespace FeedHub.IntegrationTests.Hosting;
 /// <c>/metrics</c> read the way Prometheus reads it: after real polls of real upstreams and real
 /// feed requests, every series an operator needs is there, with the values those events imply.
 /// </summary>
-public sealed class MetricsTests : IAsyncLifetime
+public sealed class MetricsTests : IntegrationTest
 {
     private static readonly string OkFeed = Feeds.Numbered(3);
 
-    private TestUpstream _upstream = null!;
 
-    private static CancellationToken Token => TestContext.Current.CancellationToken;
-
-    public async ValueTask InitializeAsync()
+    protected override async ValueTask SetUpAsync()
     {
-        _upstream = await TestUpstream.StartAsync();
-        _upstream.ServeFeed("ok.xml", OkFeed);
-        _upstream.Map("down.xml", context =>
+        await StartUpstreamAsync();
+        Upstream.ServeFeed("ok.xml", OkFeed);
+        Upstream.Map("down.xml", context =>
         {
             context.Response.StatusCode = StatusCodes.Status500InternalServerError;
             return Task.CompletedTask;
         });
-        _upstream.Map("junk.xml", context =>
+        Upstream.Map("junk.xml", context =>
         {
             context.Response.ContentType = "text/html";
             return context.Response.WriteAsync("<!DOCTYPE html><html><body><p>Welcome</p></body></html>");
         });
-        _upstream.Map("gone.xml", context =>
+        Upstream.Map("gone.xml", context =>
         {
             context.Response.StatusCode = StatusCodes.Status410Gone;
             return Task.CompletedTask;
         });
-        _upstream.Map("busy.xml", context =>
+        Upstream.Map("busy.xml", context =>
         {
             context.Response.StatusCode = StatusCodes.Status429TooManyRequests;
             context.Response.Headers.RetryAfter = "600";
             return Task.CompletedTask;
         });
-        _upstream.Map("slow.xml", async context => await Task.Delay(TimeSpan.FromSeconds(30), context.RequestAborted));
+        Upstream.Map("slow.xml", async context => await Task.Delay(TimeSpan.FromSeconds(30), context.RequestAborted));
     }
-
-    public async ValueTask DisposeAsync() => await _upstream.DisposeAsync();
 
     private static FeedHubApp Start(params (string Id, Uri Url)[] sources)
     {
@@ -58,9 +53,7 @@ public sealed class MetricsTests : IAsyncLifetime
         // One entry per document, so that a few items make archive pages.
         settings["FeedHub:Channels:0:Limit"] = "1";
         settings["FeedHub:Polling:Timeout"] = "00:00:01";
-        var app = new FeedHubApp(settings: settings);
-        _ = app.Server;
-        return app;
+        return FeedHubApp.Start(settings: settings);
     }
 
     private static async Task<PrometheusText> ScrapeAsync(HttpClient client)
@@ -82,12 +75,12 @@ public sealed class MetricsTests : IAsyncLifetime
     public async Task AfterPollsAndFeedRequests_MetricsShowEachSourcesOutcomesFreshnessAndWhy()
     {
         await using var app = Start(
-            ("ok", _upstream.Url("ok.xml")),
-            ("down", _upstream.Url("down.xml")),
-            ("junk", _upstream.Url("junk.xml")),
-            ("gone", _upstream.Url("gone.xml")),
-            ("busy", _upstream.Url("busy.xml")),
-            ("slow", _upstream.Url("slow.xml")),
+            ("ok", Upstream.Url("ok.xml")),
+            ("down", Upstream.Url("down.xml")),
+            ("junk", Upstream.Url("junk.xml")),
+            ("gone", Upstream.Url("gone.xml")),
+            ("busy", Upstream.Url("busy.xml")),
+            ("slow", Upstream.Url("slow.xml")),
             ("refused", new Uri("http://127.0.0.1:1/feed.xml")));
         foreach (var id in (string[])["ok", "down", "junk", "gone", "busy", "slow", "refused"])
         {
@@ -184,7 +177,7 @@ public sealed class MetricsTests : IAsyncLifetime
     [Fact]
     public async Task Metrics_AreThePrometheusTextFormat_OrOpenMetricsWhenAsked()
     {
-        await using var app = Start(("ok", _upstream.Url("ok.xml")));
+        await using var app = Start(("ok", Upstream.Url("ok.xml")));
         await app.WaitForFetchesAsync("ok");
         using var client = app.CreateClient();
 
@@ -205,7 +198,7 @@ public sealed class MetricsTests : IAsyncLifetime
     public async Task AfterARestart_EverySourceIsListedFromTheStore_BeforeItsNextPoll()
     {
         using var contentRoot = new TestDirectory();
-        var sources = FeedHubApp.Sources(("ok", _upstream.Url("ok.xml")));
+        var sources = FeedHubApp.Sources(("ok", Upstream.Url("ok.xml")));
         await using (var first = new FeedHubApp(contentRoot.Path, sources))
         {
             _ = first.Server;
@@ -228,7 +221,7 @@ public sealed class MetricsTests : IAsyncLifetime
     [Fact]
     public async Task PausedSource_ShowsAsPaused_AndItsActiveSeriesGo()
     {
-        await using var app = Start(("ok", _upstream.Url("ok.xml")));
+        await using var app = Start(("ok", Upstream.Url("ok.xml")));
         await app.WaitForFetchesAsync("ok");
         using var client = app.CreateClient();
         using var admin = app.Admin();
@@ -247,7 +240,7 @@ public sealed class MetricsTests : IAsyncLifetime
     [Fact]
     public async Task FeedRequests_AreCountedByDocument_AndOnlyForFeedsThatExist()
     {
-        await using var app = Start(("ok", _upstream.Url("ok.xml")));
+        await using var app = Start(("ok", Upstream.Url("ok.xml")));
         await app.WaitForFetchesAsync("ok");
         using var client = app.CreateClient();
 
@@ -269,8 +262,8 @@ public sealed class MetricsTests : IAsyncLifetime
     [Fact]
     public async Task TwoHostsInOneProcess_EachExportsOnlyItsOwnSources()
     {
-        await using var first = Start(("first", _upstream.Url("ok.xml")));
-        await using var second = Start(("second", _upstream.Url("ok.xml")));
+        await using var first = Start(("first", Upstream.Url("ok.xml")));
+        await using var second = Start(("second", Upstream.Url("ok.xml")));
         await first.WaitForFetchesAsync("first");
         await second.WaitForFetchesAsync("second");
         using var client = first.CreateClient();

@@ -34,6 +34,23 @@ public sealed class FeedHubApp : WebApplicationFactory<Program>
 
     public string ContentRoot { get; }
 
+    /// <summary>FeedHub with its host started: migrations run, sources declared, the schedule set.</summary>
+    public static FeedHubApp Start(string? contentRoot = null, IDictionary<string, string?>? settings = null, Action<IServiceCollection>? services = null)
+    {
+        var app = new FeedHubApp(contentRoot, settings, services);
+        try
+        {
+            _ = app.Server;
+            return app;
+        }
+        catch
+        {
+            // A start that fails still leaves its own content root to delete.
+            app.Dispose();
+            throw;
+        }
+    }
+
     /// <summary>
     /// Starts FeedHub as its entry point does, from host arguments, expecting start-up to be refused;
     /// returns why. (The WebApplicationFactory reports a failed start less reliably.)
@@ -50,20 +67,14 @@ public sealed class FeedHubApp : WebApplicationFactory<Program>
     /// <summary>What every test app runs with: its own SQLite file, no OPML, loopback upstreams allowed, an admin key.</summary>
     private static Dictionary<string, string?> WithDefaults(IDictionary<string, string?>? settings)
     {
-        var merged = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase)
+        return new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase)
         {
             ["FeedHub:Storage:ConnectionString"] = "Data Source=data/feedhub.db",
             ["FeedHub:SourcesOpml"] = "",
             ["FeedHub:Polling:AllowPrivateNetworks"] = "true",
             ["FeedHub:Polling:DefaultSchedule"] = "1h",
             ["FeedHub:Admin:ApiKey"] = ApiKey,
-        };
-        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
-        {
-            merged[key] = value;
-        }
-
-        return merged;
+        }.With(settings);
     }
 
     /// <summary>Declares sources in <c>FeedHub:Sources</c>, as an operator would in appsettings.json.</summary>
@@ -92,6 +103,20 @@ public sealed class FeedHubApp : WebApplicationFactory<Program>
     /// <summary>When the store, which is the schedule, says the source is next polled: null unless it is active.</summary>
     public async Task<DateTimeOffset?> NextPollAsync(string sourceId) =>
         await Get<SourceStore>().GetAsync(sourceId, CancellationToken.None) is { Status: Model.SourceStatus.Active } source ? source.State.NextAttemptAt : null;
+
+    /// <summary>Creates <paramref name="count"/> sources (prefix1, prefix2, …) that only the test polls: paused, so that the server's dispatcher leaves them to it.</summary>
+    public async Task<List<string>> CreatePausedSourcesAsync(string prefix, int count)
+    {
+        var sources = Get<SourceStore>();
+        var ids = Enumerable.Range(1, count).Select(i => $"{prefix}{i}").ToList();
+        foreach (var id in ids)
+        {
+            await sources.CreateAsync(new Source { Id = id, Url = $"https://{id}.example/feed", Schedule = "1h" }, CancellationToken.None);
+            await sources.SetStatusAsync(id, Model.SourceStatus.Paused, "Written by the test.", CancellationToken.None);
+        }
+
+        return ids;
+    }
 
     /// <summary>Waits until the source has at least <paramref name="count"/> fetches in its log.</summary>
     public async Task<IReadOnlyList<FetchRecord>> WaitForFetchesAsync(string sourceId, int count = 1)

@@ -1,11 +1,6 @@
 using System.Collections.Concurrent;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace FeedHub.IntegrationTests.Infrastructure;
 
@@ -15,10 +10,12 @@ namespace FeedHub.IntegrationTests.Infrastructure;
 /// </summary>
 public sealed class TestUpstream : IAsyncDisposable
 {
-    private readonly WebApplication _app;
     private readonly ConcurrentDictionary<string, RequestDelegate> _routes = new(StringComparer.Ordinal);
+    private WebApplication _app = null!;
 
-    private TestUpstream(WebApplication app) => _app = app;
+    private TestUpstream()
+    {
+    }
 
     public Uri BaseUrl { get; private set; } = null!;
 
@@ -26,15 +23,8 @@ public sealed class TestUpstream : IAsyncDisposable
 
     public static async Task<TestUpstream> StartAsync()
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseKestrel().UseUrls("http://127.0.0.1:0");
-        builder.Logging.ClearProviders();
-        var app = builder.Build();
-        var upstream = new TestUpstream(app);
-        app.Run(upstream.HandleAsync);
-        await app.StartAsync();
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        upstream.BaseUrl = new Uri(address + "/");
+        var upstream = new TestUpstream();
+        (upstream._app, upstream.BaseUrl) = await Loopback.StartServerAsync(app => app.Run(upstream.HandleAsync));
         return upstream;
     }
 

@@ -8,35 +8,23 @@ namespace FeedHub.IntegrationTests.Polling;
 /// A running server and commands run against its content root: the store is the schedule, so what a
 /// command writes there is what the server's next dispatch follows, without a restart or a reconciler.
 /// </summary>
-public sealed class DispatchTests : IAsyncLifetime
+public sealed class DispatchTests : IntegrationTest
 {
-    private readonly TestDirectory _root = new();
-    private TestUpstream _upstream = null!;
     private FeedHubApp _app = null!;
 
-    public async ValueTask InitializeAsync()
+    protected override async ValueTask SetUpAsync()
     {
-        _upstream = await TestUpstream.StartAsync();
-        _upstream.ServeFeed("feed.xml", Feeds.Numbered(2));
-        _upstream.ServeFeed("declared.xml", Feeds.Numbered(1));
-        _app = new FeedHubApp(_root.Path, FeedHubApp.Sources(("declared", _upstream.Url("declared.xml"))));
-        _ = _app.Server;
+        await StartUpstreamAsync();
+        Upstream.ServeFeed("feed.xml", Feeds.Numbered(2));
+        Upstream.ServeFeed("declared.xml", Feeds.Numbered(1));
+        _app = StartApp(Root.Path, FeedHubApp.Sources(("declared", Upstream.Url("declared.xml"))));
         await _app.WaitForFetchesAsync("declared");
     }
-
-    public async ValueTask DisposeAsync()
-    {
-        await _app.DisposeAsync();
-        await _upstream.DisposeAsync();
-        _root.Dispose();
-    }
-
-    private static CancellationToken Token => TestContext.Current.CancellationToken;
 
     [Fact]
     public async Task TheServer_FollowsWhatCommandsWriteToTheStore_AtItsNextDispatch()
     {
-        var url = _upstream.Url("feed.xml").AbsoluteUri;
+        var url = Upstream.Url("feed.xml").AbsoluteUri;
 
         // Added by a command: due at once, and polled by the server with nobody telling it.
         Assert.Equal(0, await CommandAsync("sources", "add", url, "--id", "cli", "--schedule", "1h"));
@@ -45,7 +33,7 @@ public sealed class DispatchTests : IAsyncLifetime
 
         // Paused, then made due by a schedule change (one second after its last poll): a paused source is not polled.
         Assert.Equal(0, await CommandAsync("sources", "pause", "cli"));
-        var opml = _root.Write("change.opml", $"""<opml version="2.0"><body><outline text="Feed" xmlUrl="{url}" xmlns:feedhub="urn:feedhub:opml:1" feedhub:schedule="1s"/></body></opml>""");
+        var opml = Root.Write("change.opml", $"""<opml version="2.0"><body><outline text="Feed" xmlUrl="{url}" xmlns:feedhub="urn:feedhub:opml:1" feedhub:schedule="1s"/></body></opml>""");
         Assert.Equal(0, await CommandAsync("opml", "import", opml));
         Assert.Equal(first.StartedAt.AddSeconds(1), (await _app.Get<FeedHub.Storage.SourceStore>().GetAsync("cli", Token))!.State.NextAttemptAt);
 
@@ -56,7 +44,7 @@ public sealed class DispatchTests : IAsyncLifetime
         }
 
         await _app.WaitForFetchesAsync("declared", 2);
-        Assert.Single(_upstream.RequestsTo("feed.xml"));
+        Assert.Single(Upstream.RequestsTo("feed.xml"));
 
         // Resumed by a command: it is due, and the server polls it on the new schedule.
         Assert.Equal(0, await CommandAsync("sources", "resume", "cli"));
@@ -71,7 +59,7 @@ public sealed class DispatchTests : IAsyncLifetime
     {
         await using var output = new StringWriter();
         await using var error = new StringWriter();
-        var code = await FeedHubCommandLine.RunAsync([.. args, "--contentRoot", _root.Path, "--FeedHub:SourcesOpml="], output, error, errorIsTerminal: false, Token);
+        var code = await FeedHubCommandLine.RunAsync([.. args, "--contentRoot", Root.Path, "--FeedHub:SourcesOpml="], output, error, errorIsTerminal: false, Token);
         Assert.True(code == 0, $"exit code {code}: {error}");
         return code;
     }

@@ -12,13 +12,10 @@ namespace FeedHub.IntegrationTests.Polling;
 /// One upstream per way a server can be broken or hostile: each poll ends in items or in a recorded
 /// error that names the cause, and the host keeps answering.
 /// </summary>
-public sealed class HostileUpstreamTests : IAsyncLifetime
+public sealed class HostileUpstreamTests : IntegrationTest
 {
-    private TestUpstream _upstream = null!;
 
-    public async ValueTask InitializeAsync() => _upstream = await TestUpstream.StartAsync();
-
-    public async ValueTask DisposeAsync() => await _upstream.DisposeAsync();
+    protected override async ValueTask SetUpAsync() => await StartUpstreamAsync();
 
     private static string BillionLaughs()
     {
@@ -47,12 +44,11 @@ public sealed class HostileUpstreamTests : IAsyncLifetime
     [MemberData(nameof(Scenarios))]
     public async Task EveryPoll_EndsInItemsOrANamedError_AndTheHostKeepsAnswering(string scenario, string expected)
     {
-        _upstream.Map("feed.xml", context => Serve(scenario, context));
-        await using var app = new FeedHubApp(settings: new Dictionary<string, string?>(FeedHubApp.Sources(("upstream", _upstream.Url("feed.xml"))))
+        Upstream.Map("feed.xml", context => Serve(scenario, context));
+        await using var app = FeedHubApp.Start(settings: new Dictionary<string, string?>(FeedHubApp.Sources(("upstream", Upstream.Url("feed.xml"))))
         {
             ["FeedHub:Polling:MaxBodyBytes"] = "1048576",
         });
-        _ = app.Server;
 
         var fetch = Assert.Single(await app.WaitForFetchesAsync("upstream"));
 
@@ -85,17 +81,17 @@ public sealed class HostileUpstreamTests : IAsyncLifetime
     public async Task TheWorstAtOnce_KeepTheProcessMemoryBounded()
     {
         var bomb = GzipOfZeros(1L << 30);
-        _upstream.Map("bomb.xml", async context =>
+        Upstream.Map("bomb.xml", async context =>
         {
             context.Response.Headers.ContentEncoding = "gzip";
             context.Response.ContentType = "application/rss+xml";
             await context.Response.Body.WriteAsync(bomb, context.RequestAborted);
         });
-        _upstream.Map("endless.xml", context => Serve("endless", context));
-        _upstream.Map("laughs.xml", context => Serve("billion-laughs", context));
-        _upstream.Map("deep.xml", context => context.Response.WriteAsync(
+        Upstream.Map("endless.xml", context => Serve("endless", context));
+        Upstream.Map("laughs.xml", context => Serve("billion-laughs", context));
+        Upstream.Map("deep.xml", context => context.Response.WriteAsync(
             "<rss version=\"2.0\"><channel>" + string.Concat(Enumerable.Repeat("<a>", 1_000_000)), context.RequestAborted));
-        _upstream.Map("huge-text.xml", context => context.Response.WriteAsync(
+        Upstream.Map("huge-text.xml", context => context.Response.WriteAsync(
             $"<rss version=\"2.0\"><channel><title>t</title><item><guid>1</guid><description>{new string('x', 9_000_000)}</description></item></channel></rss>", context.RequestAborted));
         string[] scenarios = ["bomb", "endless", "laughs", "deep", "huge-text"];
         var port = Loopback.FreePort();
@@ -104,7 +100,7 @@ public sealed class HostileUpstreamTests : IAsyncLifetime
         for (var i = 0; i < scenarios.Length; i++)
         {
             settings[$"FeedHub:Sources:{i}:Id"] = scenarios[i];
-            settings[$"FeedHub:Sources:{i}:Url"] = _upstream.Url($"{scenarios[i]}.xml").AbsoluteUri;
+            settings[$"FeedHub:Sources:{i}:Url"] = Upstream.Url($"{scenarios[i]}.xml").AbsoluteUri;
         }
 
         using var process = FeedHubProcess.Start(root.Path, settings);

@@ -11,26 +11,19 @@ using Microsoft.Extensions.Options;
 namespace FeedHub.IntegrationTests.Polling;
 
 /// <summary>What upstreams say about themselves: wait (429, 503), gone (410), moved (301, 308) or not (302), and loops.</summary>
-public sealed class PolitenessTests : IAsyncLifetime
+public sealed class PolitenessTests : IntegrationTest
 {
-    private TestUpstream _upstream = null!;
 
-    public async ValueTask InitializeAsync() => _upstream = await TestUpstream.StartAsync();
+    protected override async ValueTask SetUpAsync() => await StartUpstreamAsync();
 
-    public async ValueTask DisposeAsync() => await _upstream.DisposeAsync();
-
-    private FeedHubApp Start(string path, string? contentRoot = null)
-    {
-        var app = new FeedHubApp(contentRoot, FeedHubApp.Sources(("upstream", _upstream.Url(path))));
-        _ = app.Server;
-        return app;
-    }
+    private FeedHubApp Start(string path, string? contentRoot = null) =>
+        FeedHubApp.Start(contentRoot, FeedHubApp.Sources(("upstream", Upstream.Url(path))));
 
     private static Task<Source?> SourceAsync(FeedHubApp app) => app.Get<SourceStore>().GetAsync("upstream", CancellationToken.None);
 
     private static Task<PollOutcome?> PollNowAsync(FeedHubApp app) => app.Get<SourcePoller>().PollAsync("upstream", CancellationToken.None);
 
-    private void Redirect(string from, string to, int status) => _upstream.Map(from, context =>
+    private void Redirect(string from, string to, int status) => Upstream.Map(from, context =>
     {
         context.Response.StatusCode = status;
         context.Response.Headers.Location = "/" + to;
@@ -40,7 +33,7 @@ public sealed class PolitenessTests : IAsyncLifetime
     [Fact]
     public async Task TooManyRequests_WithRetryAfterSeconds_DefersTheSource_WithoutCountingAFailure()
     {
-        _upstream.Map("feed.xml", context =>
+        Upstream.Map("feed.xml", context =>
         {
             context.Response.StatusCode = StatusCodes.Status429TooManyRequests;
             context.Response.Headers.RetryAfter = "7200";
@@ -80,7 +73,7 @@ public sealed class PolitenessTests : IAsyncLifetime
             var id = $"s{i}";
             if (limited.Contains(id))
             {
-                _upstream.Map($"{id}.xml", context =>
+                Upstream.Map($"{id}.xml", context =>
                 {
                     context.Response.StatusCode = id == "s300" ? StatusCodes.Status503ServiceUnavailable : StatusCodes.Status429TooManyRequests;
                     context.Response.Headers.RetryAfter = "3600";
@@ -89,7 +82,7 @@ public sealed class PolitenessTests : IAsyncLifetime
             }
             else
             {
-                _upstream.Map($"{id}.xml", async context =>
+                Upstream.Map($"{id}.xml", async context =>
                 {
                     // 600 sources at 2 at a time and 10 ms each: about 3 s a cycle, as long as the schedule's period.
                     await Task.Delay(10);
@@ -99,21 +92,20 @@ public sealed class PolitenessTests : IAsyncLifetime
             }
 
             settings[$"FeedHub:Sources:{i}:Id"] = id;
-            settings[$"FeedHub:Sources:{i}:Url"] = _upstream.Url($"{id}.xml").AbsoluteUri;
+            settings[$"FeedHub:Sources:{i}:Url"] = Upstream.Url($"{id}.xml").AbsoluteUri;
             settings[$"FeedHub:Sources:{i}:Schedule"] = "0/3 * * * * ?";
         }
 
-        await using var app = new FeedHubApp(settings: settings);
-        _ = app.Server;
+        await using var app = FeedHubApp.Start(settings: settings);
 
         // Twelve polls of every other source: more than half a minute of dispatches, all past the
         // refusals (the scheduler before the store held the schedule brought them back within 30 s).
         await Eventually.TrueAsync(
-            () => Task.FromResult(Enumerable.Range(0, count).Select(i => $"s{i}").Except(limited).All(id => _upstream.RequestsTo($"{id}.xml").Count >= 12)),
+            () => Task.FromResult(Enumerable.Range(0, count).Select(i => $"s{i}").Except(limited).All(id => Upstream.RequestsTo($"{id}.xml").Count >= 12)),
             "every other source polled twelve times",
             seconds: 180);
 
-        Assert.All(limited, id => Assert.Single(_upstream.RequestsTo($"{id}.xml")));
+        Assert.All(limited, id => Assert.Single(Upstream.RequestsTo($"{id}.xml")));
     }
 
     [Theory]
@@ -123,7 +115,7 @@ public sealed class PolitenessTests : IAsyncLifetime
     [InlineData("javascript:alert(1)")]
     public async Task ARedirectToAnotherScheme_IsARecordedFailure_WithBackoff(string location)
     {
-        _upstream.Map("feed.xml", context =>
+        Upstream.Map("feed.xml", context =>
         {
             context.Response.StatusCode = StatusCodes.Status302Found;
             context.Response.Headers.Location = location;
@@ -151,7 +143,7 @@ public sealed class PolitenessTests : IAsyncLifetime
     public async Task NoRequestArrives_BeforeTheDeferralEnds(int status, string form)
     {
         DateTimeOffset? until = null;
-        _upstream.Map("feed.xml", context =>
+        Upstream.Map("feed.xml", context =>
         {
             if (until is null)
             {
@@ -166,14 +158,13 @@ public sealed class PolitenessTests : IAsyncLifetime
             context.Response.ContentType = "application/rss+xml";
             return context.Response.WriteAsync(Feeds.Numbered(1));
         });
-        var settings = FeedHubApp.Sources(("upstream", _upstream.Url("feed.xml")));
+        var settings = FeedHubApp.Sources(("upstream", Upstream.Url("feed.xml")));
         settings["FeedHub:Sources:0:Schedule"] = "1s";
-        await using var app = new FeedHubApp(settings: settings);
-        _ = app.Server;
+        await using var app = FeedHubApp.Start(settings: settings);
 
         await app.WaitForFetchesAsync("upstream", count: 2);
 
-        var requests = _upstream.RequestsTo("feed.xml");
+        var requests = Upstream.RequestsTo("feed.xml");
         var waitedFor = form == "seconds" ? requests[0].ArrivedAt.AddSeconds(3) : until!.Value;
         Assert.True(requests[1].ArrivedAt >= waitedFor, $"second request at {requests[1].ArrivedAt:O}, the wait ended at {waitedFor:O}");
     }
@@ -182,15 +173,14 @@ public sealed class PolitenessTests : IAsyncLifetime
     [Fact]
     public async Task SourcesOnTheSameInterval_AreSpreadByJitter()
     {
-        _upstream.ServeFeed("feed.xml", Feeds.Numbered(1));
-        var settings = FeedHubApp.Sources([.. Enumerable.Range(1, 20).Select(i => ($"s{i}", new Uri(_upstream.Url("feed.xml"), $"?n={i}")))]);
+        Upstream.ServeFeed("feed.xml", Feeds.Numbered(1));
+        var settings = FeedHubApp.Sources([.. Enumerable.Range(1, 20).Select(i => ($"s{i}", new Uri(Upstream.Url("feed.xml"), $"?n={i}")))]);
         for (var i = 0; i < 20; i++)
         {
             settings[$"FeedHub:Sources:{i}:Schedule"] = "10m";
         }
 
-        await using var app = new FeedHubApp(settings: settings);
-        _ = app.Server;
+        await using var app = FeedHubApp.Start(settings: settings);
         var next = new List<TimeSpan>();
         for (var i = 1; i <= 20; i++)
         {
@@ -208,7 +198,7 @@ public sealed class PolitenessTests : IAsyncLifetime
     public async Task ServiceUnavailable_WithRetryAfterDate_DefersUntilThatDate()
     {
         var until = DateTimeOffset.UtcNow.AddHours(3);
-        _upstream.Map("feed.xml", context =>
+        Upstream.Map("feed.xml", context =>
         {
             context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
             context.Response.Headers.RetryAfter = until.ToString("r", System.Globalization.CultureInfo.InvariantCulture);
@@ -225,7 +215,7 @@ public sealed class PolitenessTests : IAsyncLifetime
     [Fact]
     public async Task Gone_RetiresTheSource_WithAVisibleReason_AndStopsPolling()
     {
-        _upstream.Map("feed.xml", context =>
+        Upstream.Map("feed.xml", context =>
         {
             context.Response.StatusCode = StatusCodes.Status410Gone;
             return Task.CompletedTask;
@@ -247,38 +237,38 @@ public sealed class PolitenessTests : IAsyncLifetime
     public async Task PermanentRedirect_OnTwoPollsInARow_MovesTheSource_AndTheMoveSurvivesARestart(int status)
     {
         Redirect("old.xml", "new.xml", status);
-        _upstream.ServeFeed("new.xml", Feeds.Numbered(2));
+        Upstream.ServeFeed("new.xml", Feeds.Numbered(2));
         using var root = new TestDirectory();
         await using (var app = Start("old.xml", root.Path))
         {
             await app.WaitForFetchesAsync("upstream");
-            Assert.Equal(_upstream.Url("old.xml").AbsoluteUri, (await SourceAsync(app))!.Url);
+            Assert.Equal(Upstream.Url("old.xml").AbsoluteUri, (await SourceAsync(app))!.Url);
 
             var second = await PollNowAsync(app);
 
             Assert.Contains("Moved permanently to", second!.Fetch.Notes, StringComparison.Ordinal);
-            Assert.Equal(_upstream.Url("new.xml").AbsoluteUri, (await SourceAsync(app))!.Url);
+            Assert.Equal(Upstream.Url("new.xml").AbsoluteUri, (await SourceAsync(app))!.Url);
         }
 
         // The declaration still names the old URL; the move stands until the declaration changes.
         await using var restarted = Start("old.xml", root.Path);
-        Assert.Equal(_upstream.Url("new.xml").AbsoluteUri, (await SourceAsync(restarted))!.Url);
+        Assert.Equal(Upstream.Url("new.xml").AbsoluteUri, (await SourceAsync(restarted))!.Url);
         await PollNowAsync(restarted);
-        Assert.Empty(_upstream.RequestsTo("old.xml").Skip(2));
+        Assert.Empty(Upstream.RequestsTo("old.xml").Skip(2));
     }
 
     [Fact]
     public async Task TemporaryRedirect_NeverMovesTheSource()
     {
         Redirect("old.xml", "new.xml", 302);
-        _upstream.ServeFeed("new.xml", Feeds.Numbered(1));
+        Upstream.ServeFeed("new.xml", Feeds.Numbered(1));
         await using var app = Start("old.xml");
         await app.WaitForFetchesAsync("upstream");
 
         await PollNowAsync(app);
         await PollNowAsync(app);
 
-        Assert.Equal(_upstream.Url("old.xml").AbsoluteUri, (await SourceAsync(app))!.Url);
+        Assert.Equal(Upstream.Url("old.xml").AbsoluteUri, (await SourceAsync(app))!.Url);
     }
 
     [Theory]
@@ -289,7 +279,7 @@ public sealed class PolitenessTests : IAsyncLifetime
     {
         var rss = Feeds.Numbered(1).Replace("<channel>", "<channel>" + channelElement, StringComparison.Ordinal)
             .Replace("<rss version=\"2.0\">", "<rss version=\"2.0\" xmlns:sy=\"http://purl.org/rss/1.0/modules/syndication/\">", StringComparison.Ordinal);
-        _upstream.Map("feed.xml", context =>
+        Upstream.Map("feed.xml", context =>
         {
             if (header is not null)
             {
@@ -313,7 +303,7 @@ public sealed class PolitenessTests : IAsyncLifetime
     {
         var inFlight = 0;
         var most = 0;
-        _upstream.Map("slow.xml", async context =>
+        Upstream.Map("slow.xml", async context =>
         {
             var now = Interlocked.Increment(ref inFlight);
             InterlockedMax(ref most, now);
@@ -323,17 +313,16 @@ public sealed class PolitenessTests : IAsyncLifetime
             await context.Response.WriteAsync(Feeds.Numbered(1));
         });
         var settings = FeedHubApp.Sources(
-            [.. Enumerable.Range(1, 4).Select(i => ($"s{i}", new Uri(_upstream.Url("slow.xml"), $"?n={i}")))]);
+            [.. Enumerable.Range(1, 4).Select(i => ($"s{i}", new Uri(Upstream.Url("slow.xml"), $"?n={i}")))]);
         settings["FeedHub:Polling:MaxConcurrencyPerHost"] = "1";
-        await using var app = new FeedHubApp(settings: settings);
-        _ = app.Server;
+        await using var app = FeedHubApp.Start(settings: settings);
 
         foreach (var id in new[] { "s1", "s2", "s3", "s4" })
         {
             await app.WaitForFetchesAsync(id);
         }
 
-        Assert.Equal(4, _upstream.RequestsTo("slow.xml").Count);
+        Assert.Equal(4, Upstream.RequestsTo("slow.xml").Count);
         Assert.Equal(1, most);
     }
 
@@ -370,25 +359,24 @@ public sealed class PolitenessTests : IAsyncLifetime
     [InlineData("http://127.0.0.2/feed.xml")]
     public async Task RedirectToAPrivateAddress_IsRefusedAtConnect_WithTheGuardOn(string target)
     {
-        _upstream.Map("feed.xml", context =>
+        Upstream.Map("feed.xml", context =>
         {
             context.Response.StatusCode = 302;
             context.Response.Headers.Location = target;
             return Task.CompletedTask;
         });
-        var settings = FeedHubApp.Sources(("upstream", _upstream.Url("feed.xml")));
+        var settings = FeedHubApp.Sources(("upstream", Upstream.Url("feed.xml")));
         settings["FeedHub:Polling:AllowPrivateNetworks"] = "false";
-        await using var app = new FeedHubApp(settings: settings, services: services =>
+        await using var app = FeedHubApp.Start(settings: settings, services: services =>
             services.AddHttpClient(FeedFetcher.HttpClientName).ConfigurePrimaryHttpMessageHandler(provider =>
                 NetworkGuard.Handler(
                     provider.GetRequiredService<IOptions<PollingOptions>>().Value.Timeout,
                     address => address.Equals(IPAddress.Loopback) || NetworkGuard.IsPublic(address))));
-        _ = app.Server;
 
         var fetch = Assert.Single(await app.WaitForFetchesAsync("upstream"));
 
         Assert.Equal(FetchOutcome.Failed, fetch.Outcome);
         Assert.StartsWith($"Refused to connect to {new Uri(target).Host}", fetch.Error, StringComparison.Ordinal);
-        Assert.Single(_upstream.RequestsTo("feed.xml"));
+        Assert.Single(Upstream.RequestsTo("feed.xml"));
     }
 }

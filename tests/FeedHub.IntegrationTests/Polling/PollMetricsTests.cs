@@ -28,6 +28,7 @@ public sealed class PollMetricsTests : IAsyncLifetime
             .AddSingleton(typeof(ILogger<>), typeof(Logger<>))
             .AddSingleton<Database>(new SqliteDatabase("Data Source=feedhub.db", _directory.Path))
             .AddSingleton<Migrator>()
+            .AddSingleton<ContentVersion>()
             .AddSingleton<SourceStore>()
             .AddSingleton<PollMetrics>()
             .BuildServiceProvider();

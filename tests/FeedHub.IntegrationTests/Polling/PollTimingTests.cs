@@ -12,34 +12,26 @@ namespace FeedHub.IntegrationTests.Polling;
 /// When a source is polled next, to the tick: FeedHub's clock is a <see cref="FakeTimeProvider"/>, its
 /// randomness is pinned at one half, and the source has no trigger, so every poll is the test's own.
 /// </summary>
-public sealed class PollTimingTests : IAsyncLifetime
+public sealed class PollTimingTests : IntegrationTest
 {
     private static readonly DateTimeOffset Start = new(2026, 11, 27, 12, 0, 0, TimeSpan.Zero);
     private readonly FakeTimeProvider _time = new(Start);
-    private TestUpstream _upstream = null!;
     private FeedHubApp _app = null!;
     private Func<HttpContext, Task> _respond = _ => Task.CompletedTask;
 
-    public async ValueTask InitializeAsync()
+    protected override async ValueTask SetUpAsync()
     {
-        _upstream = await TestUpstream.StartAsync();
-        _upstream.Map("feed.xml", context => _respond(context));
+        await StartUpstreamAsync();
+        Upstream.Map("feed.xml", context => _respond(context));
         var settings = new Dictionary<string, string?> { ["FeedHub:Polling:BackoffCap"] = "06:00:00" };
-        _app = new FeedHubApp(settings: settings, services: services =>
+        _app = StartApp(settings: settings, services: services =>
         {
             services.AddSingleton<TimeProvider>(_time);
             services.AddSingleton<PollingRandomness>(new Half());
         });
-        _ = _app.Server;
 
         // Stored without a trigger: only the test polls it, so no poll of Quartz's can come first.
-        await _app.Get<SourceStore>().CreateAsync(new Source { Id = "upstream", Url = _upstream.Url("feed.xml").AbsoluteUri, Schedule = "1h" }, CancellationToken.None);
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        await _app.DisposeAsync();
-        await _upstream.DisposeAsync();
+        await _app.Get<SourceStore>().CreateAsync(new Source { Id = "upstream", Url = Upstream.Url("feed.xml").AbsoluteUri, Schedule = "1h" }, CancellationToken.None);
     }
 
     private async Task<DateTimeOffset> PollAsync(int status, string? retryAfter = null)

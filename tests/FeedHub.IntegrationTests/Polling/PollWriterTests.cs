@@ -12,17 +12,8 @@ public sealed class PollWriterTests
     [Fact]
     public async Task APollThatCannotBeStored_FailsAlone_AndThePollsCommittedWithItLand()
     {
-        await using var app = new FeedHubApp();
-        _ = app.Server;
-        var sources = app.Get<SourceStore>();
-        var ids = Enumerable.Range(1, 12).Select(i => $"w{i}").ToList();
-        foreach (var id in ids)
-        {
-            await sources.CreateAsync(new Source { Id = id, Url = $"https://{id}.example/feed", Schedule = "1h" }, CancellationToken.None);
-
-            // Paused, so that the server's dispatcher leaves them to this test.
-            await sources.SetStatusAsync(id, SourceStatus.Paused, "Written by the test.", CancellationToken.None);
-        }
+        await using var app = FeedHubApp.Start();
+        var ids = await app.CreatePausedSourcesAsync("w", 12);
 
         // Queued together, so that they share commits: one names a source that does not exist, and
         // its items break the store's foreign key.

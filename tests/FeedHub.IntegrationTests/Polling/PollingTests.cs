@@ -9,26 +9,13 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace FeedHub.IntegrationTests.Polling;
 
-public sealed class PollingTests : IAsyncLifetime
+public sealed class PollingTests : IntegrationTest
 {
-    private TestUpstream _upstream = null!;
 
-    public async ValueTask InitializeAsync() => _upstream = await TestUpstream.StartAsync();
+    protected override async ValueTask SetUpAsync() => await StartUpstreamAsync();
 
-    public async ValueTask DisposeAsync() => await _upstream.DisposeAsync();
-
-    private FeedHubApp Start(string path, IDictionary<string, string?>? extra = null)
-    {
-        var settings = FeedHubApp.Sources(("upstream", _upstream.Url(path)));
-        foreach (var (key, value) in extra ?? new Dictionary<string, string?>())
-        {
-            settings[key] = value;
-        }
-
-        var app = new FeedHubApp(settings: settings);
-        _ = app.Server; // start the host: migrations, sources, schedule
-        return app;
-    }
+    private FeedHubApp Start(string path, IDictionary<string, string?>? extra = null) =>
+        FeedHubApp.Start(settings: FeedHubApp.Sources(("upstream", Upstream.Url(path))).With(extra));
 
     private static Task<PollOutcome?> PollNowAsync(FeedHubApp app) => app.Get<SourcePoller>().PollAsync("upstream", CancellationToken.None);
 
@@ -38,7 +25,7 @@ public sealed class PollingTests : IAsyncLifetime
     [Fact]
     public async Task NewSource_IsPolledAtStart_AndItsItemsAreStored()
     {
-        _upstream.ServeFeed("feed.xml", Feeds.Numbered(5));
+        Upstream.ServeFeed("feed.xml", Feeds.Numbered(5));
         await using var app = Start("feed.xml");
 
         var fetch = Assert.Single(await app.WaitForFetchesAsync("upstream"));
@@ -49,7 +36,7 @@ public sealed class PollingTests : IAsyncLifetime
         Assert.True(fetch.Bytes > 0);
         var items = await ItemsAsync(app);
         Assert.Equal(5, items.Count);
-        Assert.Contains(items, i => i.Item.Link == _upstream.Url("posts/item-3").AbsoluteUri);
+        Assert.Contains(items, i => i.Item.Link == Upstream.Url("posts/item-3").AbsoluteUri);
 
         var source = await app.Get<SourceStore>().GetAsync("upstream", CancellationToken.None);
         Assert.Equal("Upstream Test Feed", source!.FeedTitle);
@@ -62,7 +49,7 @@ public sealed class PollingTests : IAsyncLifetime
     [Fact]
     public async Task NewSourceOnACronSchedule_IsPolledAtStart_NotAtItsFirstCronTime()
     {
-        _upstream.ServeFeed("feed.xml", Feeds.Numbered(2));
+        Upstream.ServeFeed("feed.xml", Feeds.Numbered(2));
 
         // Once a year, at midnight on the first of January.
         await using var app = Start("feed.xml", new Dictionary<string, string?> { ["FeedHub:Sources:0:Schedule"] = "0 0 0 1 1 ?" });
@@ -80,10 +67,9 @@ public sealed class PollingTests : IAsyncLifetime
     [Fact]
     public async Task AnExceptionNobodyForesaw_IsARecordedFailure_WithBackoff()
     {
-        var settings = FeedHubApp.Sources(("upstream", _upstream.Url("feed.xml")));
-        await using var app = new FeedHubApp(settings: settings, services: services =>
+        var settings = FeedHubApp.Sources(("upstream", Upstream.Url("feed.xml")));
+        await using var app = FeedHubApp.Start(settings: settings, services: services =>
             services.AddHttpClient(FeedFetcher.HttpClientName).AddHttpMessageHandler(() => new Throwing()));
-        _ = app.Server;
 
         var fetch = Assert.Single(await app.WaitForFetchesAsync("upstream"));
 
@@ -103,7 +89,7 @@ public sealed class PollingTests : IAsyncLifetime
     [Fact]
     public async Task SecondPoll_SendsTheValidators_Gets304_AndStoresNothingNew()
     {
-        _upstream.ServeFeed("feed.xml", Feeds.Numbered(3), etag: "W/\"abc-123\"", lastModified: "Tue, 24 Nov 2026 08:00:00 GMT");
+        Upstream.ServeFeed("feed.xml", Feeds.Numbered(3), etag: "W/\"abc-123\"", lastModified: "Tue, 24 Nov 2026 08:00:00 GMT");
         await using var app = Start("feed.xml");
         await app.WaitForFetchesAsync("upstream");
 
@@ -111,7 +97,7 @@ public sealed class PollingTests : IAsyncLifetime
 
         Assert.Equal(FetchOutcome.NotModified, outcome!.Fetch.Outcome);
         Assert.Equal(0, outcome.Fetch.ItemsNew);
-        var second = _upstream.RequestsTo("feed.xml")[1];
+        var second = Upstream.RequestsTo("feed.xml")[1];
         Assert.Equal("W/\"abc-123\"", second.Header("If-None-Match"));
         Assert.Equal("Tue, 24 Nov 2026 08:00:00 GMT", second.Header("If-Modified-Since"));
         Assert.Equal(3, (await ItemsAsync(app)).Count);
@@ -120,12 +106,12 @@ public sealed class PollingTests : IAsyncLifetime
     [Fact]
     public async Task EditedItem_IsUpdatedInPlace_AndItsUpdatedMoves()
     {
-        _upstream.ServeFeed("feed.xml", Feeds.Rss(("a", "Original title", "Body"), ("b", "Other", "Body")), etag: "\"1\"");
+        Upstream.ServeFeed("feed.xml", Feeds.Rss(("a", "Original title", "Body"), ("b", "Other", "Body")), etag: "\"1\"");
         await using var app = Start("feed.xml");
         await app.WaitForFetchesAsync("upstream");
         var before = (await ItemsAsync(app)).Single(i => i.Item.Guid == "a");
 
-        _upstream.ServeFeed("feed.xml", Feeds.Rss(("a", "Corrected title", "Body"), ("b", "Other", "Body"), ("c", "New", "Body")), etag: "\"2\"");
+        Upstream.ServeFeed("feed.xml", Feeds.Rss(("a", "Corrected title", "Body"), ("b", "Other", "Body"), ("c", "New", "Body")), etag: "\"2\"");
         var outcome = await PollNowAsync(app);
 
         Assert.Equal(1, outcome!.Fetch.ItemsNew);
@@ -142,7 +128,7 @@ public sealed class PollingTests : IAsyncLifetime
     [Fact]
     public async Task DuplicateGuidsInOneDocument_MergeIntoOneItem()
     {
-        _upstream.ServeFeed("feed.xml", Feeds.Rss(("same", "First", "1"), ("same", "Second", "2"), ("other", "Other", "3")));
+        Upstream.ServeFeed("feed.xml", Feeds.Rss(("same", "First", "1"), ("same", "Second", "2"), ("other", "Other", "3")));
         await using var app = Start("feed.xml");
 
         var fetch = Assert.Single(await app.WaitForFetchesAsync("upstream"));
@@ -155,7 +141,7 @@ public sealed class PollingTests : IAsyncLifetime
     [Fact]
     public async Task CutOffBody_IsRead_AndTheRepairIsRecorded()
     {
-        _upstream.ServeFeed("feed.xml", Feeds.Numbered(2)[..^"</channel></rss>".Length], etag: null, lastModified: null);
+        Upstream.ServeFeed("feed.xml", Feeds.Numbered(2)[..^"</channel></rss>".Length], etag: null, lastModified: null);
         await using var app = Start("feed.xml");
 
         var fetch = Assert.Single(await app.WaitForFetchesAsync("upstream"));
@@ -168,7 +154,7 @@ public sealed class PollingTests : IAsyncLifetime
     [Fact]
     public async Task BrokenBody_IsARecordedFetchError_AndTheHostKeepsServing()
     {
-        _upstream.ServeFeed("feed.xml", "<rss version=\"2.0\"><channel><title>Broken</channel></rss>", etag: null, lastModified: null);
+        Upstream.ServeFeed("feed.xml", "<rss version=\"2.0\"><channel><title>Broken</channel></rss>", etag: null, lastModified: null);
         await using var app = Start("feed.xml");
 
         var fetch = Assert.Single(await app.WaitForFetchesAsync("upstream"));
@@ -187,7 +173,7 @@ public sealed class PollingTests : IAsyncLifetime
     [Fact]
     public async Task FailuresInARow_BackOff_AndRecoveryResetsTheStreak()
     {
-        _upstream.Map("feed.xml", context =>
+        Upstream.Map("feed.xml", context =>
         {
             context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
             return Task.CompletedTask;
@@ -210,7 +196,7 @@ public sealed class PollingTests : IAsyncLifetime
         // Two failures on a 1h schedule: the next attempt is about two hours away, not one.
         Assert.True(second.NextAttemptAt > second.Fetch.StartedAt.AddMinutes(90), $"next attempt {second.NextAttemptAt:o}");
 
-        _upstream.ServeFeed("feed.xml", Feeds.Numbered(2));
+        Upstream.ServeFeed("feed.xml", Feeds.Numbered(2));
         var recovered = await PollNowAsync(app);
 
         Assert.Equal(FetchOutcome.Fetched, recovered!.Fetch.Outcome);
@@ -227,7 +213,7 @@ public sealed class PollingTests : IAsyncLifetime
     public async Task CompressedBody_IsDecompressed(string encoding)
     {
         var compressed = Compress(Encoding.UTF8.GetBytes(Feeds.Numbered(4)), encoding);
-        _upstream.Map("feed.xml", async context =>
+        Upstream.Map("feed.xml", async context =>
         {
             context.Response.ContentType = "application/rss+xml";
             context.Response.Headers.ContentEncoding = encoding;
@@ -238,14 +224,14 @@ public sealed class PollingTests : IAsyncLifetime
         var fetch = Assert.Single(await app.WaitForFetchesAsync("upstream"));
 
         Assert.Equal(4, fetch.ItemsNew);
-        Assert.Contains(encoding, _upstream.RequestsTo("feed.xml")[0].Header("Accept-Encoding"), StringComparison.Ordinal);
+        Assert.Contains(encoding, Upstream.RequestsTo("feed.xml")[0].Header("Accept-Encoding"), StringComparison.Ordinal);
     }
 
     [Fact]
     public async Task GzipBomb_IsCutOffAtTheCapAfterDecompression()
     {
         var bomb = Compress(new byte[8 * 1024 * 1024], "gzip");
-        _upstream.Map("feed.xml", async context =>
+        Upstream.Map("feed.xml", async context =>
         {
             context.Response.Headers.ContentEncoding = "gzip";
             await context.Response.Body.WriteAsync(bomb);
@@ -262,7 +248,7 @@ public sealed class PollingTests : IAsyncLifetime
     [Fact]
     public async Task SlowDripServer_IsCutOffByTheTotalDeadline()
     {
-        _upstream.Map("feed.xml", async context =>
+        Upstream.Map("feed.xml", async context =>
         {
             context.Response.ContentType = "application/rss+xml";
             await context.Response.WriteAsync("<rss version=\"2.0\"><channel>", context.RequestAborted);
@@ -285,24 +271,24 @@ public sealed class PollingTests : IAsyncLifetime
     [Fact]
     public async Task Redirect_IsFollowed_AndRelativeLinksResolveAgainstTheFinalUrl()
     {
-        _upstream.Map("old.xml", context =>
+        Upstream.Map("old.xml", context =>
         {
             context.Response.Redirect("/moved/feed.xml");
             return Task.CompletedTask;
         });
-        _upstream.ServeFeed("moved/feed.xml", Feeds.Rss(("r", "Redirected", "Body")).Replace("/posts/r", "posts/r", StringComparison.Ordinal));
+        Upstream.ServeFeed("moved/feed.xml", Feeds.Rss(("r", "Redirected", "Body")).Replace("/posts/r", "posts/r", StringComparison.Ordinal));
         await using var app = Start("old.xml");
 
         await app.WaitForFetchesAsync("upstream");
 
         var item = Assert.Single(await ItemsAsync(app));
-        Assert.Equal(_upstream.Url("moved/posts/r").AbsoluteUri, item.Item.Link);
+        Assert.Equal(Upstream.Url("moved/posts/r").AbsoluteUri, item.Item.Link);
     }
 
     [Fact]
     public async Task Requests_IdentifyFeedHub_AndSendNoCookies()
     {
-        _upstream.Map("feed.xml", context =>
+        Upstream.Map("feed.xml", context =>
         {
             context.Response.Headers.SetCookie = "tracker=1; Path=/";
             context.Response.ContentType = "application/rss+xml";
@@ -313,7 +299,7 @@ public sealed class PollingTests : IAsyncLifetime
 
         await PollNowAsync(app);
 
-        var requests = _upstream.RequestsTo("feed.xml");
+        var requests = Upstream.RequestsTo("feed.xml");
         Assert.Equal(2, requests.Count);
         Assert.Matches(@"^FeedHub/\d+\.\d+\.\d+ \(\+https://hub\.example\.org\)$", requests[0].Header("User-Agent"));
         Assert.Contains("application/atom+xml", requests[0].Header("Accept"), StringComparison.Ordinal);
@@ -324,7 +310,7 @@ public sealed class PollingTests : IAsyncLifetime
     [Fact]
     public async Task PrivateAddresses_AreRefused_UnlessAllowed()
     {
-        _upstream.ServeFeed("feed.xml", Feeds.Numbered(1));
+        Upstream.ServeFeed("feed.xml", Feeds.Numbered(1));
         await using var app = Start("feed.xml", new Dictionary<string, string?> { ["FeedHub:Polling:AllowPrivateNetworks"] = "false" });
 
         var fetch = Assert.Single(await app.WaitForFetchesAsync("upstream"));
@@ -332,7 +318,7 @@ public sealed class PollingTests : IAsyncLifetime
         Assert.Equal(FetchOutcome.Failed, fetch.Outcome);
         Assert.Null(fetch.HttpStatus);
         Assert.Contains("private, loopback or link-local", fetch.Error, StringComparison.Ordinal);
-        Assert.Empty(_upstream.RequestsTo("feed.xml"));
+        Assert.Empty(Upstream.RequestsTo("feed.xml"));
     }
 
     [Fact]
@@ -344,8 +330,7 @@ public sealed class PollingTests : IAsyncLifetime
         var port = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
         listener.Stop();
         var settings = FeedHubApp.Sources(("upstream", new Uri($"http://127.0.0.1:{port}/feed.xml")));
-        await using var app = new FeedHubApp(settings: settings);
-        _ = app.Server;
+        await using var app = FeedHubApp.Start(settings: settings);
 
         var fetch = Assert.Single(await app.WaitForFetchesAsync("upstream"));
 

@@ -9,31 +9,23 @@ using Microsoft.Data.Sqlite;
 namespace FeedHub.IntegrationTests.Publishing;
 
 /// <summary>RFC 5005 archives: from the subscription document, prev-archive links reach every entry exactly once.</summary>
-public sealed class ArchivesTests : IAsyncLifetime
+public sealed class ArchivesTests : IntegrationTest
 {
     private static readonly XNamespace Atom = "http://www.w3.org/2005/Atom";
     private static readonly XNamespace History = "http://purl.org/syndication/history/1.0";
-    private TestUpstream _upstream = null!;
     private FeedHubApp _app = null!;
 
-    public async ValueTask InitializeAsync()
+    protected override async ValueTask SetUpAsync()
     {
-        _upstream = await TestUpstream.StartAsync();
-        _upstream.ServeFeed("feed.xml", Feeds.Numbered(10), etag: "\"10\"");
-        var settings = FeedHubApp.Sources(("upstream", _upstream.Url("feed.xml")));
+        await StartUpstreamAsync();
+        Upstream.ServeFeed("feed.xml", Feeds.Numbered(10), etag: "\"10\"");
+        var settings = FeedHubApp.Sources(("upstream", Upstream.Url("feed.xml")));
         settings["FeedHub:Channels:0:Id"] = "planet";
         settings["FeedHub:Channels:0:Title"] = "Planet";
         settings["FeedHub:Channels:0:Sources:0"] = "*";
         settings["FeedHub:Channels:0:Limit"] = "3";
-        _app = new FeedHubApp(settings: settings);
-        _ = _app.Server;
+        _app = StartApp(settings: settings);
         await _app.WaitForFetchesAsync("upstream");
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        await _app.DisposeAsync();
-        await _upstream.DisposeAsync();
     }
 
     private async Task<HttpResponseMessage> GetAsync(Uri url)
@@ -82,7 +74,7 @@ public sealed class ArchivesTests : IAsyncLifetime
         Assert.Equal(10, ids.Distinct().Count());
         Assert.Equal(2, etags.Count); // (10 - 3) / 3 full pages; the subscription document keeps the newest 4.
 
-        _upstream.ServeFeed("feed.xml", Feeds.Numbered(13), etag: "\"13\"");
+        Upstream.ServeFeed("feed.xml", Feeds.Numbered(13), etag: "\"13\"");
         await _app.Get<SourcePoller>().PollAsync("upstream", CancellationToken.None);
         var (after, etagsAfter) = await WalkAsync();
 

@@ -10,7 +10,7 @@ using FeedHub.Testing;
 
 namespace FeedHub.IntegrationTests.Publishing;
 
-public sealed class FeedEndpointsTests : IAsyncLifetime
+public sealed class FeedEndpointsTests : IntegrationTest
 {
     private const string Article = """
         ---
@@ -55,19 +55,16 @@ public sealed class FeedEndpointsTests : IAsyncLifetime
 
     private static readonly string[] SourceElements = ["id", "title", "updated"];
 
-    private TestUpstream _upstream = null!;
-    private TestDirectory _root = null!;
     private FeedHubApp _app = null!;
 
-    public async ValueTask InitializeAsync()
+    protected override async ValueTask SetUpAsync()
     {
-        _upstream = await TestUpstream.StartAsync();
-        _upstream.ServeFeed("full.xml", UpstreamAtom, contentType: "application/atom+xml");
-        _upstream.ServeFeed("excerpt.xml", UpstreamAtom.Replace("urn:upstream:1", "urn:upstream:2", StringComparison.Ordinal), contentType: "application/atom+xml");
-        _root = new TestDirectory();
-        _root.Write("feeds/articles/chips.md", Article);
-        _root.Write("feeds/articles/broken.md", "---\ntitle: [unclosed\n---\nbody");
-        var settings = FeedHubApp.Sources(("full", _upstream.Url("full.xml")), ("excerpt", _upstream.Url("excerpt.xml")));
+        await StartUpstreamAsync();
+        Upstream.ServeFeed("full.xml", UpstreamAtom, contentType: "application/atom+xml");
+        Upstream.ServeFeed("excerpt.xml", UpstreamAtom.Replace("urn:upstream:1", "urn:upstream:2", StringComparison.Ordinal), contentType: "application/atom+xml");
+        Root.Write("feeds/articles/chips.md", Article);
+        Root.Write("feeds/articles/broken.md", "---\ntitle: [unclosed\n---\nbody");
+        var settings = FeedHubApp.Sources(("full", Upstream.Url("full.xml")), ("excerpt", Upstream.Url("excerpt.xml")));
         settings["FeedHub:Sources:1:License"] = "Excerpt";
         settings["FeedHub:PublicBaseUrl"] = "https://hub.example.org/";
         settings["FeedHub:Channels:0:Id"] = "news";
@@ -76,20 +73,10 @@ public sealed class FeedEndpointsTests : IAsyncLifetime
         settings["FeedHub:Channels:1:Id"] = "planet";
         settings["FeedHub:Channels:1:Title"] = "Test Planet";
         settings["FeedHub:Channels:1:Sources:0"] = "*";
-        _app = new FeedHubApp(_root.Path, settings);
-        _ = _app.Server;
+        _app = StartApp(Root.Path, settings);
         await _app.WaitForFetchesAsync("full");
         await _app.WaitForFetchesAsync("excerpt");
     }
-
-    public async ValueTask DisposeAsync()
-    {
-        await _app.DisposeAsync();
-        await _upstream.DisposeAsync();
-        _root.Dispose();
-    }
-
-    private static CancellationToken Token => TestContext.Current.CancellationToken;
 
     private async Task<HttpResponseMessage> GetAsync(string url, Action<HttpRequestHeaders>? headers = null)
     {
@@ -254,7 +241,7 @@ public sealed class FeedEndpointsTests : IAsyncLifetime
         Assert.Equal(etag, byTag.Headers.ETag);
         Assert.Equal("public, max-age=3600", byTag.Headers.CacheControl?.ToString());
 
-        _upstream.ServeFeed("full.xml", UpstreamAtom.Replace("Full story", "Corrected story", StringComparison.Ordinal).Replace("2026-11-25T11:00:00Z", "2026-11-26T11:00:00Z", StringComparison.Ordinal), etag: "\"v2\"", contentType: "application/atom+xml");
+        Upstream.ServeFeed("full.xml", UpstreamAtom.Replace("Full story", "Corrected story", StringComparison.Ordinal).Replace("2026-11-25T11:00:00Z", "2026-11-26T11:00:00Z", StringComparison.Ordinal), etag: "\"v2\"", contentType: "application/atom+xml");
         await _app.Get<SourcePoller>().PollAsync("full", CancellationToken.None);
         var changed = await GetAsync("/feeds/planet.atom", h => h.IfNoneMatch.Add(etag));
 
@@ -264,7 +251,7 @@ public sealed class FeedEndpointsTests : IAsyncLifetime
 
         // A new item dated long ago still changes the document, for If-Modified-Since as well.
         var since = changed.Content.Headers.LastModified!.Value;
-        _upstream.ServeFeed("full.xml", UpstreamAtom.Replace("</feed>", "<entry><id>urn:upstream:old</id><title>Old news</title><link href=\"https://upstream.example/old\"/><updated>2001-01-01T00:00:00Z</updated></entry></feed>", StringComparison.Ordinal), etag: "\"v3\"", contentType: "application/atom+xml");
+        Upstream.ServeFeed("full.xml", UpstreamAtom.Replace("</feed>", "<entry><id>urn:upstream:old</id><title>Old news</title><link href=\"https://upstream.example/old\"/><updated>2001-01-01T00:00:00Z</updated></entry></feed>", StringComparison.Ordinal), etag: "\"v3\"", contentType: "application/atom+xml");
         await _app.Get<SourcePoller>().PollAsync("full", CancellationToken.None);
         var byDateAfterOldItem = await GetAsync("/feeds/planet.atom", h => h.IfModifiedSince = since);
 
@@ -281,7 +268,7 @@ public sealed class FeedEndpointsTests : IAsyncLifetime
         await _app.Get<FeedHub.Storage.SourceStore>().DeleteAsync("full", Token);
 
         // The excerpt source carries the same stories; only the deleted one's feed URL identifies its entries.
-        var deletedFeed = _upstream.Url("full.xml").AbsoluteUri;
+        var deletedFeed = Upstream.Url("full.xml").AbsoluteUri;
         Assert.Contains(deletedFeed, before, StringComparison.Ordinal);
         await Eventually.TrueAsync(
             async () => !(await (await GetAsync("/feeds/planet.atom")).Content.ReadAsStringAsync(Token)).Contains(deletedFeed, StringComparison.Ordinal),

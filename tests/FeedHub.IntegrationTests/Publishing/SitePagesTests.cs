@@ -4,15 +4,14 @@ using FeedHub.Model;
 
 namespace FeedHub.IntegrationTests.Publishing;
 
-public sealed class SitePagesTests : IAsyncLifetime
+public sealed class SitePagesTests : IntegrationTest
 {
-    private TestDirectory _root = null!;
     private FeedHubApp _app = null!;
 
-    public ValueTask InitializeAsync()
+    protected override ValueTask SetUpAsync()
     {
-        _root = new TestDirectory();
-        _root.Write("feeds/articles/a.md", """
+        var root = NewDirectory();
+        root.Write("feeds/articles/a.md", """
             ---
             title: An <article> & more
             slug: an-article
@@ -24,20 +23,13 @@ public sealed class SitePagesTests : IAsyncLifetime
             ---
             Body <script>alert(1)</script> text, [a trap](javascript:alert(1)) and ![](javascript:alert(2)).
             """);
-        _app = new FeedHubApp(_root.Path, new Dictionary<string, string?>
+        _app = StartApp(root.Path, new Dictionary<string, string?>
         {
             ["FeedHub:Channels:0:Id"] = "news",
             ["FeedHub:Channels:0:Title"] = "Test News",
             ["FeedHub:Channels:0:Articles"] = "true",
         });
-        _ = _app.Server;
         return ValueTask.CompletedTask;
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        await _app.DisposeAsync();
-        _root.Dispose();
     }
 
     private async Task<(HttpStatusCode Status, string Html)> GetAsync(string url)

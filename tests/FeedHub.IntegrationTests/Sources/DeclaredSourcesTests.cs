@@ -47,8 +47,7 @@ public sealed class DeclaredSourcesTests
     public async Task Start_MergesConfigAndOpmlIntoTheStore_AndSchedulesEachSource()
     {
         using var root = ContentRootWithOpml();
-        await using var app = new FeedHubApp(root.Path, Settings());
-        _ = app.Server;
+        await using var app = FeedHubApp.Start(root.Path, Settings());
 
         var sources = (await app.Get<SourceStore>().ListAsync(CancellationToken.None)).ToDictionary(s => s.Id);
 
@@ -88,8 +87,7 @@ public sealed class DeclaredSourcesTests
             Assert.NotEmpty(await second.Get<FetchLogStore>().ListAsync("from-config", 10, CancellationToken.None));
         }
 
-        await using var third = new FeedHubApp(root.Path, Settings());
-        _ = third.Server;
+        await using var third = FeedHubApp.Start(root.Path, Settings());
         var back = await third.Get<SourceStore>().GetAsync("from-config", CancellationToken.None);
         Assert.Equal(SourceStatus.Active, back!.Status);
         Assert.NotNull(back.State.LastAttemptAt);
@@ -117,8 +115,7 @@ public sealed class DeclaredSourcesTests
         }
 
         settings["FeedHub:Sources:0:Url"] = "http://127.0.0.1:9/moved.xml";
-        await using var third = new FeedHubApp(root.Path, settings);
-        _ = third.Server;
+        await using var third = FeedHubApp.Start(root.Path, settings);
         await third.WaitForFetchesAsync("from-config", count: 2);
         var moved = await third.Get<SourceStore>().GetAsync("from-config", CancellationToken.None);
         Assert.Equal("http://127.0.0.1:9/moved.xml", moved!.Url);
@@ -135,8 +132,7 @@ public sealed class DeclaredSourcesTests
         }
 
         File.Delete(Path.Combine(root.Path, "feeds", "sources.opml"));
-        await using var second = new FeedHubApp(root.Path, Settings());
-        _ = second.Server;
+        await using var second = FeedHubApp.Start(root.Path, Settings());
 
         var fromOpml = await second.Get<SourceStore>().GetAsync("from-opml", CancellationToken.None);
         Assert.Equal(SourceStatus.Active, fromOpml!.Status);

@@ -5,29 +5,12 @@ using FeedHub.Storage;
 
 namespace FeedHub.IntegrationTests.Storage;
 
-public abstract class ArticleStoreTests(StorageProvider provider) : IAsyncLifetime
+public abstract class ArticleStoreTests(StorageProvider provider) : IntegrationTest
 {
-    private static readonly DateTimeOffset Noon = new(2026, 11, 27, 12, 0, 0, TimeSpan.Zero);
-    private TestStore _testStore = null!;
-    private FeedHubApp _app = null!;
     private ArticleStore _store = null!;
 
-    public async ValueTask InitializeAsync()
-    {
-        _testStore = await TestStore.CreateAsync(provider);
-        _app = new FeedHubApp(settings: _testStore.Settings);
-        _ = _app.Server;
-        _store = _app.Get<ArticleStore>();
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        await _app.DisposeAsync();
-        await _testStore.DisposeAsync();
-        GC.SuppressFinalize(this);
-    }
-
-    private static CancellationToken Token => TestContext.Current.CancellationToken;
+    protected override async ValueTask SetUpAsync() =>
+        _store = (await StartAppOnStoreAsync(provider)).Get<ArticleStore>();
 
     private static StoredArticle Scheduled(string slug, DateTimeOffset at) => new()
     {

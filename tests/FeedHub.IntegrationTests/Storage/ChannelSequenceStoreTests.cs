@@ -7,30 +7,17 @@ namespace FeedHub.IntegrationTests.Storage;
 /// A channel's entry numbers, as two processes sharing one store see them: each keeps the numbers it
 /// has seen, so it must still pick up those the other gave meanwhile and never hand out one twice.
 /// </summary>
-public abstract class ChannelSequenceStoreTests(StorageProvider provider) : IAsyncLifetime
+public abstract class ChannelSequenceStoreTests(StorageProvider provider) : IntegrationTest
 {
-    private TestStore _store = null!;
     private FeedHubApp _first = null!;
     private FeedHubApp _second = null!;
 
-    public async ValueTask InitializeAsync()
+    protected override async ValueTask SetUpAsync()
     {
-        _store = await TestStore.CreateAsync(provider);
-        _first = new FeedHubApp(settings: _store.Settings);
-        _ = _first.Server;
-        _second = new FeedHubApp(settings: _store.Settings);
-        _ = _second.Server;
+        var store = await CreateStoreAsync(provider);
+        _first = StartApp(settings: store.Settings);
+        _second = StartApp(settings: store.Settings);
     }
-
-    public async ValueTask DisposeAsync()
-    {
-        await _second.DisposeAsync();
-        await _first.DisposeAsync();
-        await _store.DisposeAsync();
-        GC.SuppressFinalize(this);
-    }
-
-    private static CancellationToken Token => TestContext.Current.CancellationToken;
 
     [Fact]
     public async Task NumbersGivenByAnotherProcess_AreKept_AndTheNextOnesFollowThem()

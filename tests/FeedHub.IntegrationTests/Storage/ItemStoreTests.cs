@@ -8,28 +8,15 @@ namespace FeedHub.IntegrationTests.Storage;
 /// Items written by a poll and read back, on each engine: the parts where the SQL differs (full-text
 /// search, times) must answer the same.
 /// </summary>
-public abstract class ItemStoreTests(StorageProvider provider) : IAsyncLifetime
+public abstract class ItemStoreTests(StorageProvider provider) : IntegrationTest
 {
-    private static readonly DateTimeOffset Noon = new(2026, 11, 27, 12, 0, 0, TimeSpan.Zero);
-    private TestStore _testStore = null!;
     private FeedHubApp _app = null!;
 
-    public async ValueTask InitializeAsync()
+    protected override async ValueTask SetUpAsync()
     {
-        _testStore = await TestStore.CreateAsync(provider);
-        _app = new FeedHubApp(settings: _testStore.Settings);
-        _ = _app.Server;
+        _app = await StartAppOnStoreAsync(provider);
         await _app.Get<SourceStore>().CreateAsync(new Source { Id = "up", Url = "https://up.example/feed", Schedule = "1h" }, Token);
     }
-
-    public async ValueTask DisposeAsync()
-    {
-        await _app.DisposeAsync();
-        await _testStore.DisposeAsync();
-        GC.SuppressFinalize(this);
-    }
-
-    private static CancellationToken Token => TestContext.Current.CancellationToken;
 
     private Task<FetchRecord> PollAsync(DateTimeOffset at, params Item[] items) =>
         _app.Get<PollStore>().RecordAsync(

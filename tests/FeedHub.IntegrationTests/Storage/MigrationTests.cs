@@ -53,8 +53,7 @@ public sealed class MigrationTests
             await process.KillAsync();
         }
 
-        await using var app = new FeedHubApp(root.Path);
-        _ = app.Server;
+        await using var app = FeedHubApp.Start(root.Path);
 
         await using var connection = new SqliteConnection($"Data Source={file};Pooling=False");
         Assert.Equal("ok", await connection.ExecuteScalarAsync<string>("PRAGMA integrity_check"));

@@ -9,30 +9,21 @@ using Microsoft.Data.Sqlite;
 namespace FeedHub.IntegrationTests.Storage;
 
 /// <summary>The store's behaviour, the same on every engine: each engine runs this suite as a class of its own.</summary>
-public abstract class StorageTests(StorageProvider provider) : IAsyncLifetime
+public abstract class StorageTests(StorageProvider provider) : IntegrationTest
 {
-    private TestUpstream _upstream = null!;
 
     protected TestStore Store { get; private set; } = null!;
 
-    public async ValueTask InitializeAsync()
+    protected override async ValueTask SetUpAsync()
     {
-        Store = await TestStore.CreateAsync(provider);
-        _upstream = await TestUpstream.StartAsync();
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        await _upstream.DisposeAsync();
-        await Store.DisposeAsync();
-        GC.SuppressFinalize(this);
+        Store = await CreateStoreAsync(provider);
+        await StartUpstreamAsync();
     }
 
     [Fact]
     public async Task Start_AppliesEveryMigrationOfTheEngine()
     {
-        await using var app = new FeedHubApp(settings: Store.Settings);
-        _ = app.Server;
+        await using var app = FeedHubApp.Start(settings: Store.Settings);
 
         var database = app.Get<Database>();
         await using var connection = await database.OpenAsync(CancellationToken.None);
@@ -44,17 +35,8 @@ public abstract class StorageTests(StorageProvider provider) : IAsyncLifetime
     [Fact]
     public async Task ManyPollsCommittingAtOnce_AllLand_EachWithItsItemsAndFetchRow()
     {
-        await using var app = new FeedHubApp(settings: Store.Settings);
-        _ = app.Server;
-        var sources = app.Get<SourceStore>();
-        var ids = Enumerable.Range(1, 24).Select(i => $"many-{i}").ToList();
-        foreach (var id in ids)
-        {
-            await sources.CreateAsync(new Source { Id = id, Url = $"https://{id}.example/feed", Schedule = "1h" }, CancellationToken.None);
-
-            // Paused, so that the server's dispatcher leaves them to this test.
-            await sources.SetStatusAsync(id, SourceStatus.Paused, "Written by the test.", CancellationToken.None);
-        }
+        await using var app = FeedHubApp.Start(settings: Store.Settings);
+        var ids = await app.CreatePausedSourcesAsync("many-", 24);
 
         // More writers than the thread pool has threads here: they queue for the store, none fails or waits out a timeout.
         var polls = app.Get<PollStore>();
@@ -78,12 +60,8 @@ public abstract class StorageTests(StorageProvider provider) : IAsyncLifetime
     [Fact]
     public async Task Restart_KeepsItemsAndState_AndPollingAgainNeverDuplicates()
     {
-        _upstream.ServeFeed("feed.xml", Feeds.Numbered(6), etag: null, lastModified: null);
-        var settings = FeedHubApp.Sources(("upstream", _upstream.Url("feed.xml")));
-        foreach (var (key, value) in Store.Settings)
-        {
-            settings[key] = value;
-        }
+        Upstream.ServeFeed("feed.xml", Feeds.Numbered(6), etag: null, lastModified: null);
+        var settings = FeedHubApp.Sources(("upstream", Upstream.Url("feed.xml"))).With(Store.Settings);
 
         using var contentRoot = new TestDirectory();
         DateTimeOffset? firstSuccess;
@@ -94,8 +72,7 @@ public abstract class StorageTests(StorageProvider provider) : IAsyncLifetime
             firstSuccess = (await first.Get<SourceStore>().GetAsync("upstream", CancellationToken.None))!.State.LastSuccessAt;
         }
 
-        await using var second = new FeedHubApp(contentRoot.Path, settings);
-        _ = second.Server;
+        await using var second = FeedHubApp.Start(contentRoot.Path, settings);
 
         // Already polled once: the restart schedules the next poll instead of polling at once.
         var source = await second.Get<SourceStore>().GetAsync("upstream", CancellationToken.None);
@@ -116,11 +93,11 @@ public abstract class StorageTests(StorageProvider provider) : IAsyncLifetime
     [Fact]
     public async Task ADeclaredSourceGivenANewUrl_IsPolledThereAtOnceOnRestart()
     {
-        _upstream.ServeFeed("old.xml", Feeds.Numbered(2));
-        _upstream.ServeFeed("new.xml", Feeds.Numbered(3));
+        Upstream.ServeFeed("old.xml", Feeds.Numbered(2));
+        Upstream.ServeFeed("new.xml", Feeds.Numbered(3));
         using var contentRoot = new TestDirectory();
         Dictionary<string, string?> Declaring(string path) =>
-            new(FeedHubApp.Sources(("moving", _upstream.Url(path))).Concat(Store.Settings));
+            new(FeedHubApp.Sources(("moving", Upstream.Url(path))).Concat(Store.Settings));
 
         await using (var first = new FeedHubApp(contentRoot.Path, Declaring("old.xml")))
         {
@@ -130,11 +107,10 @@ public abstract class StorageTests(StorageProvider provider) : IAsyncLifetime
 
         // The schedule is the same, so on PostgreSQL the trigger kept in the store would otherwise
         // stand, and the new URL would wait out the old one's interval.
-        await using var second = new FeedHubApp(contentRoot.Path, Declaring("new.xml"));
-        _ = second.Server;
+        await using var second = FeedHubApp.Start(contentRoot.Path, Declaring("new.xml"));
         await second.WaitForFetchesAsync("moving", 2);
 
-        Assert.Single(_upstream.RequestsTo("new.xml"));
+        Assert.Single(Upstream.RequestsTo("new.xml"));
         Assert.Equal(3, await second.Get<ItemStore>().CountAsync("moving", CancellationToken.None));
     }
 
@@ -142,8 +118,7 @@ public abstract class StorageTests(StorageProvider provider) : IAsyncLifetime
     public async Task TheFetchLog_KeepsTheNewestRowsOfEachSource_AndDropsTheRest()
     {
         var settings = new Dictionary<string, string?>(Store.Settings) { ["FeedHub:Storage:FetchHistoryPerSource"] = "3" };
-        await using var app = new FeedHubApp(settings: settings);
-        _ = app.Server;
+        await using var app = FeedHubApp.Start(settings: settings);
         var sources = app.Get<SourceStore>();
         await sources.CreateAsync(new Source { Id = "often", Url = "https://often.example/feed", Schedule = "1h" }, CancellationToken.None);
         await sources.CreateAsync(new Source { Id = "once", Url = "https://once.example/feed", Schedule = "1h" }, CancellationToken.None);
@@ -174,8 +149,7 @@ public abstract class StorageTests(StorageProvider provider) : IAsyncLifetime
     {
         var outlines = string.Concat(Enumerable.Range(1, 200).Select(n => $"""<outline type="rss" text="Feed {n}" xmlUrl="https://feeds.example/{n}.xml"/>"""));
         var opml = $"""<?xml version="1.0"?><opml version="2.0"><head><title>Both</title></head><body>{outlines}</body></opml>""";
-        await using var app = new FeedHubApp(settings: Store.Settings);
-        _ = app.Server;
+        await using var app = FeedHubApp.Start(settings: Store.Settings);
         var catalog = app.Get<SourceCatalog>();
 
         // Two imports at once, as from the API and the command line (or two nodes): each merges by URL
@@ -195,27 +169,23 @@ public abstract class StorageTests(StorageProvider provider) : IAsyncLifetime
     [Fact]
     public async Task UpstreamSubscriptions_AndTheAdvertisedHub_AreKept()
     {
-        _upstream.ServeFeed(
+        Upstream.ServeFeed(
             "hubbed.xml",
             $"""
             <?xml version="1.0" encoding="utf-8"?>
             <feed xmlns="http://www.w3.org/2005/Atom"><title>Hubbed</title><id>urn:hubbed</id><updated>2026-11-25T10:00:00Z</updated>
-            <link rel="hub" href="/hub"/><link rel="self" href="{_upstream.Url("hubbed.xml")}"/></feed>
+            <link rel="hub" href="/hub"/><link rel="self" href="{Upstream.Url("hubbed.xml")}"/></feed>
             """,
             contentType: "application/atom+xml");
-        var settings = FeedHubApp.Sources(("hubbed", _upstream.Url("hubbed.xml")));
+        var settings = FeedHubApp.Sources(("hubbed", Upstream.Url("hubbed.xml")));
         settings["FeedHub:WebSub:Subscribe"] = "false";
-        foreach (var (key, value) in Store.Settings)
-        {
-            settings[key] = value;
-        }
+        settings.With(Store.Settings);
 
-        await using var app = new FeedHubApp(settings: settings);
-        _ = app.Server;
+        await using var app = FeedHubApp.Start(settings: settings);
         await app.WaitForFetchesAsync("hubbed");
         var source = await app.Get<SourceStore>().GetAsync("hubbed", CancellationToken.None);
-        Assert.Equal(_upstream.Url("hub").AbsoluteUri, source!.Hub);
-        Assert.Equal(_upstream.Url("hubbed.xml").AbsoluteUri, source.Topic);
+        Assert.Equal(Upstream.Url("hub").AbsoluteUri, source!.Hub);
+        Assert.Equal(Upstream.Url("hubbed.xml").AbsoluteUri, source.Topic);
 
         var store = app.Get<UpstreamSubscriptionStore>();
         var now = new DateTimeOffset(2026, 11, 27, 12, 0, 0, TimeSpan.Zero);
@@ -247,8 +217,7 @@ public sealed class SqliteStorageTests() : StorageTests(StorageProvider.Sqlite)
     [Fact]
     public async Task Database_IsCreatedUnderTheContentRoot_WithWalAndTheSchemaVersion()
     {
-        await using var app = new FeedHubApp();
-        _ = app.Server;
+        await using var app = FeedHubApp.Start();
 
         var file = Path.Combine(app.ContentRoot, "data", "feedhub.db");
         Assert.True(File.Exists(file), $"{file} exists");
@@ -262,8 +231,7 @@ public sealed class SqliteStorageTests() : StorageTests(StorageProvider.Sqlite)
     [Fact]
     public async Task FeedHubsConnections_SyncAtCheckpointsNotAtEveryCommit()
     {
-        await using var app = new FeedHubApp();
-        _ = app.Server;
+        await using var app = FeedHubApp.Start();
 
         // NORMAL (1) in WAL mode: a commit survives the process being killed without a disk flush of its own.
         await using var connection = await app.Get<Database>().OpenAsync(CancellationToken.None);

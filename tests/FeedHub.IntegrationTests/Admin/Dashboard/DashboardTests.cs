@@ -11,20 +11,15 @@ using Microsoft.Extensions.DependencyInjection;
 namespace FeedHub.IntegrationTests.Admin.Dashboard;
 
 /// <summary>The dashboard over HTTP: who gets in, and what every form refuses.</summary>
-public sealed partial class DashboardTests : IAsyncLifetime
+public sealed partial class DashboardTests : IntegrationTest
 {
     private FeedHubApp _app = null!;
 
-    public async ValueTask InitializeAsync()
+    protected override async ValueTask SetUpAsync()
     {
-        _app = new FeedHubApp(settings: FeedHubApp.Sources(("declared", new Uri("http://127.0.0.1:9/feed.xml"))));
-        _ = _app.Server;
+        _app = StartApp(settings: FeedHubApp.Sources(("declared", new Uri("http://127.0.0.1:9/feed.xml"))));
         await _app.WaitForFetchesAsync("declared");
     }
-
-    public async ValueTask DisposeAsync() => await _app.DisposeAsync();
-
-    private static CancellationToken Token => TestContext.Current.CancellationToken;
 
     private HttpClient Browser() => _app.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true });
 

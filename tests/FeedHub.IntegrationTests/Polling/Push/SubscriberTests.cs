@@ -21,38 +21,32 @@ namespace FeedHub.IntegrationTests.Polling.Push;
 /// serves a feed that advertises the hub, the hub takes FeedHub's requests, and the test plays the
 /// hub's verification of intent against FeedHub's callback.
 /// </summary>
-public sealed class SubscriberTests : IAsyncLifetime
+public sealed class SubscriberTests : IntegrationTest
 {
-    private static readonly DateTimeOffset Noon = new(2026, 11, 27, 12, 0, 0, TimeSpan.Zero);
 
-    private TestUpstream _upstream = null!;
     private readonly ConcurrentQueue<Dictionary<string, string>> _hubRequests = new();
 
-    private static CancellationToken Token => TestContext.Current.CancellationToken;
+    private Uri FeedUrl => Upstream.Url("feed.xml");
 
-    private Uri FeedUrl => _upstream.Url("feed.xml");
+    private Uri HubUrl => Upstream.Url("hub");
 
-    private Uri HubUrl => _upstream.Url("hub");
-
-    public async ValueTask InitializeAsync()
+    protected override async ValueTask SetUpAsync()
     {
-        _upstream = await TestUpstream.StartAsync();
-        _upstream.ServeFeed("feed.xml", Advertising(HubUrl, FeedUrl), etag: null, lastModified: null);
+        await StartUpstreamAsync();
+        Upstream.ServeFeed("feed.xml", Advertising(HubUrl, FeedUrl), etag: null, lastModified: null);
         MapHub("hub");
     }
 
     /// <summary>A hub at <paramref name="path"/> that takes every request (202) and keeps it, with its own URL as <c>hub</c>.</summary>
     private void MapHub(string path) =>
-        _upstream.Map(path, async context =>
+        Upstream.Map(path, async context =>
         {
             var form = await context.Request.ReadFormAsync(context.RequestAborted);
             var request = form.ToDictionary(f => f.Key, f => f.Value.ToString(), StringComparer.Ordinal);
-            request["hub"] = _upstream.Url(path).AbsoluteUri;
+            request["hub"] = Upstream.Url(path).AbsoluteUri;
             _hubRequests.Enqueue(request);
             context.Response.StatusCode = StatusCodes.Status202Accepted;
         });
-
-    public async ValueTask DisposeAsync() => await _upstream.DisposeAsync();
 
     /// <summary>An RSS feed with WebSub's <c>atom:link</c> elements (as WordPress writes them).</summary>
     private static string Advertising(Uri hub, Uri self) =>
@@ -73,14 +67,7 @@ public sealed class SubscriberTests : IAsyncLifetime
             ["FeedHub:WebSub:RequestedLease"] = "00:16:40",
             ["FeedHub:WebSub:SafetyNetInterval"] = "1.00:00:00",
         };
-        foreach (var (key, value) in extra ?? [])
-        {
-            settings[key] = value;
-        }
-
-        var app = new FeedHubApp(settings: settings, services: clock is null ? null : services => services.AddSingleton<TimeProvider>(clock));
-        _ = app.Server;
-        return app;
+        return FeedHubApp.Start(settings: settings.With(extra), services: clock is null ? null : services => services.AddSingleton<TimeProvider>(clock));
     }
 
     private static async Task CreateSourceAsync(FeedHubApp app, Uri url, string id = "s")
@@ -252,7 +239,7 @@ public sealed class SubscriberTests : IAsyncLifetime
         app.Get<UpstreamSubscriber>().Wake();
         await Eventually.TrueAsync(async () => (await PushOfAsync(app)).GetProperty("state").GetString() == "failed", "the refused subscription");
         Assert.Contains("private, loopback or link-local", (await PushOfAsync(app)).GetProperty("lastVerification").GetString(), StringComparison.Ordinal);
-        Assert.Empty(_upstream.RequestsTo("hub"));
+        Assert.Empty(Upstream.RequestsTo("hub"));
         Assert.Equal("polled", (await PushOfAsync(app)).GetProperty("delivery").GetString());
     }
 
@@ -273,19 +260,19 @@ public sealed class SubscriberTests : IAsyncLifetime
     [Fact]
     public async Task TheHubInTheLinkHeader_WinsOverTheDocuments()
     {
-        _upstream.Map("linked.xml", async context =>
+        Upstream.Map("linked.xml", async context =>
         {
-            context.Response.Headers.Append("Link", $"<{_upstream.Url("other-hub")}>; rel=\"hub\", <{_upstream.Url("canonical.xml")}>; rel=\"self\"");
+            context.Response.Headers.Append("Link", $"<{Upstream.Url("other-hub")}>; rel=\"hub\", <{Upstream.Url("canonical.xml")}>; rel=\"self\"");
             context.Response.ContentType = "application/rss+xml";
-            await context.Response.WriteAsync(Advertising(HubUrl, _upstream.Url("linked.xml")), context.RequestAborted);
+            await context.Response.WriteAsync(Advertising(HubUrl, Upstream.Url("linked.xml")), context.RequestAborted);
         });
         await using var app = Start(new() { ["FeedHub:WebSub:Subscribe"] = "false" });
-        await CreateSourceAsync(app, _upstream.Url("linked.xml"), "linked");
+        await CreateSourceAsync(app, Upstream.Url("linked.xml"), "linked");
         await app.WaitForFetchesAsync("linked");
 
         var push = await PushOfAsync(app, "linked");
-        Assert.Equal(_upstream.Url("other-hub").AbsoluteUri, push.GetProperty("hub").GetString());
-        Assert.Equal(_upstream.Url("canonical.xml").AbsoluteUri, push.GetProperty("topic").GetString());
+        Assert.Equal(Upstream.Url("other-hub").AbsoluteUri, push.GetProperty("hub").GetString());
+        Assert.Equal(Upstream.Url("canonical.xml").AbsoluteUri, push.GetProperty("topic").GetString());
         Assert.Contains("FeedHub:WebSub:Subscribe", push.GetProperty("note").GetString(), StringComparison.Ordinal);
     }
 
@@ -368,7 +355,7 @@ public sealed class SubscriberTests : IAsyncLifetime
         var first = await HubRequestAsync(1);
         Assert.Equal(HttpStatusCode.OK, (await VerifyAsync(app, first["hub.callback"], "subscribe", FeedUrl.AbsoluteUri)).StatusCode);
 
-        _upstream.ServeFeed("feed.xml", Advertising(_upstream.Url("new-hub"), FeedUrl), etag: null, lastModified: null);
+        Upstream.ServeFeed("feed.xml", Advertising(Upstream.Url("new-hub"), FeedUrl), etag: null, lastModified: null);
         using var admin = app.Admin();
         Assert.Equal(HttpStatusCode.Accepted, (await admin.PostAsync(new Uri("/api/sources/s/poll", UriKind.Relative), null, Token)).StatusCode);
 
@@ -377,13 +364,13 @@ public sealed class SubscriberTests : IAsyncLifetime
         Assert.Equal(HubUrl.AbsoluteUri, old["hub"]);
         Assert.Equal(first["hub.callback"], old["hub.callback"]);
         var renewed = _hubRequests.Last(r => r["hub.mode"] == "subscribe");
-        Assert.Equal(_upstream.Url("new-hub").AbsoluteUri, renewed["hub"]);
+        Assert.Equal(Upstream.Url("new-hub").AbsoluteUri, renewed["hub"]);
         Assert.NotEqual(first["hub.callback"], renewed["hub.callback"]);
         Assert.NotEqual(first["hub.secret"], renewed["hub.secret"]);
 
         // Until the new hub verifies, the source is polled on its schedule again.
         var push = await PushOfAsync(app);
         Assert.Equal("polled", push.GetProperty("delivery").GetString());
-        Assert.Equal(_upstream.Url("new-hub").AbsoluteUri, push.GetProperty("hub").GetString());
+        Assert.Equal(Upstream.Url("new-hub").AbsoluteUri, push.GetProperty("hub").GetString());
     }
 }

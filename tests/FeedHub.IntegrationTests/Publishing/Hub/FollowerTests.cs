@@ -14,45 +14,29 @@ namespace FeedHub.IntegrationTests.Publishing.Hub;
 /// hub in the document, subscribes, and from then on gets the channel's changes pushed. The second's
 /// own poll schedule is hours long, so an item it has without a second poll in its fetch log came by push.
 /// </summary>
-public sealed class FollowerTests : IAsyncLifetime
+public sealed class FollowerTests : IntegrationTest
 {
     private const string ApiKey = "follower-test-key-0123456789";
     private const string Followed = "planet-a";
 
     private static readonly string[] Sending = ["Pushed", "PushRefused"];
 
-    private TestUpstream _upstream = null!;
     private TestDirectory _firstRoot = null!;
     private TestDirectory _secondRoot = null!;
     private string _upstreamFeed = Feeds.Rss(("one", "Story one", "Body one"));
-    private readonly List<FeedHubProcess> _processes = [];
     private readonly int _firstPort = Loopback.FreePort();
     private readonly int _secondPort = Loopback.FreePort();
 
-    private static CancellationToken Token => TestContext.Current.CancellationToken;
-
-    public async ValueTask InitializeAsync()
+    protected override async ValueTask SetUpAsync()
     {
-        _upstream = await TestUpstream.StartAsync();
-        _upstream.Map("feed.xml", async context =>
+        _firstRoot = NewDirectory();
+        _secondRoot = NewDirectory();
+        await StartUpstreamAsync();
+        Upstream.Map("feed.xml", async context =>
         {
             context.Response.ContentType = "application/rss+xml; charset=utf-8";
             await context.Response.WriteAsync(Volatile.Read(ref _upstreamFeed), context.RequestAborted);
         });
-        _firstRoot = new TestDirectory();
-        _secondRoot = new TestDirectory();
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        foreach (var process in _processes)
-        {
-            process.Dispose();
-        }
-
-        await _upstream.DisposeAsync();
-        _firstRoot.Dispose();
-        _secondRoot.Dispose();
     }
 
     /// <summary>The first FeedHub: follows the upstream hourly, publishes <c>planet</c>, runs the hub (retrying a failed delivery every second, up to 100 times).</summary>
@@ -67,7 +51,7 @@ public sealed class FollowerTests : IAsyncLifetime
             ["FeedHub:Channels:0:Title"] = "Planet",
             ["FeedHub:Channels:0:Sources:0"] = "*",
             ["FeedHub:Sources:0:Id"] = "upstream",
-            ["FeedHub:Sources:0:Url"] = _upstream.Url("feed.xml").AbsoluteUri,
+            ["FeedHub:Sources:0:Url"] = Upstream.Url("feed.xml").AbsoluteUri,
             ["FeedHub:Sources:0:Schedule"] = "1h",
             ["FeedHub:WebSub:Enabled"] = hub ? "true" : "false",
             ["FeedHub:WebSub:AllowPrivateCallbacks"] = "true",
@@ -82,8 +66,7 @@ public sealed class FollowerTests : IAsyncLifetime
             ["FeedHub:WebSub:Timeout"] = "00:00:02",
             ["FeedHub:WebSub:CheckInterval"] = "00:00:01",
         });
-        _processes.Add(process);
-        return process;
+        return OwnDisposable(process);
     }
 
     /// <summary>The second FeedHub: follows the first's <c>planet</c> channel on <paramref name="schedule"/>, subscribing at its hub.</summary>
@@ -106,8 +89,7 @@ public sealed class FollowerTests : IAsyncLifetime
             ["FeedHub:WebSub:SubscribeRetryDelay"] = "00:00:01",
             ["FeedHub:WebSub:CheckInterval"] = "00:00:01",
         });
-        _processes.Add(process);
-        return process;
+        return OwnDisposable(process);
     }
 
     private static async Task<HttpClient> ReadyAsync(int port, FeedHubProcess process)
@@ -145,11 +127,23 @@ public sealed class FollowerTests : IAsyncLifetime
     private static async Task<int> PollsAsync(HttpClient client, string sourceId) =>
         (await FetchesAsync(client, sourceId)).Count(f => !Sending.Contains(f.GetProperty("outcome").GetString()));
 
-    private static async Task WaitUntilPushedAsync(HttpClient second)
+    /// <summary>
+    /// Waits until both ends hold the subscription. The second marks it verified before its answer to
+    /// the hub's challenge is sent; the first stores it (and the document it compares changes with)
+    /// only once that answer arrives, so waiting on the second alone let a test go on, or kill the
+    /// second, while the first had nothing to deliver to.
+    /// </summary>
+    private static async Task WaitUntilPushedAsync(HttpClient first, HttpClient second)
     {
         await Eventually.TrueAsync(
             async () => (await JsonAsync(second, $"/api/sources/{Followed}")).GetProperty("push").GetProperty("delivery").GetString() == "pushed",
             "the second FeedHub's subscription at the first's hub to be verified");
+        var callback = new Uri((await JsonAsync(second, "/api/websub/upstream")).GetProperty("subscriptions").EnumerateArray()
+            .Single(s => s.GetProperty("state").GetString() == "verified").GetProperty("callback").GetString()!);
+        await Eventually.TrueAsync(
+            async () => (await JsonAsync(first, "/api/websub/subscriptions")).GetProperty("subscriptions").EnumerateArray()
+                .Any(s => new Uri(s.GetProperty("callback").GetString()!) == callback),
+            "the first FeedHub's hub to have stored the subscription");
     }
 
     private async Task PublishUpstreamAsync(HttpClient first, string title)
@@ -169,7 +163,7 @@ public sealed class FollowerTests : IAsyncLifetime
 
         var secondProcess = StartSecond();
         using var second = await ReadyAsync(_secondPort, secondProcess);
-        await WaitUntilPushedAsync(second);
+        await WaitUntilPushedAsync(first, second);
         var source = await JsonAsync(second, $"/api/sources/{Followed}");
         Assert.Equal($"http://127.0.0.1:{_firstPort}/websub", source.GetProperty("push").GetProperty("hub").GetString());
         Assert.Equal($"http://127.0.0.1:{_firstPort}/feeds/planet.atom", source.GetProperty("push").GetProperty("topic").GetString());
@@ -236,7 +230,7 @@ public sealed class FollowerTests : IAsyncLifetime
         var secondProcess = StartSecond();
         using (var second = await ReadyAsync(_secondPort, secondProcess))
         {
-            await WaitUntilPushedAsync(second);
+            await WaitUntilPushedAsync(first, second);
         }
 
         // The second goes away, so the first's delivery of the new item fails and waits in its store
@@ -269,7 +263,7 @@ public sealed class FollowerTests : IAsyncLifetime
         // a ten-second lease, renewed after 8.5 s.
         var secondProcess = StartSecond(schedule: "2s", lease: "00:00:10");
         using var second = await ReadyAsync(_secondPort, secondProcess);
-        await WaitUntilPushedAsync(second);
+        await WaitUntilPushedAsync(first, second);
         await Eventually.TrueAsync(
             async () => (await JsonAsync(second, $"/api/sources/{Followed}")).GetProperty("nextPollAt").GetDateTimeOffset() > DateTimeOffset.UtcNow.AddHours(20),
             "the next poll a day away (the safety net) while pushed");

@@ -20,17 +20,13 @@ namespace FeedHub.IntegrationTests.Publishing.Hub;
 /// specification, over real HTTP on loopback: verification of intent, leases, unsubscription,
 /// signed distribution of a new article, retries, 410, and a delivery that outlives a restart.
 /// </summary>
-public sealed class HubTests : IAsyncLifetime
+public sealed class HubTests : IntegrationTest
 {
     private const string NewsAtom = "http://localhost:5080/feeds/news.atom";
 
     private SpecSubscriber _subscriber = null!;
 
-    private static CancellationToken Token => TestContext.Current.CancellationToken;
-
-    public async ValueTask InitializeAsync() => _subscriber = await SpecSubscriber.StartAsync();
-
-    public async ValueTask DisposeAsync() => await _subscriber.DisposeAsync();
+    protected override async ValueTask SetUpAsync() => _subscriber = Own(await SpecSubscriber.StartAsync());
 
     /// <summary>FeedHub with two channels (own articles, all sources), callbacks on loopback allowed and a one-second first retry.</summary>
     private static FeedHubApp NewApp(Dictionary<string, string?>? settings = null, string? contentRoot = null, Action<IServiceCollection>? services = null)
@@ -46,14 +42,7 @@ public sealed class HubTests : IAsyncLifetime
             ["FeedHub:WebSub:AllowPrivateCallbacks"] = "true",
             ["FeedHub:WebSub:FirstRetryDelay"] = "00:00:01",
         };
-        foreach (var (key, value) in settings ?? [])
-        {
-            merged[key] = value;
-        }
-
-        var app = new FeedHubApp(contentRoot, merged, services);
-        _ = app.Server;
-        return app;
+        return FeedHubApp.Start(contentRoot, merged.With(settings), services);
     }
 
     private async Task<HttpResponseMessage> RequestAsync(FeedHubApp app, string mode, string name, string topic = NewsAtom, params (string Key, string Value)[] extra)

@@ -1,11 +1,7 @@
 using System.Collections.Concurrent;
+using FeedHub.IntegrationTests.Infrastructure;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace FeedHub.IntegrationTests.Publishing.Hub;
 
@@ -17,11 +13,13 @@ namespace FeedHub.IntegrationTests.Publishing.Hub;
 /// </summary>
 public sealed class SpecSubscriber : IAsyncDisposable
 {
-    private readonly WebApplication _app;
     private readonly ConcurrentDictionary<string, string> _wanted = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, ConcurrentQueue<int>> _statuses = new(StringComparer.Ordinal);
+    private WebApplication _app = null!;
 
-    private SpecSubscriber(WebApplication app) => _app = app;
+    private SpecSubscriber()
+    {
+    }
 
     public Uri BaseUrl { get; private set; } = null!;
 
@@ -35,22 +33,18 @@ public sealed class SpecSubscriber : IAsyncDisposable
 
     public static async Task<SpecSubscriber> StartAsync()
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseKestrel().UseUrls("http://127.0.0.1:0");
-        builder.Logging.ClearProviders();
-        var app = builder.Build();
-        var subscriber = new SpecSubscriber(app);
-        app.MapGet("/callback/{name}", subscriber.Verify);
-        app.MapPost("/callback/{name}", subscriber.ReceiveAsync);
-        app.MapPost("/hub", async context =>
+        var subscriber = new SpecSubscriber();
+        (subscriber._app, subscriber.BaseUrl) = await Loopback.StartServerAsync(app =>
         {
-            var form = await context.Request.ReadFormAsync();
-            subscriber.Pings.Enqueue(form.ToDictionary(f => f.Key, f => f.Value.ToString(), StringComparer.Ordinal));
-            context.Response.StatusCode = StatusCodes.Status204NoContent;
+            app.MapGet("/callback/{name}", subscriber.Verify);
+            app.MapPost("/callback/{name}", subscriber.ReceiveAsync);
+            app.MapPost("/hub", async context =>
+            {
+                var form = await context.Request.ReadFormAsync();
+                subscriber.Pings.Enqueue(form.ToDictionary(f => f.Key, f => f.Value.ToString(), StringComparer.Ordinal));
+                context.Response.StatusCode = StatusCodes.Status204NoContent;
+            });
         });
-        await app.StartAsync();
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        subscriber.BaseUrl = new Uri(address + "/");
         return subscriber;
     }
 
