@@ -15,11 +15,8 @@ internal static class HostingSetup
 {
     public static IHostApplicationBuilder AddFeedHubCore(this IHostApplicationBuilder builder)
     {
-        builder.Services.AddOptions<FeedHubOptions>()
-            .BindConfiguration(FeedHubOptions.Section)
-            .ValidateDataAnnotations()
-            .Validate(o => o.PublicBaseUrl.IsAbsoluteUri && o.PublicBaseUrl.Scheme is "http" or "https", "FeedHub:PublicBaseUrl must be an absolute http or https URL.")
-            .ValidateOnStart();
+        builder.AddSettings<FeedHubOptions>(FeedHubOptions.Section)
+            .Validate(o => o.PublicBaseUrl.IsAbsoluteUri && o.PublicBaseUrl.Scheme is "http" or "https", "FeedHub:PublicBaseUrl must be an absolute http or https URL.");
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<StorePreparation>();
         builder.Services.AddHostedService<StartupService>();
@@ -35,10 +32,7 @@ internal static class HostingSetup
     /// </summary>
     public static IHostApplicationBuilder AddScheduler(this IHostApplicationBuilder builder)
     {
-        builder.Services.AddOptions<ClusterOptions>()
-            .BindConfiguration(ClusterOptions.Section)
-            .ValidateDataAnnotations()
-            .ValidateOnStart();
+        builder.AddSettings<ClusterOptions>(ClusterOptions.Section);
 
         // Quartz's store is chosen while services are registered, before options exist: the storage
         // settings are read here, once, and validated with the rest at start.

@@ -9,12 +9,9 @@ internal static class PollingSetup
     /// <summary>The dispatcher that claims due sources, the poller, its writer, and the fetcher's guarded HTTP client.</summary>
     public static IHostApplicationBuilder AddPolling(this IHostApplicationBuilder builder)
     {
-        builder.Services.AddOptions<PollingOptions>()
-            .BindConfiguration(PollingOptions.Section)
-            .ValidateDataAnnotations()
+        builder.AddSettings<PollingOptions>(PollingOptions.Section)
             .Validate(o => PollSchedule.TryParse(o.DefaultSchedule, out _, out _), "FeedHub:Polling:DefaultSchedule is neither an interval (30m, 1h30m) nor a cron expression (0 0/15 * * * ?).")
-            .Validate(o => o.ClaimLease >= 2 * o.Timeout, "FeedHub:Polling:ClaimLease must be at least twice FeedHub:Polling:Timeout: a claimed poll waits for a slot, then fetches.")
-            .ValidateOnStart();
+            .Validate(o => o.ClaimLease >= 2 * o.Timeout, "FeedHub:Polling:ClaimLease must be at least twice FeedHub:Polling:Timeout: a claimed poll waits for a slot, then fetches.");
 
         builder.Services.AddSingleton<HostLimiter>();
         builder.Services.AddSingleton<PollingRandomness>();

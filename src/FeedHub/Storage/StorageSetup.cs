@@ -7,17 +7,14 @@ internal static class StorageSetup
     /// <summary>The store (SQLite or PostgreSQL, chosen by <c>FeedHub:Storage:Provider</c>), its migrations, and one store class per table.</summary>
     public static IHostApplicationBuilder AddStorage(this IHostApplicationBuilder builder)
     {
-        builder.Services.AddOptions<StorageOptions>()
-            .BindConfiguration(StorageOptions.Section)
-            .ValidateDataAnnotations()
+        builder.AddSettings<StorageOptions>(StorageOptions.Section)
             .Validate(o => Enum.IsDefined(o.Provider), "FeedHub:Storage:Provider must be Sqlite or Postgres.")
             .Validate(
                 o => o.Provider != StorageProvider.Sqlite || !SqliteDatabase.IsInMemory(o.ConnectionString),
                 "FeedHub:Storage:ConnectionString: an in-memory SQLite database would lose every item; give a file.")
             .Validate(
                 o => o.Provider != StorageProvider.Postgres || PostgresDatabase.IsValid(o.ConnectionString),
-                "FeedHub:Storage:ConnectionString: with the Postgres provider, give an Npgsql connection string naming a Host and a Database (Host=db;Database=feedhub;Username=feedhub;Password=...).")
-            .ValidateOnStart();
+                "FeedHub:Storage:ConnectionString: with the Postgres provider, give an Npgsql connection string naming a Host and a Database (Host=db;Database=feedhub;Username=feedhub;Password=...).");
         builder.Services.AddSingleton<Database>(services =>
         {
             var options = services.GetRequiredService<IOptions<StorageOptions>>().Value;

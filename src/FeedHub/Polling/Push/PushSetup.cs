@@ -11,10 +11,7 @@ internal static class PushSetup
     /// </summary>
     public static IHostApplicationBuilder AddPush(this IHostApplicationBuilder builder)
     {
-        builder.Services.AddOptions<PushOptions>()
-            .BindConfiguration(PushOptions.Section)
-            .ValidateDataAnnotations()
-            .ValidateOnStart();
+        builder.AddSettings<PushOptions>(PushOptions.Section);
         builder.Services.AddSingleton<PushMetrics>();
         builder.Services.AddSingleton<UpstreamSubscriber>();
         builder.Services.AddGuardedHttpClient(UpstreamSubscriber.HttpClientName, PollingSetup.UpstreamClient);

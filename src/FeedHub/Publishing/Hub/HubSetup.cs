@@ -12,15 +12,12 @@ internal static class HubSetup
     /// </summary>
     public static IHostApplicationBuilder AddHub(this IHostApplicationBuilder builder)
     {
-        builder.Services.AddOptions<HubOptions>()
-            .BindConfiguration(HubOptions.Section)
-            .ValidateDataAnnotations()
+        builder.AddSettings<HubOptions>(HubOptions.Section)
             .Validate(o => o.DefaultLease <= o.MaxLease, "FeedHub:WebSub:DefaultLease must not be longer than FeedHub:WebSub:MaxLease.")
             .Validate(o => o.FirstRetryDelay <= o.RetryBackoffCap, "FeedHub:WebSub:FirstRetryDelay must not be longer than FeedHub:WebSub:RetryBackoffCap.")
             .Validate(
                 o => o.ExternalHubs.All(h => h.IsAbsoluteUri && h.Scheme is "http" or "https"),
-                "FeedHub:WebSub:ExternalHubs must be absolute http or https URLs.")
-            .ValidateOnStart();
+                "FeedHub:WebSub:ExternalHubs must be absolute http or https URLs.");
         builder.Services.AddSingleton<HubTopics>();
         builder.Services.AddSingleton<HubMetrics>();
         builder.Services.AddSingleton<IntentVerifier>();
