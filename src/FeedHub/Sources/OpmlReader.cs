@@ -15,7 +15,13 @@ public static class OpmlReader
 {
     public static readonly XNamespace Namespace = "urn:feedhub:opml:1";
 
-    /// <exception cref="FormatException">The document is not OPML; the message names the line.</exception>
+    /// <summary>
+    /// How deep outlines may nest. Folders in real subscription lists are one or two levels deep; a
+    /// document nested thousands deep is an attack on whoever walks it, and is refused whole.
+    /// </summary>
+    public const int MaxDepth = 64;
+
+    /// <exception cref="FormatException">The document is not OPML, or nests outlines deeper than <see cref="MaxDepth"/>; the message names the line.</exception>
     public static OpmlSubscriptions Read(TextReader reader)
     {
         XDocument document;
@@ -42,19 +48,24 @@ public static class OpmlReader
         return new OpmlSubscriptions(outlines, problems);
     }
 
-    private static void Collect(XElement parent, IReadOnlyList<string> folders, List<OpmlOutline> outlines, List<string> problems)
+    private static void Collect(XElement parent, IReadOnlyList<string> folders, List<OpmlOutline> outlines, List<string> problems, int depth = 1)
     {
         foreach (var outline in parent.Elements("outline"))
         {
+            var line = ((IXmlLineInfo)outline).LineNumber.ToString(CultureInfo.InvariantCulture);
+            if (depth > MaxDepth)
+            {
+                throw new FormatException($"line {line}: outlines nest deeper than {MaxDepth} levels; folders in a subscription list are a few levels deep.");
+            }
+
             var text = Attribute(outline, "title") ?? Attribute(outline, "text");
             var xmlUrl = Attribute(outline, "xmlUrl");
             if (xmlUrl is null)
             {
-                Collect(outline, text is null ? folders : [.. folders, text], outlines, problems);
+                Collect(outline, text is null ? folders : [.. folders, text], outlines, problems, depth + 1);
                 continue;
             }
 
-            var line = ((IXmlLineInfo)outline).LineNumber.ToString(CultureInfo.InvariantCulture);
             if (HttpUrl.Parse(xmlUrl, out var urlError) is null)
             {
                 problems.Add($"line {line}: {urlError}");

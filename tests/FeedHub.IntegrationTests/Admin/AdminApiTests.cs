@@ -224,6 +224,20 @@ public sealed class AdminApiTests : IntegrationTest
     }
 
     [Fact]
+    public async Task OpmlNestedThousandsDeep_IsRefusedWithTheReason_AndTheServerStaysUp()
+    {
+        using var client = _app.Admin();
+        var opml = "<opml version=\"2.0\"><body>" + string.Concat(Enumerable.Repeat("<outline text=\"f\">", 12_000))
+            + $"<outline text=\"Feed\" xmlUrl=\"{Upstream.Url("deep.xml")}\"/>" + string.Concat(Enumerable.Repeat("</outline>", 12_000)) + "</body></opml>";
+
+        var response = await client.PostAsync(new Uri("/api/opml", UriKind.Relative), new StringContent(opml), Token);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("outlines nest deeper than 64 levels", await response.Content.ReadAsStringAsync(Token), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync(new Uri("/healthz", UriKind.Relative), Token)).StatusCode);
+    }
+
+    [Fact]
     public async Task Sources_AreCreatedUpdatedAndDeleted_ThroughTheApi()
     {
         using var client = _app.Admin();

@@ -84,4 +84,34 @@ public sealed class OpmlReaderTests
         Assert.Contains(result.Outlines, o => o.XmlUrl == "https://techcrunch.com/feed/" && o.Id == "techcrunch");
         Assert.All(result.Outlines, o => Assert.True(PollSchedule.TryParse(o.Schedule, out _, out _), o.Schedule));
     }
+
+    [Fact]
+    public void Read_RefusesOutlinesNestedThousandsDeep_InsteadOfOverflowingTheStack()
+    {
+        // 12,000 folders around one feed: walking it one call per level ended the process.
+        const int levels = 12_000;
+        var opml = new System.Text.StringBuilder("<opml version=\"2.0\"><body>\n");
+        opml.Insert(opml.Length, "<outline text=\"f\">", levels);
+        opml.Append("<outline text=\"Feed\" xmlUrl=\"https://example.com/feed\"/>");
+        opml.Insert(opml.Length, "</outline>", levels);
+        opml.Append("</body></opml>");
+
+        var refused = Assert.Throws<FormatException>(() => OpmlReader.Read(new StringReader(opml.ToString())));
+
+        Assert.Equal($"line 2: outlines nest deeper than {OpmlReader.MaxDepth} levels; folders in a subscription list are a few levels deep.", refused.Message);
+    }
+
+    [Fact]
+    public void Read_TakesFoldersUpToTheDepthLimit()
+    {
+        var opml = new System.Text.StringBuilder("<opml version=\"2.0\"><body>");
+        opml.Insert(opml.Length, "<outline text=\"f\">", OpmlReader.MaxDepth - 1);
+        opml.Append("<outline text=\"Feed\" xmlUrl=\"https://example.com/feed\"/>");
+        opml.Insert(opml.Length, "</outline>", OpmlReader.MaxDepth - 1);
+        opml.Append("</body></opml>");
+
+        var outline = Assert.Single(OpmlReader.Read(new StringReader(opml.ToString())).Outlines);
+
+        Assert.Equal(["f"], outline.Tags);
+    }
 }
