@@ -86,6 +86,11 @@ public static class ArticleRules
             }
         }
 
+        if (ArticleMarkdown.TooDeep(markdown) is { } tooDeep)
+        {
+            problems.Add(new("body", tooDeep));
+        }
+
         if (problems.Count > before)
         {
             return null;

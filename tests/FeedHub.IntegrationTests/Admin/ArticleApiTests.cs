@@ -224,6 +224,18 @@ public sealed class ArticleApiTests : IntegrationTest
     }
 
     [Fact]
+    public async Task Create_RefusesABodyNestedThousandsDeep_NamingTheBody()
+    {
+        var body = string.Join('\n', Enumerable.Range(0, 3000).Select(i => new string(' ', 2 * i) + "- item"));
+        var response = await SendAsync(HttpMethod.Post, "/api/articles", System.Text.Json.JsonSerializer.Serialize(new { title = "Deep", body }));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var errors = (await response.Content.ReadFromJsonAsync<JsonElement>(Token)).GetProperty("errors");
+        Assert.Equal(["body"], errors.EnumerateObject().Select(p => p.Name));
+        Assert.Equal(2, (await _app.GetJsonAsync("/api/articles")).GetProperty("articles").GetArrayLength());
+    }
+
+    [Fact]
     public async Task Create_RefusesABodyThatIsNotJson()
     {
         var response = await SendAsync(HttpMethod.Post, "/api/articles", "{\"title\": ");

@@ -53,6 +53,43 @@ public sealed class ArticleRulesTests
         Assert.Equal("*Hi*", article.Markdown);
     }
 
+    public static TheoryData<string, int> DeepBodies => new()
+    {
+        // A list nested by indentation, the way Markdown nests lists.
+        { string.Join('\n', Enumerable.Range(0, 3000).Select(i => new string(' ', 2 * i) + "- item")), 65 },
+        // Lists opened on one line.
+        { string.Concat(Enumerable.Repeat("- ", 3000)) + "x", 1 },
+        // Numbered lists opened on one line.
+        { string.Concat(Enumerable.Repeat("1. ", 3000)) + "x", 1 },
+        // Quotes.
+        { "Intro\n\n" + new string('>', 3000) + " x", 3 },
+    };
+
+    [Theory]
+    [MemberData(nameof(DeepBodies))]
+    public void Build_RefusesABodyNestedThousandsDeep_BeforeMarkdownParsesIt(string body, int line)
+    {
+        var problems = new List<ArticleProblem>();
+
+        var article = ArticleRules.Build(new ArticleFields { Title = "Deep" }, body, fallbackSlug: null, defaultPublished: Now, problems);
+
+        Assert.Null(article);
+        var problem = Assert.Single(problems);
+        Assert.Equal(("body", $"body: line {line} nests lists or quotes deeper than {ArticleMarkdown.MaxNesting} levels."), (problem.Field, problem.Message));
+    }
+
+    [Fact]
+    public void Build_RendersNestingAsDeepAsAllowed()
+    {
+        var problems = new List<ArticleProblem>();
+        var body = string.Join('\n', Enumerable.Range(0, ArticleMarkdown.MaxNesting).Select(i => new string(' ', 2 * i) + "- item"));
+
+        var article = ArticleRules.Build(new ArticleFields { Title = "Nested" }, body, fallbackSlug: null, defaultPublished: Now, problems);
+
+        Assert.Empty(problems);
+        Assert.Equal(ArticleMarkdown.MaxNesting, article!.BodyHtml.Split("<ul>").Length - 1);
+    }
+
     [Theory]
     [InlineData("日本語", null, "slug", "no slug can be made from the title")]
     [InlineData("T", null, "published", "published is required")]
