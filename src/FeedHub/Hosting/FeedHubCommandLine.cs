@@ -29,7 +29,11 @@ public static class FeedHubCommandLine
         {
             if (command.Length == 0)
             {
-                await FeedHubApplication.Build(host).RunAsync(cancellationToken);
+                await using var app = FeedHubApplication.Build(host);
+
+                // Checked before the host starts, which would log a refused setting with its stack trace.
+                app.Services.GetService<Microsoft.Extensions.Options.IStartupValidator>()?.Validate();
+                await app.RunAsync(cancellationToken);
                 return ExitCodes.Success;
             }
 

@@ -252,6 +252,25 @@ public sealed class CommandLineTests : IntegrationTest
         Assert.Contains("  FeedHub:Polling:ClaimLease: ", server.Error, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("--FeedHub:Polling:MaxConcurrency=eight", null, "  FeedHub:Polling:MaxConcurrency: 'eight' is not a whole number.")]
+    [InlineData("--FeedHub:Polling:Timeout=30", null, "  FeedHub:Polling:Timeout: '30' would be read as 30 days; write 00:00:30 for 30 seconds, 00:30:00 for minutes or 30.00:00:00 for days.")]
+    [InlineData("--FeedHub:Polling:Timeout=00:00:30", """{ "FeedHub": { "PublicBaseUrl": "http://localhost:5080" "Polling": {} } }""", "appsettings.json")]
+    public async Task ASettingThatCannotBeRead_StopsTheServer_WithTheKeyAndNoStackTrace(string setting, string? appsettings, string expected)
+    {
+        if (appsettings is not null)
+        {
+            Root.Write("appsettings.json", appsettings);
+        }
+
+        var server = await RunProcessAsync("--contentRoot", Root.Path, "--urls", "http://127.0.0.1:0", "--FeedHub:SourcesOpml=", setting);
+
+        Assert.Equal(1, server.Code);
+        Assert.StartsWith("FeedHub cannot start:", server.Error, StringComparison.Ordinal);
+        Assert.Contains(expected, server.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", server.Out + server.Error, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task ACommand_ReadsItsOpmlFile_AndStopsWhenItIsNotOpml()
     {
