@@ -21,11 +21,11 @@ internal static class DashboardEndpoints
     private const int ItemsPerPage = 50;
 
     public static IApplicationBuilder UseDashboard(this IApplicationBuilder app) =>
-        app.UseAuthentication().UseAuthorization().UseAntiforgery().UseRateLimiter();
+        app.UseAuthentication().UseAuthorization().UseAntiforgery().Use(RefuseForgedFormsAsync).UseRateLimiter();
 
     public static IEndpointRouteBuilder MapDashboard(this IEndpointRouteBuilder endpoints)
     {
-        var pages = endpoints.MapGroup("").ExcludeFromDescription().AddEndpointFilter(RefuseForgedForms);
+        var pages = endpoints.MapGroup("").ExcludeFromDescription();
         pages.MapGet("/admin/dashboard.css", Stylesheet);
         pages.MapGet("/admin/sign-in", SignInForm);
         pages.MapPost("/admin/sign-in", SignInAsync).RequireRateLimiting(DashboardAuthentication.SignInLimit);
@@ -49,13 +49,21 @@ internal static class DashboardEndpoints
     }
 
     /// <summary>
-    /// The antiforgery middleware only records a failed check; form binding refuses it, but an action
-    /// without form fields (pause, poll) would run. Every dashboard form is refused here instead.
+    /// The antiforgery middleware only records a failed check: an action without form fields (pause,
+    /// poll) would run, and one that binds form fields (add, schedule, sign in) would throw, a 500.
+    /// Every form whose token failed is refused here, before either, in the same words.
     /// </summary>
-    private static async ValueTask<object?> RefuseForgedForms(EndpointFilterInvocationContext context, EndpointFilterDelegate next) =>
-        context.HttpContext.Features.Get<IAntiforgeryValidationFeature>() is { IsValid: false }
-            ? TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "The form has expired", detail: "Reload the page and send the form again.")
-            : await next(context);
+    private static async Task RefuseForgedFormsAsync(HttpContext context, RequestDelegate next)
+    {
+        if (context.Features.Get<IAntiforgeryValidationFeature>() is { IsValid: false })
+        {
+            await TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "The form has expired", detail: "Reload the page and send the form again.")
+                .ExecuteAsync(context);
+            return;
+        }
+
+        await next(context);
+    }
 
     private static readonly Lazy<string> Css = new(() =>
     {
@@ -230,8 +238,8 @@ internal static class DashboardEndpoints
     private static Dictionary<string, string[]> Errors(CatalogRefusal refusal) =>
         refusal.Errors is { } errors ? new(errors) : new() { [string.Empty] = [$"{refusal.Title}: {refusal.Detail}"] };
 
-    /// <summary>What the last change did, named by a code so that a link cannot put words on the page.</summary>
-    private static string? Notice(string? done, string? source) => (done, source) switch
+    /// <summary>What the last change did, named by a code and a source id, so that a link cannot put words on the page.</summary>
+    private static string? Notice(string? done, string? source) => !Slug.IsValid(source) ? null : (done, source) switch
     {
         ("added", { } id) => $"Added {id}; its first poll is under way.",
         ("polled", { } id) => $"A poll of {id} is queued; its result appears in the history below.",

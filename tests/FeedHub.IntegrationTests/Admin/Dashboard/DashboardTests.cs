@@ -118,15 +118,23 @@ public sealed partial class DashboardTests : IntegrationTest
         Assert.Equal(HttpStatusCode.TooManyRequests, statuses[10]);
     }
 
-    [Fact]
-    public async Task AFormWithoutItsAntiforgeryToken_IsRefused()
+    [Theory]
+    [InlineData("/admin/sources/declared/pause", "", "")]
+    [InlineData("/admin/sources", "url", "https://forged.example/feed")]
+    [InlineData("/admin/sources/declared/schedule", "schedule", "1m")]
+    [InlineData("/admin/sign-in", "key", FeedHubApp.ApiKey)]
+    public async Task AFormWithoutItsAntiforgeryToken_IsRefusedAsExpired_AndChangesNothing(string path, string field, string value)
     {
-        using var browser = await SignedInAsync();
+        using var browser = path == "/admin/sign-in" ? Browser() : await SignedInAsync();
 
-        var response = await PostAsync(browser, "/admin/sources/declared/pause", token: null);
+        var response = await PostAsync(browser, path, token: null, field.Length == 0 ? [] : [(field, value)]);
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
-        Assert.Equal(SourceStatus.Active, (await _app.Get<SourceStore>().GetAsync("declared", Token))!.Status);
+        Assert.Contains("The form has expired", await response.Content.ReadAsStringAsync(Token), StringComparison.Ordinal);
+        Assert.DoesNotContain(Cookies(response), c => c.StartsWith("feedhub-admin=", StringComparison.Ordinal));
+        var declared = (await _app.Get<SourceStore>().GetAsync("declared", Token))!;
+        Assert.Equal((SourceStatus.Active, false), (declared.Status, declared.Schedule == "1m"));
+        Assert.DoesNotContain(await _app.Get<SourceStore>().ListAsync(Token), s => s.Url.Contains("forged", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -196,6 +204,10 @@ public sealed partial class DashboardTests : IntegrationTest
 
         Assert.DoesNotContain("evil.example", page, StringComparison.Ordinal);
         Assert.DoesNotContain("role=\"status\"", page, StringComparison.Ordinal);
+
+        // A known code cannot carry words either: the source it names must be an id.
+        var deleted = await browser.GetStringAsync(new Uri("/admin?done=deleted&source=Your+key+leaked,+visit+evil.example", UriKind.Relative), Token);
+        Assert.DoesNotContain("evil.example", deleted, StringComparison.Ordinal);
     }
 
     [Fact]
