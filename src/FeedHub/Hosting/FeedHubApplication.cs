@@ -28,6 +28,7 @@ public static class FeedHubApplication
         app.UseExceptionHandler();
         app.UseWhen(context => !IsFeedRead(context.Request), rest =>
         {
+            rest.UseSecurityHeaders();
             rest.UseStatusCodePages();
             rest.UseAdminAuthentication();
             rest.UseDashboard();
