@@ -18,7 +18,10 @@ public sealed class AuthMatrixTests : IntegrationTest
 
     protected override ValueTask SetUpAsync()
     {
-        _app = StartApp(settings: FeedHubApp.Sources(("a", new Uri("http://127.0.0.1:9/feed.xml"))));
+        // The matrix presents a wrong key on every route: more than a guesser is allowed in a minute.
+        var settings = FeedHubApp.Sources(("a", new Uri("http://127.0.0.1:9/feed.xml")));
+        settings["FeedHub:Admin:KeyGuessesPerMinute"] = "1000";
+        _app = StartApp(settings: settings);
         return ValueTask.CompletedTask;
     }
 
@@ -72,5 +75,25 @@ public sealed class AuthMatrixTests : IntegrationTest
         Assert.True(routes.Count >= 12, $"only {routes.Count} admin routes found");
         Assert.Contains(("DELETE", "/api/sources/a"), routes);
         Assert.Empty(outcomes);
+    }
+
+    [Fact]
+    public async Task GuessingTheApiKey_IsStoppedAfterTheLimit_EvenForTheRightKey()
+    {
+        var guesser = StartApp(settings: new Dictionary<string, string?> { ["FeedHub:Admin:KeyGuessesPerMinute"] = "5" });
+        using var wrong = guesser.CreateClient();
+        wrong.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", "not-the-key-at-all-0000");
+        using var right = guesser.Admin();
+        using var none = guesser.CreateClient();
+
+        var guesses = new List<HttpStatusCode>();
+        for (var attempt = 0; attempt < 6; attempt++)
+        {
+            guesses.Add(await SendAsync(wrong, "GET", "/api/sources"));
+        }
+
+        Assert.Equal([.. Enumerable.Repeat(HttpStatusCode.Unauthorized, 5), HttpStatusCode.TooManyRequests], guesses);
+        Assert.Equal(HttpStatusCode.TooManyRequests, await SendAsync(right, "GET", "/api/sources"));
+        Assert.Equal(HttpStatusCode.Unauthorized, await SendAsync(none, "GET", "/api/sources"));
     }
 }

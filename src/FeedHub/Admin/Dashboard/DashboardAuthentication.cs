@@ -56,7 +56,11 @@ internal static class DashboardAuthentication
             limiter.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
             limiter.AddPolicy(SignInLimit, context => RateLimitPartition.GetFixedWindowLimiter(
                 context.Connection.RemoteIpAddress?.ToString() ?? string.Empty,
-                _ => new FixedWindowRateLimiterOptions { PermitLimit = 10, Window = TimeSpan.FromMinutes(1) }));
+                _ => new FixedWindowRateLimiterOptions
+                {
+                    PermitLimit = context.RequestServices.GetRequiredService<IOptions<AdminOptions>>().Value.KeyGuessesPerMinute,
+                    Window = TimeSpan.FromMinutes(1),
+                }));
         });
         return services;
     }
