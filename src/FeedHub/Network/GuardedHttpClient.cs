@@ -3,7 +3,8 @@ namespace FeedHub.Network;
 /// <param name="UserAgent">Who is calling (<see cref="Product.UserAgent"/>, unless the operator set another).</param>
 /// <param name="ConnectTimeout">The longest a connection may take to open; each caller sets its own deadline over the whole exchange.</param>
 /// <param name="AllowPrivateNetworks">Whether the client may connect to loopback, private and link-local addresses.</param>
-internal sealed record GuardedClientSettings(string UserAgent, TimeSpan ConnectTimeout, bool AllowPrivateNetworks);
+/// <param name="AllowSwitch">The setting behind <paramref name="AllowPrivateNetworks"/>, which a refused connection names.</param>
+internal sealed record GuardedClientSettings(string UserAgent, TimeSpan ConnectTimeout, bool AllowPrivateNetworks, string AllowSwitch);
 
 /// <summary>The HTTP clients FeedHub uses for addresses it was given rather than chose: feeds, their hubs, and subscribers' callbacks.</summary>
 internal static class GuardedHttpClient
@@ -21,7 +22,7 @@ internal static class GuardedHttpClient
             .ConfigurePrimaryHttpMessageHandler(services =>
             {
                 var guarded = settings(services);
-                return NetworkGuard.Handler(guarded.ConnectTimeout, NetworkGuard.Policy(guarded.AllowPrivateNetworks));
+                return NetworkGuard.Handler(guarded.ConnectTimeout, NetworkGuard.Policy(guarded.AllowPrivateNetworks), guarded.AllowSwitch);
             })
             .SetHandlerLifetime(Timeout.InfiniteTimeSpan)
             .RemoveAllLoggers();

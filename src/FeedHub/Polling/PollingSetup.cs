@@ -34,6 +34,7 @@ internal static class PollingSetup
     {
         var polling = services.GetRequiredService<IOptions<PollingOptions>>().Value;
         var feedHub = services.GetRequiredService<IOptions<FeedHubOptions>>().Value;
-        return new(polling.UserAgent is { Length: > 0 } agent ? agent : Product.UserAgent(feedHub.PublicBaseUrl), polling.Timeout, polling.AllowPrivateNetworks);
+        return new(polling.UserAgent is { Length: > 0 } agent ? agent : Product.UserAgent(feedHub.PublicBaseUrl), polling.Timeout, polling.AllowPrivateNetworks,
+            $"{PollingOptions.Section}:{nameof(PollingOptions.AllowPrivateNetworks)}");
     }
 }

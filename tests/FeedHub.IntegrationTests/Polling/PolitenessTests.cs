@@ -371,7 +371,8 @@ public sealed class PolitenessTests : IntegrationTest
             services.AddHttpClient(FeedFetcher.HttpClientName).ConfigurePrimaryHttpMessageHandler(provider =>
                 NetworkGuard.Handler(
                     provider.GetRequiredService<IOptions<PollingOptions>>().Value.Timeout,
-                    address => address.Equals(IPAddress.Loopback) || NetworkGuard.IsPublic(address))));
+                    address => address.Equals(IPAddress.Loopback) || NetworkGuard.IsPublic(address),
+                    "FeedHub:Polling:AllowPrivateNetworks")));
 
         var fetch = Assert.Single(await app.WaitForFetchesAsync("upstream"));
 

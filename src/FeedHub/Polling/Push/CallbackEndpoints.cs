@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using FeedHub.Model;
 using FeedHub.Storage;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Options;
 
 namespace FeedHub.Polling.Push;
@@ -123,7 +124,11 @@ internal static class CallbackEndpoints
         return CryptographicOperations.FixedTimeEquals(expected, given);
     }
 
-    /// <summary>The body, or null when it passes <paramref name="cap"/> bytes: the same cap as a polled document.</summary>
+    /// <summary>
+    /// The body, or null when it passes <paramref name="cap"/> bytes: the same cap as a polled document.
+    /// The server's own body limit is set to the cap, so that a chunked body is held to it as well, and
+    /// a cap above the server's default (30 MB in Kestrel) is not cut short by that default.
+    /// </summary>
     private static async Task<byte[]?> ReadCappedAsync(HttpRequest request, long cap, CancellationToken cancellationToken)
     {
         if (request.ContentLength > cap)
@@ -131,17 +136,29 @@ internal static class CallbackEndpoints
             return null;
         }
 
+        if (request.HttpContext.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } bodySize)
+        {
+            bodySize.MaxRequestBodySize = cap;
+        }
+
         using var body = new MemoryStream();
         var buffer = new byte[64 * 1024];
-        int read;
-        while ((read = await request.Body.ReadAsync(buffer, cancellationToken)) > 0)
+        try
         {
-            if (body.Length + read > cap)
+            int read;
+            while ((read = await request.Body.ReadAsync(buffer, cancellationToken)) > 0)
             {
-                return null;
-            }
+                if (body.Length + read > cap)
+                {
+                    return null;
+                }
 
-            body.Write(buffer, 0, read);
+                body.Write(buffer, 0, read);
+            }
+        }
+        catch (BadHttpRequestException exception) when (exception.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        {
+            return null;
         }
 
         return body.ToArray();

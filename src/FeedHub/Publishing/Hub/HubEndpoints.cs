@@ -1,7 +1,9 @@
 using System.Threading.RateLimiting;
 using FeedHub.Storage;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
+using Microsoft.Net.Http.Headers;
 
 namespace FeedHub.Publishing.Hub;
 
@@ -43,17 +45,39 @@ internal static class HubEndpoints
             return Text(StatusCodes.Status404NotFound, "This FeedHub runs no WebSub hub (FeedHub:WebSub:Enabled is false).");
         }
 
-        if (context.Request.ContentLength > MaxRequestBytes)
-        {
-            return Text(StatusCodes.Status413PayloadTooLarge, $"A subscription request is at most {MaxRequestBytes} bytes.");
-        }
-
-        if (!context.Request.HasFormContentType)
+        // WebSub §5.1: a subscription request is a URL-encoded form; a multipart one (and its files) is not.
+        if (!IsUrlEncodedForm(context.Request))
         {
             return Text(StatusCodes.Status415UnsupportedMediaType, "Send hub.mode, hub.topic and hub.callback as application/x-www-form-urlencoded.");
         }
 
-        var (request, error) = HubRequest.Parse(await context.Request.ReadFormAsync(cancellationToken), topics, options.Value);
+        if (context.Request.ContentLength > MaxRequestBytes)
+        {
+            return TooLarge();
+        }
+
+        // Content-Length is not the only framing: the server stops a chunked body at the cap too.
+        if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } bodySize)
+        {
+            bodySize.MaxRequestBodySize = MaxRequestBytes;
+        }
+
+        IFormCollection form;
+        try
+        {
+            form = await context.Request.ReadFormAsync(FormLimits, cancellationToken);
+        }
+        catch (BadHttpRequestException exception) when (exception.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        {
+            return TooLarge();
+        }
+        catch (InvalidDataException exception)
+        {
+            // The form reader's own limits (a key, a value, the number of fields), named in its message.
+            return TooLarge(exception.Message);
+        }
+
+        var (request, error) = HubRequest.Parse(form, topics, options.Value);
         if (request is null)
         {
             return Text(StatusCodes.Status400BadRequest, error!);
@@ -74,6 +98,24 @@ internal static class HubEndpoints
 
         return Text(StatusCodes.Status202Accepted, $"Accepted: the callback will be asked to confirm the {request.Mode.ToString().ToLowerInvariant()} (hub.challenge).");
     }
+
+    /// <summary>The form reader's own limits, none past the cap, whatever a server's body limit is.</summary>
+    private static readonly FormOptions FormLimits = new()
+    {
+        BufferBodyLengthLimit = MaxRequestBytes,
+        KeyLengthLimit = (int)MaxRequestBytes,
+        ValueLengthLimit = (int)MaxRequestBytes,
+        ValueCountLimit = 64,
+        MultipartBodyLengthLimit = MaxRequestBytes,
+        MultipartHeadersLengthLimit = (int)MaxRequestBytes,
+    };
+
+    private static bool IsUrlEncodedForm(HttpRequest request) =>
+        MediaTypeHeaderValue.TryParse(request.ContentType, out var type)
+        && type.MediaType.Equals("application/x-www-form-urlencoded", StringComparison.OrdinalIgnoreCase);
+
+    private static ContentHttpResult TooLarge(string? detail = null) =>
+        Text(StatusCodes.Status413PayloadTooLarge, $"A subscription request is at most {MaxRequestBytes} bytes and {FormLimits.ValueCountLimit} fields." + (detail is null ? "" : " " + detail));
 
     private static ContentHttpResult Text(int status, string message) => TypedResults.Text(message, "text/plain; charset=utf-8", statusCode: status);
 }

@@ -28,7 +28,8 @@ internal static class HubSetup
         {
             var hub = services.GetRequiredService<IOptions<HubOptions>>().Value;
             var feedHub = services.GetRequiredService<IOptions<FeedHubOptions>>().Value;
-            return new(Product.UserAgent(feedHub.PublicBaseUrl), hub.Timeout, hub.AllowPrivateCallbacks);
+            return new(Product.UserAgent(feedHub.PublicBaseUrl), hub.Timeout, hub.AllowPrivateCallbacks,
+                $"{HubOptions.Section}:{nameof(HubOptions.AllowPrivateCallbacks)}");
         });
 
         // Each ends at once when the hub is disabled.

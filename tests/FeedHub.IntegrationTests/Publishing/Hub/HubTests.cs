@@ -410,7 +410,8 @@ public sealed class HubTests : IntegrationTest
             services: services => services.AddHttpClient(IntentVerifier.HttpClientName).ConfigurePrimaryHttpMessageHandler(provider =>
                 NetworkGuard.Handler(
                     TimeSpan.FromSeconds(30),
-                    address => address.Equals(IPAddress.Loopback) || NetworkGuard.IsPublic(address))));
+                    address => address.Equals(IPAddress.Loopback) || NetworkGuard.IsPublic(address),
+                    "FeedHub:WebSub:AllowPrivateCallbacks")));
         using var client = app.CreateClient();
 
         var response = await client.PostAsync(
@@ -472,6 +473,154 @@ public sealed class HubTests : IntegrationTest
         var response = await client.PostAsJsonAsync("/websub", new { mode = "subscribe" }, Token);
 
         Assert.Equal(HttpStatusCode.UnsupportedMediaType, response.StatusCode);
+    }
+
+    /// <summary>
+    /// The 16 KiB cap holds however the body is framed, on a real socket (Kestrel, where chunked
+    /// bodies and the server's own body limit exist): a chunked form padded to a few megabytes and a
+    /// chunked single value of 29 MB are 413, a multipart form (WebSub §5.1 asks for a URL-encoded
+    /// one) is 415, each with the reason as plain text, and the hub then takes a request as before.
+    /// </summary>
+    [Theory]
+    [InlineData("chunked-padded-form", HttpStatusCode.RequestEntityTooLarge, "at most 16384 bytes")]
+    [InlineData("chunked-huge-value", HttpStatusCode.RequestEntityTooLarge, "at most 16384 bytes")]
+    [InlineData("multipart-form", HttpStatusCode.UnsupportedMediaType, "application/x-www-form-urlencoded")]
+    public async Task ABodyPastTheCapOrNotUrlEncoded_IsRefused_HoweverItIsFramed_AndTheHubStaysUp(string body, HttpStatusCode expected, string reason)
+    {
+        var hub = Own(await RunningFeedHub.StartAsync(Root.Path, new Dictionary<string, string?>
+        {
+            ["FeedHub:Channels:0:Id"] = "news",
+            ["FeedHub:Channels:0:Title"] = "News",
+            ["FeedHub:Channels:0:Articles"] = "true",
+            ["FeedHub:WebSub:AllowPrivateCallbacks"] = "true",
+        }));
+        var topic = new Uri(hub.BaseUrl, "feeds/news.atom").AbsoluteUri;
+        var fields = $"hub.mode=subscribe&hub.topic={Uri.EscapeDataString(topic)}&hub.callback={Uri.EscapeDataString(_subscriber.Callback("big"))}";
+        var url = new Uri(hub.BaseUrl, "websub");
+        using var client = new HttpClient();
+
+        var (status, contentType, text) = body switch
+        {
+            "chunked-padded-form" => await ChunkedPost.SendAsync(url, "application/x-www-form-urlencoded", fields + "&padding=", 3 * 1024 * 1024, Token),
+            "chunked-huge-value" => await ChunkedPost.SendAsync(url, "application/x-www-form-urlencoded", "hub.secret=", 29 * 1000 * 1000, Token),
+            _ => await AnswerAsync(await client.PostAsync(
+                url,
+                new MultipartFormDataContent
+                {
+                    { new StringContent("subscribe"), "hub.mode" },
+                    { new StringContent(topic), "hub.topic" },
+                    { new StringContent(_subscriber.Callback("big")), "hub.callback" },
+                },
+                Token)),
+        };
+
+        Assert.Equal(expected, status);
+        Assert.StartsWith("text/plain", contentType, StringComparison.Ordinal);
+        Assert.Contains(reason, text, StringComparison.Ordinal);
+
+        _subscriber.Want("after", "subscribe");
+        using var valid = new StringContent(
+            $"hub.mode=subscribe&hub.topic={Uri.EscapeDataString(topic)}&hub.callback={Uri.EscapeDataString(_subscriber.Callback("after"))}",
+            Encoding.UTF8,
+            "application/x-www-form-urlencoded");
+        Assert.Equal(HttpStatusCode.Accepted, (await client.PostAsync(url, valid, Token)).StatusCode);
+    }
+
+    private static async Task<(HttpStatusCode, string?, string)> AnswerAsync(HttpResponseMessage response) =>
+        (response.StatusCode, response.Content.Headers.ContentType?.ToString(), await response.Content.ReadAsStringAsync(Token));
+
+    /// <summary>
+    /// A POST whose body is <c>prefix</c> and then <c>padding</c> letters, sent chunked (its length is
+    /// never given) over a socket of its own. Not HttpClient: a server that refuses a body part-way
+    /// answers and closes, and HttpClient, still writing, reports the broken pipe instead of the answer.
+    /// </summary>
+    internal static class ChunkedPost
+    {
+        public static async Task<(HttpStatusCode Status, string? ContentType, string Body)> SendAsync(Uri url, string contentType, string prefix, long padding, CancellationToken cancellationToken)
+        {
+            using var tcp = new System.Net.Sockets.TcpClient();
+            await tcp.ConnectAsync(url.Host, url.Port, cancellationToken);
+            var stream = tcp.GetStream();
+            var answer = ReadToEndAsync(stream, cancellationToken);
+            try
+            {
+                var head = $"POST {url.PathAndQuery} HTTP/1.1\r\nHost: {url.Authority}\r\nContent-Type: {contentType}\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n";
+                await stream.WriteAsync(Encoding.ASCII.GetBytes(head), cancellationToken);
+                await WriteChunkAsync(stream, Encoding.ASCII.GetBytes(prefix), cancellationToken);
+                var block = new byte[64 * 1024];
+                Array.Fill(block, (byte)'a');
+                for (var left = padding; left > 0; left -= block.Length)
+                {
+                    await WriteChunkAsync(stream, block.AsMemory(0, (int)Math.Min(block.Length, left)), cancellationToken);
+                }
+
+                await stream.WriteAsync("0\r\n\r\n"u8.ToArray(), cancellationToken);
+            }
+            catch (IOException)
+            {
+                // The server stopped reading and closed: what it answered first is what counts.
+            }
+
+            return Parse(await answer);
+        }
+
+        private static async Task WriteChunkAsync(Stream stream, ReadOnlyMemory<byte> chunk, CancellationToken cancellationToken)
+        {
+            await stream.WriteAsync(Encoding.ASCII.GetBytes($"{chunk.Length:x}\r\n"), cancellationToken);
+            await stream.WriteAsync(chunk, cancellationToken);
+            await stream.WriteAsync("\r\n"u8.ToArray(), cancellationToken);
+        }
+
+        private static async Task<byte[]> ReadToEndAsync(Stream stream, CancellationToken cancellationToken)
+        {
+            using var received = new MemoryStream();
+            var buffer = new byte[16 * 1024];
+            try
+            {
+                int read;
+                while ((read = await stream.ReadAsync(buffer, cancellationToken)) > 0)
+                {
+                    received.Write(buffer, 0, read);
+                }
+            }
+            catch (IOException)
+            {
+                // A reset after the answer: the answer is already here.
+            }
+
+            return received.ToArray();
+        }
+
+        /// <summary>The status, content type and body (de-chunked if need be) of an HTTP/1.1 answer.</summary>
+        private static (HttpStatusCode, string?, string) Parse(byte[] raw)
+        {
+            var text = Encoding.UTF8.GetString(raw);
+            var end = text.IndexOf("\r\n\r\n", StringComparison.Ordinal);
+            Assert.True(end > 0, $"An HTTP answer, not {raw.Length} bytes of: {text}");
+            var lines = text[..end].Split("\r\n");
+            var headers = lines.Skip(1).Select(l => l.Split(':', 2)).ToDictionary(h => h[0].Trim(), h => h[1].Trim(), StringComparer.OrdinalIgnoreCase);
+            var body = text[(end + 4)..];
+            if (headers.TryGetValue("Transfer-Encoding", out var encoding) && encoding.Contains("chunked", StringComparison.OrdinalIgnoreCase))
+            {
+                var decoded = new StringBuilder();
+                for (var at = 0; ;)
+                {
+                    var sizeEnd = body.IndexOf("\r\n", at, StringComparison.Ordinal);
+                    var size = Convert.ToInt32(body[at..sizeEnd].Split(';')[0], 16);
+                    if (size == 0)
+                    {
+                        break;
+                    }
+
+                    decoded.Append(body, sizeEnd + 2, size);
+                    at = sizeEnd + 2 + size + 2;
+                }
+
+                body = decoded.ToString();
+            }
+
+            return ((HttpStatusCode)int.Parse(lines[0].Split(' ')[1], System.Globalization.CultureInfo.InvariantCulture), headers.GetValueOrDefault("Content-Type"), body);
+        }
     }
 
     [Fact]
