@@ -317,7 +317,7 @@ public sealed class PollingTests : IntegrationTest
 
         Assert.Equal(FetchOutcome.Failed, fetch.Outcome);
         Assert.Null(fetch.HttpStatus);
-        Assert.Contains("private, loopback or link-local", fetch.Error, StringComparison.Ordinal);
+        Assert.Contains("private, loopback, link-local or other special-purpose address (set FeedHub:Polling:AllowPrivateNetworks to allow)", fetch.Error, StringComparison.Ordinal);
         Assert.Empty(Upstream.RequestsTo("feed.xml"));
     }
 
