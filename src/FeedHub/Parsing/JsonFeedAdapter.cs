@@ -14,7 +14,9 @@ internal static class JsonFeedAdapter
         var json = feed.SpecificFeed as JsonFeed;
         return new ParsedFeed
         {
-            Title = HtmlText.Fold(feed.Title),
+            // Titles, names and tags are text in every format: markup in them is reduced to its text, as
+            // in RSS, because many readers show an RSS title as HTML whatever format it came from.
+            Title = HtmlText.PlainText(feed.Title),
             SiteUrl = XmlBase.Resolve(documentUrl, json?.HomePageUrl ?? feed.Link),
             Subtitle = json?.Description is { } description ? WebUtility.HtmlEncode(description) : null,
             Id = json?.FeedUrl,
@@ -31,12 +33,12 @@ internal static class JsonFeedAdapter
         return new Item
         {
             Guid = HtmlText.Fold(json.Id),
-            Title = HtmlText.Fold(json.Title),
+            Title = HtmlText.PlainText(json.Title),
             Link = XmlBase.Resolve(documentUrl, json.Url ?? json.ExternalUrl),
             Summary = json.Summary is { } summary ? WebUtility.HtmlEncode(summary) : null,
             ContentHtml = cleaner.Clean(contentHtml, documentUrl),
-            Authors = (json.Authors ?? []).Select(a => new ItemAuthor(HtmlText.Fold(a.Name), null, XmlBase.Resolve(documentUrl, a.Url))).ToList(),
-            Categories = (json.Tags ?? []).Select(HtmlText.Fold).OfType<string>().Distinct(StringComparer.Ordinal).ToList(),
+            Authors = (json.Authors ?? []).Select(a => new ItemAuthor(HtmlText.PlainText(a.Name), null, XmlBase.Resolve(documentUrl, a.Url))).ToList(),
+            Categories = (json.Tags ?? []).Select(HtmlText.PlainText).OfType<string>().Distinct(StringComparer.Ordinal).ToList(),
             Published = FeedDates.Parse(json.DatePublishedString),
             Updated = FeedDates.Parse(json.DateModifiedString),
             Enclosures = (json.Attachments ?? [])

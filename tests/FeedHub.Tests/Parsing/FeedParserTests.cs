@@ -138,6 +138,24 @@ public sealed class FeedParserTests
     }
 
     [Fact]
+    public void HtmlInJsonFeedTitles_BecomesPlainText_AsInTheXmlFormats()
+    {
+        const string json = """
+            {"version": "https://jsonfeed.org/version/1.1", "title": "<b>Loud</b> feed",
+             "items": [{"id": "1", "title": "<img src=x onerror=alert(1)>Breaking: 3 < 5", "content_text": "x",
+                        "authors": [{"name": "<i>Ada</i>"}], "tags": ["<script>t</script>ai"]}]}
+            """;
+
+        var feed = Fixture.Parser.Parse(System.Text.Encoding.UTF8.GetBytes(json), "application/feed+json", new Uri("https://feeds.example.com/feed.json"));
+
+        Assert.Equal("Loud feed", feed.Title);
+        var item = Assert.Single(feed.Items);
+        Assert.Equal("Breaking: 3 < 5", item.Title);
+        Assert.Equal("Ada", Assert.Single(item.Authors).Name);
+        Assert.DoesNotContain(item.Categories, c => c.Contains('<', StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void OddDates_AreReadAsUtcOrLeftEmpty()
     {
         var dates = Fixture.Parse("rss20-odd-dates.xml").Items.ToDictionary(i => i.Guid!, i => i.Published);
