@@ -5,13 +5,34 @@ namespace FeedHub.Admin;
 /// <summary>A source as the admin API takes it: only <c>url</c> is required.</summary>
 public sealed record SourceRequest(string? Id, string? Title, string? Url, string? Schedule, List<string>? Tags, string? License)
 {
+    // Generous for any real source, and small enough that one source cannot make every listing huge.
+    public const int MaxTitleLength = 300;
+    public const int MaxUrlLength = 2048;
+    public const int MaxScheduleLength = 100;
+    public const int MaxTags = 50;
+    public const int MaxTagLength = 100;
+
     /// <summary>The source this request describes, or the problems with it, keyed by field.</summary>
     public Source? Validate(string defaultSchedule, DateTimeOffset now, Dictionary<string, string[]> errors, string? fixedId = null)
     {
         var url = HttpUrl.Parse(Url, out var urlError);
-        if (url is null)
+        if (Url?.Length > MaxUrlLength)
+        {
+            (url, errors["url"]) = (null, [$"The URL is longer than {MaxUrlLength} characters."]);
+        }
+        else if (url is null)
         {
             errors["url"] = [urlError!];
+        }
+
+        if (Title?.Length > MaxTitleLength)
+        {
+            errors["title"] = [$"The title is longer than {MaxTitleLength} characters."];
+        }
+
+        if (Tags?.Count > MaxTags || Tags?.Any(t => t.Length > MaxTagLength) == true)
+        {
+            errors["tags"] = [$"Give at most {MaxTags} tags of at most {MaxTagLength} characters each."];
         }
 
         var id = fixedId ?? (string.IsNullOrWhiteSpace(Id) ? (url is null ? null : Slug.FromUrl(url)) : Id.Trim());
@@ -21,7 +42,11 @@ public sealed record SourceRequest(string? Id, string? Title, string? Url, strin
         }
 
         var schedule = string.IsNullOrWhiteSpace(Schedule) ? defaultSchedule : Schedule.Trim();
-        if (!PollSchedule.TryParse(schedule, out var parsed, out var scheduleError))
+        if (schedule.Length > MaxScheduleLength)
+        {
+            errors["schedule"] = [$"The schedule is longer than {MaxScheduleLength} characters."];
+        }
+        else if (!PollSchedule.TryParse(schedule, out var parsed, out var scheduleError))
         {
             errors["schedule"] = [scheduleError!];
         }

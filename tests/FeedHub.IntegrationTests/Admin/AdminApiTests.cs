@@ -3,6 +3,7 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
 using FeedHub.IntegrationTests.Infrastructure;
+using FeedHub.Storage;
 
 namespace FeedHub.IntegrationTests.Admin;
 
@@ -235,6 +236,32 @@ public sealed class AdminApiTests : IntegrationTest
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Contains("outlines nest deeper than 64 levels", await response.Content.ReadAsStringAsync(Token), StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync(new Uri("/healthz", UriKind.Relative), Token)).StatusCode);
+    }
+
+    [Theory]
+    [InlineData("title")]
+    [InlineData("url")]
+    [InlineData("schedule")]
+    [InlineData("tags")]
+    public async Task AnOversizedField_IsRefusedByName_AndNothingIsStored(string field)
+    {
+        using var client = _app.Admin();
+        var huge = new string('x', 1_000_000);
+        object source = field switch
+        {
+            "title" => new { url = Upstream.Url("huge.xml").AbsoluteUri, title = huge },
+            "url" => new { url = Upstream.Url("huge.xml").AbsoluteUri + "?" + huge },
+            "schedule" => new { url = Upstream.Url("huge.xml").AbsoluteUri, schedule = huge },
+            _ => new { url = Upstream.Url("huge.xml").AbsoluteUri, tags = Enumerable.Range(0, 1000).Select(i => $"tag-{i}").ToArray() },
+        };
+
+        var response = await client.PostAsJsonAsync(new Uri("/api/sources", UriKind.Relative), source, Token);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var errors = (await response.Content.ReadFromJsonAsync<JsonElement>(Token)).GetProperty("errors");
+        Assert.Equal([field], errors.EnumerateObject().Select(p => p.Name));
+        Assert.Matches("longer than|at most", errors.GetProperty(field)[0].GetString()!);
+        Assert.DoesNotContain(await _app.Get<SourceStore>().ListAsync(Token), s => s.Url.Contains("huge", StringComparison.Ordinal));
     }
 
     [Fact]
