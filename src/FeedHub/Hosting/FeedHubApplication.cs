@@ -10,6 +10,7 @@ using FeedHub.Publishing.Hub;
 using FeedHub.Sources;
 using FeedHub.Storage;
 using Microsoft.Extensions.Logging.Console;
+using Microsoft.Extensions.Options;
 
 namespace FeedHub.Hosting;
 
@@ -21,6 +22,13 @@ public static class FeedHubApplication
     public static WebApplication Build(string[] args)
     {
         var app = CreateBuilder(args).Build();
+
+        // First, so that everything after sees the client's own address and scheme; only when a proxy is configured.
+        if (app.Services.GetRequiredService<IOptions<ProxyOptions>>().Value.KnownProxies.Count > 0)
+        {
+            app.UseForwardedHeaders();
+        }
+
         // Reading a feed is most of the requests FeedHub serves, at tens of thousands a second: its
         // documents come compressed from their cache, it answers every failure with a problem body, and
         // it needs no user, no form token and no rate limit, so it skips the middleware that does these.

@@ -4,6 +4,8 @@ using FeedHub.Polling.Push;
 using FeedHub.Publishing;
 using FeedHub.Publishing.Hub;
 using FeedHub.Storage;
+using Microsoft.AspNetCore.HttpOverrides;
+using Microsoft.Extensions.Options;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
 using Quartz;
@@ -20,6 +22,20 @@ internal static class HostingSetup
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<StorePreparation>();
         builder.Services.AddHostedService<StartupService>();
+        builder.AddSettings<ProxyOptions>(ProxyOptions.Section)
+            .Validate(o => o.Networks(out _) is not null, "FeedHub:Proxy:KnownProxies: each entry must be an IP address (10.0.0.5) or a network (172.16.0.0/12).");
+        builder.Services.AddOptions<ForwardedHeadersOptions>().Configure<IOptions<ProxyOptions>>((forwarded, proxies) =>
+        {
+            forwarded.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto;
+
+            // The framework trusts loopback by default; FeedHub trusts only the proxies it is told of.
+            forwarded.KnownProxies.Clear();
+            forwarded.KnownIPNetworks.Clear();
+            foreach (var network in proxies.Value.Networks(out _) ?? [])
+            {
+                forwarded.KnownIPNetworks.Add(network);
+            }
+        });
         builder.Services.AddHealthChecks()
             .AddCheck<StoreReadiness>("store", tags: ["ready"])
             .AddCheck<SchedulerReadiness>("scheduler", tags: ["ready"]);

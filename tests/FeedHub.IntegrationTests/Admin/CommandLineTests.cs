@@ -256,6 +256,7 @@ public sealed class CommandLineTests : IntegrationTest
     [InlineData("--FeedHub:Polling:MaxConcurrency=eight", null, "  FeedHub:Polling:MaxConcurrency: 'eight' is not a whole number.")]
     [InlineData("--FeedHub:Polling:Timeout=30", null, "  FeedHub:Polling:Timeout: '30' would be read as 30 days; write 00:00:30 for 30 seconds, 00:30:00 for minutes or 30.00:00:00 for days.")]
     [InlineData("--FeedHub:Polling:Timeout=00:00:30", """{ "FeedHub": { "PublicBaseUrl": "http://localhost:5080" "Polling": {} } }""", "appsettings.json")]
+    [InlineData("--FeedHub:Proxy:KnownProxies:0=proxy.internal", null, "  FeedHub:Proxy:KnownProxies: each entry must be an IP address")]
     public async Task ASettingThatCannotBeRead_StopsTheServer_WithTheKeyAndNoStackTrace(string setting, string? appsettings, string expected)
     {
         if (appsettings is not null)

@@ -4,6 +4,8 @@ using System.Text.RegularExpressions;
 using FeedHub.IntegrationTests.Infrastructure;
 using FeedHub.Model;
 using FeedHub.Storage;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -135,6 +137,62 @@ public sealed partial class DashboardTests : IntegrationTest
         var declared = (await _app.Get<SourceStore>().GetAsync("declared", Token))!;
         Assert.Equal((SourceStatus.Active, false), (declared.Status, declared.Schedule == "1m"));
         Assert.DoesNotContain(await _app.Get<SourceStore>().ListAsync(Token), s => s.Url.Contains("forged", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task ForwardedHeaders_AreBelievedOnlyFromAConfiguredProxy(bool proxyConfigured)
+    {
+        // Every request arrives from 127.0.0.1, as from a reverse proxy on the same machine.
+        var settings = new Dictionary<string, string?> { ["FeedHub:Admin:KeyGuessesPerMinute"] = "2" };
+        if (proxyConfigured)
+        {
+            settings["FeedHub:Proxy:KnownProxies:0"] = "127.0.0.1";
+        }
+
+        var app = StartApp(settings: settings, services: s => s.AddSingleton<IStartupFilter>(new FromLoopback()));
+        using var browser = app.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true });
+        var token = await FormTokenAsync(browser, "/admin/sign-in");
+
+        async Task<HttpResponseMessage> SignInAsync(string client, string key)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, "/admin/sign-in")
+            {
+                Content = new FormUrlEncodedContent([new("key", key), new("__RequestVerificationToken", token)]),
+            };
+            request.Headers.Add("X-Forwarded-For", client);
+            request.Headers.Add("X-Forwarded-Proto", "https");
+            return await browser.SendAsync(request, Token);
+        }
+
+        // One client uses up its guesses; another behind the same proxy has its own, if the proxy is believed.
+        await SignInAsync("203.0.113.7", "wrong-key-000000000000");
+        await SignInAsync("203.0.113.7", "wrong-key-000000000000");
+        var guesser = await SignInAsync("203.0.113.7", "wrong-key-000000000000");
+        var other = await SignInAsync("198.51.100.9", FeedHubApp.ApiKey);
+
+        Assert.Equal(HttpStatusCode.TooManyRequests, guesser.StatusCode);
+        Assert.Equal(proxyConfigured ? HttpStatusCode.Redirect : HttpStatusCode.TooManyRequests, other.StatusCode);
+        if (proxyConfigured)
+        {
+            var session = Assert.Single(other.Headers.GetValues("Set-Cookie"), c => c.StartsWith("feedhub-admin=", StringComparison.Ordinal));
+            Assert.Contains("; secure", session, StringComparison.OrdinalIgnoreCase);
+        }
+    }
+
+    /// <summary>Gives every request the remote address of a proxy on the same machine (the test server has none).</summary>
+    private sealed class FromLoopback : IStartupFilter
+    {
+        public Action<IApplicationBuilder> Configure(Action<IApplicationBuilder> next) => app =>
+        {
+            app.Use((context, nextMiddleware) =>
+            {
+                context.Connection.RemoteIpAddress = IPAddress.Loopback;
+                return nextMiddleware(context);
+            });
+            next(app);
+        };
     }
 
     [Fact]
