@@ -1,3 +1,4 @@
+using System.Globalization;
 using FeedHub.Model;
 
 namespace FeedHub.Sources;
@@ -85,7 +86,8 @@ public static class DeclaredSources
             });
         }
 
-        return new DeclaredSourceList(sources, problems);
+        // Read problems and merge problems together, in the order of the file.
+        return new DeclaredSourceList(sources, [.. problems.OrderBy(LineOf)]);
     }
 
     private static string UniqueId(string slug, List<Source> taken)
@@ -99,6 +101,12 @@ public static class DeclaredSources
 
         return id;
     }
+
+    /// <summary>The line a problem names ("line 12: ..."), or none for one about the configuration, which goes last.</summary>
+    private static int LineOf(string problem) =>
+        problem.StartsWith("line ", StringComparison.Ordinal) && int.TryParse(problem.AsSpan(5, Math.Max(0, problem.IndexOf(':', StringComparison.Ordinal) - 5)), CultureInfo.InvariantCulture, out var line)
+            ? line
+            : int.MaxValue;
 
     private static List<string> Tags(IEnumerable<string> tags) =>
         tags.Select(t => t.Trim()).Where(t => t.Length > 0).Distinct(StringComparer.OrdinalIgnoreCase).ToList();

@@ -8,8 +8,8 @@ public sealed class DeclaredSourcesTests
 {
     private static readonly DateTimeOffset Now = new(2026, 11, 27, 12, 0, 0, TimeSpan.Zero);
 
-    private static OpmlOutline Outline(string url, string? id = null, string? title = null, string? schedule = null) =>
-        new(1, id, title, url, null, schedule, ["Tag"], null);
+    private static OpmlOutline Outline(string url, string? id = null, string? title = null, string? schedule = null, int line = 1) =>
+        new(line, id, title, url, null, schedule, ["Tag"], null);
 
     [Fact]
     public void Build_ConfigWinsOverOpmlForTheSameUrl()
@@ -45,19 +45,20 @@ public sealed class DeclaredSourcesTests
     {
         var opml = new OpmlSubscriptions(
             [
-                Outline("https://www.example.com/news/feed/", title: "Renaming me changes nothing"),
-                Outline("https://example.com/news/feed", title: "Same slug, other URL"),
-                Outline("https://d.example.com/rss", id: "Not Valid"),
-                Outline("https://e.example.com/rss", schedule: "whenever"),
-                Outline("https://f.example.com/rss", schedule: "0 0 0 1 1 ? 2020"),
+                Outline("https://www.example.com/news/feed/", title: "Renaming me changes nothing", line: 3),
+                Outline("https://example.com/news/feed", title: "Same slug, other URL", line: 4),
+                Outline("https://d.example.com/rss", id: "Not Valid", line: 5),
+                Outline("https://e.example.com/rss", schedule: "whenever", line: 7),
+                Outline("https://f.example.com/rss", schedule: "0 0 0 1 1 ? 2020", line: 12),
             ],
             ["line 9: 'ftp://x' is not an absolute http or https URL."]);
 
         var result = DeclaredSources.Build(new SourcesOptions(), opml, "1h", Now);
 
         Assert.Equal(["example-com-news-feed", "example-com-news-feed-2"], result.Sources.Select(s => s.Id));
-        Assert.Equal(4, result.Problems.Count);
-        Assert.Contains(result.Problems, p => p.StartsWith("line 9: ", StringComparison.Ordinal));
+
+        // In the order of the file, whichever step found them.
+        Assert.Equal(["line 5", "line 7", "line 9", "line 12"], result.Problems.Select(p => p[..p.IndexOf(':', StringComparison.Ordinal)]));
         Assert.Contains(result.Problems, p => p.Contains("never fires again", StringComparison.Ordinal));
     }
 
