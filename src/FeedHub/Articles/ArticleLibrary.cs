@@ -116,8 +116,11 @@ internal sealed partial class ArticleLibrary : IDisposable
                 }
                 catch (ArticleException e)
                 {
-                    errors.Add(e);
-                    LogBrokenArticle(e.FilePath, e.Line, e.Problem);
+                    foreach (var problem in e.All)
+                    {
+                        errors.Add(problem);
+                        LogBrokenArticle(problem.FilePath, problem.Line, problem.Problem);
+                    }
                 }
                 catch (IOException e)
                 {

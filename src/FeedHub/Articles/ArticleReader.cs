@@ -43,10 +43,12 @@ public static partial class ArticleReader
         var article = ArticleRules.Build(fields, text[match.Length..], fallbackSlug, defaultPublished: null, problems);
         if (article is null)
         {
-            // The first problem, on the line of the front matter key it is about.
-            var problem = problems[0];
-            var key = problem.Field.Split('[', '.')[0];
-            throw new ArticleException(path, LineOf(text[..match.Length], key + ":"), problem.Message);
+            // Every problem, each on the line of the front matter key it is about, in the order of the file.
+            var located = problems
+                .Select(p => new ArticleException(path, LineOf(text[..match.Length], p.Field.Split('[', '.')[0] + ":"), p.Message))
+                .OrderBy(e => e.Line)
+                .ToList();
+            throw new ArticleException(path, located[0].Line, located[0].Problem, located[1..]);
         }
 
         return article with { Origin = ArticleOrigin.File, Path = path };
@@ -87,7 +89,8 @@ public static partial class ArticleReader
 }
 
 /// <summary>An article file that cannot be used, with where and why.</summary>
-public sealed class ArticleException(string path, int line, string problem) : Exception($"{path}:{line}: {problem}")
+/// <param name="others">The other problems found in the same file.</param>
+public sealed class ArticleException(string path, int line, string problem, IReadOnlyList<ArticleException>? others = null) : Exception($"{path}:{line}: {problem}")
 {
     public string FilePath { get; } = path;
 
@@ -95,4 +98,7 @@ public sealed class ArticleException(string path, int line, string problem) : Ex
 
     /// <summary>What is wrong, without the location.</summary>
     public string Problem { get; } = problem;
+
+    /// <summary>This problem and the others found in the same file, so an author fixes them in one pass.</summary>
+    public IReadOnlyList<ArticleException> All => [this, .. others ?? []];
 }

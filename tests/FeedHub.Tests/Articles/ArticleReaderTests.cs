@@ -52,4 +52,17 @@ public sealed class ArticleReaderTests
         Assert.Contains(problem, error.Problem, StringComparison.Ordinal);
         Assert.StartsWith($"/articles/x.md:{line}: ", error.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void Read_ReportsEveryProblemOfAFile_InTheOrderOfTheFile()
+    {
+        const string text = "---\ntitle: t\nupdated: soon\nauthors: [{ name: a, uri: \"javascript:alert(1)\" }]\n---\nbody";
+
+        var error = Assert.Throws<ArticleException>(() => ArticleReader.Read("/articles/x.md", text));
+
+        Assert.Equal([1, 3, 4], error.All.Select(e => e.Line));
+        Assert.Contains("published is required", error.All[0].Problem, StringComparison.Ordinal);
+        Assert.Contains("updated 'soon'", error.All[1].Problem, StringComparison.Ordinal);
+        Assert.Contains("uri must be an http or https URL", error.All[2].Problem, StringComparison.Ordinal);
+    }
 }
