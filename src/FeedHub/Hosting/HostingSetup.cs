@@ -20,6 +20,9 @@ internal static class HostingSetup
         builder.AddSettings<FeedHubOptions>(FeedHubOptions.Section)
             .Validate(o => o.PublicBaseUrl.IsAbsoluteUri && o.PublicBaseUrl.Scheme is "http" or "https", "FeedHub:PublicBaseUrl must be an absolute http or https URL.");
         builder.Services.AddSingleton(TimeProvider.System);
+
+        // Under systemd (Type=notify): ready is told when the host has started, and logs go to the journal; elsewhere nothing changes.
+        builder.Services.AddSystemd();
         builder.Services.AddSingleton<StorePreparation>();
         builder.Services.AddHostedService<StartupService>();
         builder.AddSettings<ProxyOptions>(ProxyOptions.Section)
