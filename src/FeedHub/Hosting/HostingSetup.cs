@@ -39,6 +39,8 @@ internal static class HostingSetup
                 forwarded.KnownIPNetworks.Add(network);
             }
         });
+        builder.Services.Configure<RouteHandlerOptions>(routes => routes.ThrowOnBadRequest = true);
+        builder.Services.AddExceptionHandler<BadRequestProblem>();
         builder.Services.AddHealthChecks()
             .AddCheck<StoreReadiness>("store", tags: ["ready"])
             .AddCheck<SchedulerReadiness>("scheduler", tags: ["ready"]);

@@ -241,6 +241,10 @@ public sealed class ArticleApiTests : IntegrationTest
         var response = await SendAsync(HttpMethod.Post, "/api/articles", "{\"title\": ");
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        var detail = (await response.Content.ReadFromJsonAsync<JsonElement>(Token)).GetProperty("detail").GetString();
+        Assert.Contains("JSON", detail, StringComparison.Ordinal);
+        Assert.Contains("BytePositionInLine", detail, StringComparison.Ordinal);
         Assert.Equal(2, (await _app.GetJsonAsync("/api/articles")).GetProperty("articles").GetArrayLength());
     }
 
