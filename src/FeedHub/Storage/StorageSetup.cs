@@ -33,6 +33,7 @@ internal static class StorageSetup
         builder.Services.AddSingleton<ArticleStore>();
         builder.Services.AddSingleton<WebSubStore>();
         builder.Services.AddSingleton<UpstreamSubscriptionStore>();
+        builder.Services.AddSingleton<SignOutStore>();
         return builder;
     }
 }

@@ -1,10 +1,12 @@
 using System.Security.Claims;
+using System.Security.Cryptography;
 using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.AspNetCore.DataProtection.Repositories;
+using FeedHub.Storage;
 using Microsoft.Extensions.Options;
 
 namespace FeedHub.Admin.Dashboard;
@@ -22,6 +24,11 @@ internal static class DashboardAuthentication
     public const string SignInLimit = "dashboard-sign-in";
 
     private const string KeyClaim = "feedhub:key";
+
+    private const string SessionClaim = "feedhub:session";
+
+    /// <summary>How long an idle session lasts; a signed-out one is remembered this long.</summary>
+    public static readonly TimeSpan Lifetime = TimeSpan.FromHours(8);
 
     public static IServiceCollection AddDashboard(this IServiceCollection services)
     {
@@ -43,9 +50,9 @@ internal static class DashboardAuthentication
             cookie.Cookie.Path = "/admin";
             cookie.LoginPath = "/admin/sign-in";
             cookie.ReturnUrlParameter = "returnUrl";
-            cookie.ExpireTimeSpan = TimeSpan.FromHours(8);
+            cookie.ExpireTimeSpan = Lifetime;
             cookie.SlidingExpiration = true;
-            cookie.Events.OnValidatePrincipal = EndIfTheKeyChangedAsync;
+            cookie.Events.OnValidatePrincipal = EndIfOverAsync;
         });
         services.AddAuthorizationBuilder()
             .AddPolicy(Policy, policy => policy.AddAuthenticationSchemes(Scheme).RequireAuthenticatedUser());
@@ -65,15 +72,30 @@ internal static class DashboardAuthentication
         return services;
     }
 
-    /// <summary>A session for the key just presented.</summary>
+    /// <summary>A new session, with an id of its own, for the key just presented.</summary>
     public static ClaimsPrincipal Session(string key) =>
-        new(new ClaimsIdentity([new Claim(KeyClaim, AdminKey.Fingerprint(key))], Scheme));
+        new(new ClaimsIdentity([new Claim(KeyClaim, AdminKey.Fingerprint(key)), new Claim(SessionClaim, Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16)))], Scheme));
 
-    private static async Task EndIfTheKeyChangedAsync(CookieValidatePrincipalContext context)
+    /// <summary>Ends the signed-in session of this request for good: a copy of its cookie kept elsewhere opens nothing after this.</summary>
+    public static async Task SignOutAsync(HttpContext context)
+    {
+        if (context.User.FindFirst(SessionClaim)?.Value is { } session)
+        {
+            var time = context.RequestServices.GetRequiredService<TimeProvider>();
+            await context.RequestServices.GetRequiredService<SignOutStore>().EndAsync(session, time.GetUtcNow() + Lifetime, context.RequestAborted);
+        }
+
+        await context.SignOutAsync(Scheme);
+    }
+
+    /// <summary>A session is over when the key it signed in with has changed, or when it was signed out.</summary>
+    private static async Task EndIfOverAsync(CookieValidatePrincipalContext context)
     {
         var key = context.HttpContext.RequestServices.GetRequiredService<IOptionsMonitor<AdminOptions>>().CurrentValue.ApiKey;
         var signedInWith = context.Principal?.FindFirst(KeyClaim)?.Value;
-        if (string.IsNullOrEmpty(key) || signedInWith != AdminKey.Fingerprint(key))
+        var session = context.Principal?.FindFirst(SessionClaim)?.Value;
+        if (string.IsNullOrEmpty(key) || signedInWith != AdminKey.Fingerprint(key) || session is null
+            || await context.HttpContext.RequestServices.GetRequiredService<SignOutStore>().IsEndedAsync(session, context.HttpContext.RequestAborted))
         {
             context.RejectPrincipal();
             await context.HttpContext.SignOutAsync(Scheme);

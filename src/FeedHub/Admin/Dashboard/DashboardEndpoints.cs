@@ -96,7 +96,7 @@ internal static class DashboardEndpoints
 
     private static async Task<IResult> SignOutAsync(HttpContext context)
     {
-        await context.SignOutAsync(DashboardAuthentication.Scheme);
+        await DashboardAuthentication.SignOutAsync(context);
         return Back("/admin/sign-in");
     }
 

@@ -196,6 +196,25 @@ public sealed partial class DashboardTests : IntegrationTest
     }
 
     [Fact]
+    public async Task SigningOut_EndsTheSession_EvenForACopyOfItsCookie()
+    {
+        using var browser = Browser();
+        var token = await FormTokenAsync(browser, "/admin/sign-in");
+        var signIn = await PostAsync(browser, "/admin/sign-in", token, ("key", FeedHubApp.ApiKey));
+        var saved = Assert.Single(Cookies(signIn), c => c.StartsWith("feedhub-admin=", StringComparison.Ordinal));
+        Assert.Equal(HttpStatusCode.OK, await GetWithCookieAsync(_app, "/admin", saved));
+
+        var signOut = await PostAsync(browser, "/admin/sign-out", await FormTokenAsync(browser, "/admin"));
+
+        Assert.Equal(HttpStatusCode.Redirect, signOut.StatusCode);
+        Assert.Equal(HttpStatusCode.Redirect, await GetWithCookieAsync(_app, "/admin", saved));
+
+        // Another session, signed in on its own, is not touched.
+        using var other = await SignedInAsync();
+        Assert.Equal(HttpStatusCode.OK, (await other.GetAsync(new Uri("/admin", UriKind.Relative), Token)).StatusCode);
+    }
+
+    [Fact]
     public async Task ChangingTheKey_EndsEverySession()
     {
         using var browser = await SignedInAsync();
