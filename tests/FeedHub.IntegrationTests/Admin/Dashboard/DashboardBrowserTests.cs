@@ -33,20 +33,20 @@ public sealed class DashboardBrowserTests
 
         // Signing in takes the keyboard alone: the key field has the focus, Enter sends it.
         await page.GotoAsync(new Uri(hub.BaseUrl, "admin").AbsoluteUri);
-        await page.WaitForURLAsync("**/admin/sign-in?returnUrl=%2Fadmin");
+        await ArriveAsync(page, "**/admin/sign-in?returnUrl=%2Fadmin");
         var key = page.GetByLabel("Admin key");
         await Assertions.Expect(key).ToBeFocusedAsync();
         await page.Keyboard.InsertTextAsync(Key);
         await Assertions.Expect(key).ToHaveValueAsync(Key);
         await page.Keyboard.PressAsync("Enter");
-        await page.WaitForURLAsync("**/admin");
+        await ArriveAsync(page, "**/admin");
         Assert.Equal("Sources", await page.Locator("h1").InnerTextAsync());
 
         await page.Locator("summary", new() { HasText = "Add a source" }).ClickAsync();
         await page.GetByLabel("Feed URL").FillAsync(upstream.Url("feed.xml").AbsoluteUri);
         await page.GetByLabel("Id").FillAsync("local");
         await page.GetByRole(AriaRole.Button, new() { Name = "Add and poll" }).ClickAsync();
-        await page.WaitForURLAsync("**/admin/sources/local?done=added");
+        await ArriveAsync(page, "**/admin/sources/local?done=added");
         Assert.Contains("Added local", await page.GetByRole(AriaRole.Status).InnerTextAsync(), StringComparison.Ordinal);
 
         // The first poll runs on its own; the items it stored show on the source's page.
@@ -58,7 +58,7 @@ public sealed class DashboardBrowserTests
         Assert.Contains("Story 3", await page.Locator(".items").InnerTextAsync(), StringComparison.Ordinal);
 
         await page.GetByRole(AriaRole.Button, new() { Name = "Poll now" }).ClickAsync();
-        await page.WaitForURLAsync("**/admin/sources/local?done=polled");
+        await ArriveAsync(page, "**/admin/sources/local?done=polled");
         await Eventually.TrueAsync(async () =>
         {
             await page.ReloadAsync();
@@ -68,7 +68,7 @@ public sealed class DashboardBrowserTests
 
         await page.GetByLabel("New schedule").FillAsync("0 0/15 * * * ?");
         await page.GetByRole(AriaRole.Button, new() { Name = "Change" }).ClickAsync();
-        await page.WaitForURLAsync("**/admin/sources/local?done=scheduled");
+        await ArriveAsync(page, "**/admin/sources/local?done=scheduled");
         var store = hub.Services.GetRequiredService<SourceStore>();
         var nextFire = (await store.GetAsync("local", CancellationToken.None))!.State.NextAttemptAt;
         Assert.NotNull(nextFire);
@@ -76,7 +76,7 @@ public sealed class DashboardBrowserTests
         Assert.Equal(0, nextFire.Value.Second);
 
         await page.GetByRole(AriaRole.Button, new() { Name = "Pause" }).ClickAsync();
-        await page.WaitForURLAsync("**/admin/sources/local?done=paused");
+        await ArriveAsync(page, "**/admin/sources/local?done=paused");
         Assert.Equal(SourceStatus.Paused, (await store.GetAsync("local", CancellationToken.None))!.Status);
         Assert.Equal(1, await page.GetByRole(AriaRole.Button, new() { Name = "Resume" }).CountAsync());
 
@@ -103,11 +103,24 @@ public sealed class DashboardBrowserTests
         await page.GotoAsync(new Uri(hub.BaseUrl, "admin/sign-in").AbsoluteUri);
         await page.GetByLabel("Admin key").FillAsync(Key);
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
-        await page.WaitForURLAsync("**/admin");
+        await ArriveAsync(page, "**/admin");
         await page.ScreenshotAsync(new() { Path = Path.Combine(AppContext.BaseDirectory, "dashboard-sources-phone.png"), FullPage = true });
 
         // The wide table scrolls inside its own region; the page itself fits the screen.
         Assert.True(await page.EvaluateAsync<bool>("document.documentElement.scrollWidth <= window.innerWidth"));
         Assert.Equal(1, await page.Locator("tr[data-source='a-source-with-a-rather-long-identifier']").CountAsync());
+    }
+
+    /// <summary>Waits for the browser to reach <paramref name="url"/>; when it does not, says where it is and what the page shows.</summary>
+    private static async Task ArriveAsync(IPage page, string url)
+    {
+        try
+        {
+            await page.WaitForURLAsync(url);
+        }
+        catch (TimeoutException e)
+        {
+            throw new TimeoutException($"Still at {page.Url}, not {url}; the page says: {await page.InnerTextAsync("body", new() { Timeout = 5_000 })}", e);
+        }
     }
 }
