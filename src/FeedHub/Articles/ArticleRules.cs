@@ -13,6 +13,12 @@ public static class ArticleRules
     /// <summary>The article the fields describe, with its Markdown rendered, or null with every problem added to <paramref name="problems"/>.</summary>
     /// <param name="fallbackSlug">The slug when the fields name none (a file's name); null to make it from the title.</param>
     /// <param name="defaultPublished">The publication time when the fields give none; null makes <c>published</c> required.</param>
+    // Generous for any real article, and small enough that one cannot make every feed and listing huge.
+    public const int MaxTitleLength = 300;
+    public const int MaxSummaryLength = 2_000;
+    public const int MaxBodyLength = 500_000;
+    public const int MaxListLength = 50;
+
     public static Article? Build(ArticleFields fields, string markdown, string? fallbackSlug, DateTimeOffset? defaultPublished, List<ArticleProblem> problems)
     {
         var before = problems.Count;
@@ -86,7 +92,37 @@ public static class ArticleRules
             }
         }
 
-        if (ArticleMarkdown.TooDeep(markdown) is { } tooDeep)
+        foreach (var (field, length, limit) in new (string, int, int)[]
+        {
+            ("title", title?.Length ?? 0, MaxTitleLength),
+            ("summary", fields.Summary?.Length ?? 0, MaxSummaryLength),
+            ("rights", fields.Rights?.Length ?? 0, MaxSummaryLength),
+            ("body", markdown.Length, MaxBodyLength),
+        })
+        {
+            if (length > limit)
+            {
+                problems.Add(new(field, $"{field} is longer than {limit} characters."));
+            }
+        }
+
+        foreach (var (field, count) in new (string, int)[] { ("authors", fields.Authors?.Count ?? 0), ("tags", fields.Tags?.Count ?? 0), ("sources", fields.Sources?.Count ?? 0) })
+        {
+            if (count > MaxListLength)
+            {
+                problems.Add(new(field, $"{field} has more than {MaxListLength} entries."));
+            }
+        }
+
+        var names = (fields.Tags ?? []).Select((tag, i) => (Field: $"tags[{i}]", Text: (string?)tag))
+            .Concat((fields.Authors ?? []).Select((author, i) => (Field: $"authors[{i}].name", Text: author.Name)))
+            .Concat((fields.Sources ?? []).SelectMany((source, i) => new[] { (Field: $"sources[{i}].title", Text: source.Title), (Field: $"sources[{i}].publisher", Text: source.Publisher) }));
+        if (names.FirstOrDefault(name => name.Text?.Length > MaxTitleLength) is { Field: { } longField })
+        {
+            problems.Add(new(longField, $"{longField} is longer than {MaxTitleLength} characters."));
+        }
+
+        if (markdown.Length <= MaxBodyLength && ArticleMarkdown.TooDeep(markdown) is { } tooDeep)
         {
             problems.Add(new("body", tooDeep));
         }

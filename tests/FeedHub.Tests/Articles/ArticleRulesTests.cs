@@ -55,8 +55,8 @@ public sealed class ArticleRulesTests
 
     public static TheoryData<string, int> DeepBodies => new()
     {
-        // A list nested by indentation, the way Markdown nests lists.
-        { string.Join('\n', Enumerable.Range(0, 3000).Select(i => new string(' ', 2 * i) + "- item")), 65 },
+        // A list nested by indentation, the way Markdown nests lists (500 levels: 3,000 would be refused for its length first).
+        { string.Join('\n', Enumerable.Range(0, 500).Select(i => new string(' ', 2 * i) + "- item")), 65 },
         // Lists opened on one line.
         { string.Concat(Enumerable.Repeat("- ", 3000)) + "x", 1 },
         // Numbered lists opened on one line.
@@ -76,6 +76,27 @@ public sealed class ArticleRulesTests
         Assert.Null(article);
         var problem = Assert.Single(problems);
         Assert.Equal(("body", $"body: line {line} nests lists or quotes deeper than {ArticleMarkdown.MaxNesting} levels."), (problem.Field, problem.Message));
+    }
+
+    public static TheoryData<string, ArticleFields, string> Oversized => new()
+    {
+        { "title", new ArticleFields { Title = new string('t', 301) }, "x" },
+        { "summary", new ArticleFields { Title = "T", Summary = new string('s', 2_001) }, "x" },
+        { "body", new ArticleFields { Title = "T" }, new string('b', 500_001) },
+        { "tags", new ArticleFields { Title = "T", Tags = [.. Enumerable.Range(0, 51).Select(i => $"t{i}")] }, "x" },
+        { "tags[1]", new ArticleFields { Title = "T", Tags = ["fine", new string('t', 301)] }, "x" },
+        { "authors[0].name", new ArticleFields { Title = "T", Authors = [new AuthorFields { Name = new string('a', 301) }] }, "x" },
+    };
+
+    [Theory]
+    [MemberData(nameof(Oversized))]
+    public void Build_RefusesAnOversizedField_NamingIt(string field, ArticleFields fields, string body)
+    {
+        var problems = new List<ArticleProblem>();
+
+        Assert.Null(ArticleRules.Build(fields, body, fallbackSlug: null, defaultPublished: Now, problems));
+
+        Assert.Equal([field], problems.Select(p => p.Field));
     }
 
     [Fact]
