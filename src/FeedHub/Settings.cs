@@ -34,11 +34,10 @@ internal static class Settings
         public ValidateOptionsResult Validate(string? name, T options)
         {
             var failures = Durations
-                .Select(property => (Key: $"{section}:{property}", Value: configuration[$"{section}:{property}"]))
-                .Where(setting => int.TryParse(setting.Value, NumberStyles.None, CultureInfo.InvariantCulture, out var number) && number != 0)
-                .Select(setting => (setting.Key, setting.Value, Number: int.Parse(setting.Value!, CultureInfo.InvariantCulture)))
-                .Select(setting => $"{setting.Key}: '{setting.Value}' would be read as {setting.Value} days; write {TimeSpan.FromSeconds(setting.Number):c} "
-                    + $"for {setting.Value} seconds, {TimeSpan.FromMinutes(setting.Number):c} for minutes or {TimeSpan.FromDays(setting.Number):c} for days.")
+                .Select(property => (Key: $"{section}:{property}", Number: int.TryParse(configuration[$"{section}:{property}"], NumberStyles.None, CultureInfo.InvariantCulture, out var number) ? number : 0))
+                .Where(setting => setting.Number != 0)
+                .Select(setting => $"{setting.Key}: '{setting.Number}' would be read as {setting.Number} days; write {TimeSpan.FromSeconds(setting.Number):c} "
+                    + $"for {setting.Number} seconds, {TimeSpan.FromMinutes(setting.Number):c} for minutes or {TimeSpan.FromDays(setting.Number):c} for days.")
                 .ToList();
             return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
         }
