@@ -11,6 +11,7 @@ internal static class AdminSetup
             .Validate(o => string.IsNullOrEmpty(o.ApiKey) || o.ApiKey.Length >= AdminOptions.MinimumKeyLength,
                 $"FeedHub:Admin:ApiKey must be at least {AdminOptions.MinimumKeyLength} characters.");
         builder.Services.AddSingleton<SourceCatalog>();
+        builder.Services.AddSingleton<KeyGuesses>();
         builder.Services.AddProblemDetails();
         builder.Services.AddSingleton<DashboardPages>();
         builder.Services.AddDashboard();

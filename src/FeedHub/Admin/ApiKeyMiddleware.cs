@@ -1,4 +1,3 @@
-using System.Threading.RateLimiting;
 using Microsoft.Extensions.Options;
 
 namespace FeedHub.Admin;
@@ -6,19 +5,10 @@ namespace FeedHub.Admin;
 /// <summary>
 /// Admits a request under <c>/api</c> only with <c>Authorization: Bearer &lt;FeedHub:Admin:ApiKey&gt;</c>,
 /// before routing, so no admin endpoint (nor a wrong path or method) answers anything else without it.
-/// With no key configured, the admin API is closed. A client address that has presented
-/// <see cref="AdminOptions.KeyGuessesPerMinute"/> wrong keys is refused for the rest of the minute,
-/// without its key being checked, so guessing cannot go faster than that.
+/// With no key configured, the admin API is closed. Wrong keys count towards <see cref="KeyGuesses"/>.
 /// </summary>
-internal sealed partial class ApiKeyMiddleware(RequestDelegate next, IOptionsMonitor<AdminOptions> options, IProblemDetailsService problems, ILogger<ApiKeyMiddleware> logger)
+internal sealed class ApiKeyMiddleware(RequestDelegate next, IOptionsMonitor<AdminOptions> options, IProblemDetailsService problems, KeyGuesses guesses)
 {
-    private readonly PartitionedRateLimiter<string> _guesses = PartitionedRateLimiter.Create<string, string>(address =>
-        RateLimitPartition.GetFixedWindowLimiter(address, _ => new FixedWindowRateLimiterOptions
-        {
-            PermitLimit = options.CurrentValue.KeyGuessesPerMinute,
-            Window = TimeSpan.FromMinutes(1),
-        }));
-
     public async Task InvokeAsync(HttpContext context)
     {
         var configured = options.CurrentValue.ApiKey;
@@ -31,8 +21,8 @@ internal sealed partial class ApiKeyMiddleware(RequestDelegate next, IOptionsMon
         var header = context.Request.Headers.Authorization.ToString();
         const string scheme = "Bearer ";
         var presented = header.StartsWith(scheme, StringComparison.OrdinalIgnoreCase) ? header[scheme.Length..].Trim() : null;
-        var address = context.Connection.RemoteIpAddress?.ToString() ?? string.Empty;
-        if (presented is not null && _guesses.GetStatistics(address) is { CurrentAvailablePermits: 0 })
+        var address = context.Connection.RemoteIpAddress;
+        if (presented is not null && guesses.Exhausted(address))
         {
             context.Response.Headers.RetryAfter = "60";
             await RefuseAsync(context, StatusCodes.Status429TooManyRequests, "Too many wrong keys", "This address presented too many wrong keys; wait a minute.");
@@ -43,11 +33,7 @@ internal sealed partial class ApiKeyMiddleware(RequestDelegate next, IOptionsMon
         {
             if (presented is not null)
             {
-                using var guess = _guesses.AttemptAcquire(address);
-                if (_guesses.GetStatistics(address) is { CurrentAvailablePermits: 0 })
-                {
-                    LogGuessing(address, options.CurrentValue.KeyGuessesPerMinute);
-                }
+                guesses.Wrong(address);
             }
 
             context.Response.Headers.WWWAuthenticate = "Bearer realm=\"FeedHub admin\"";
@@ -72,6 +58,4 @@ internal sealed partial class ApiKeyMiddleware(RequestDelegate next, IOptionsMon
         });
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "{Address} presented {Limit} wrong admin keys within a minute; its keys are refused unchecked until the minute is out")]
-    private partial void LogGuessing(string address, int limit);
 }

@@ -1,6 +1,5 @@
 using System.Security.Claims;
 using System.Security.Cryptography;
-using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.DataProtection;
@@ -20,8 +19,6 @@ internal static class DashboardAuthentication
     public const string Scheme = "FeedHub.Dashboard";
 
     public const string Policy = "Dashboard";
-
-    public const string SignInLimit = "dashboard-sign-in";
 
     private const string KeyClaim = "feedhub:key";
 
@@ -57,18 +54,6 @@ internal static class DashboardAuthentication
         services.AddAuthorizationBuilder()
             .AddPolicy(Policy, policy => policy.AddAuthenticationSchemes(Scheme).RequireAuthenticatedUser());
 
-        // Guessing the key through the sign-in form is slowed to ten tries a minute per address.
-        services.AddRateLimiter(limiter =>
-        {
-            limiter.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
-            limiter.AddPolicy(SignInLimit, context => RateLimitPartition.GetFixedWindowLimiter(
-                context.Connection.RemoteIpAddress?.ToString() ?? string.Empty,
-                _ => new FixedWindowRateLimiterOptions
-                {
-                    PermitLimit = context.RequestServices.GetRequiredService<IOptions<AdminOptions>>().Value.KeyGuessesPerMinute,
-                    Window = TimeSpan.FromMinutes(1),
-                }));
-        });
         return services;
     }
 

@@ -28,7 +28,7 @@ internal static class DashboardEndpoints
         var pages = endpoints.MapGroup("").ExcludeFromDescription();
         pages.MapGet("/admin/dashboard.css", Stylesheet);
         pages.MapGet("/admin/sign-in", SignInForm);
-        pages.MapPost("/admin/sign-in", SignInAsync).RequireRateLimiting(DashboardAuthentication.SignInLimit);
+        pages.MapPost("/admin/sign-in", SignInAsync);
 
         var admin = pages.MapGroup("").RequireAuthorization(DashboardAuthentication.Policy).WithMetadata(new RequireAntiforgeryTokenAttribute());
         admin.MapPost("/admin/sign-out", (Delegate)SignOutAsync);
@@ -80,11 +80,18 @@ internal static class DashboardEndpoints
     private static IResult SignInForm(string? returnUrl, IOptionsMonitor<AdminOptions> options) =>
         View<SignInView>(new() { ["ReturnUrl"] = returnUrl, ["Disabled"] = string.IsNullOrEmpty(options.CurrentValue.ApiKey) });
 
-    private static async Task<IResult> SignInAsync([FromForm] string? key, [FromForm] string? returnUrl, HttpContext context, IOptionsMonitor<AdminOptions> options)
+    private static async Task<IResult> SignInAsync([FromForm] string? key, [FromForm] string? returnUrl, HttpContext context, IOptionsMonitor<AdminOptions> options, KeyGuesses guesses)
     {
+        if (guesses.Exhausted(context.Connection.RemoteIpAddress))
+        {
+            context.Response.Headers.RetryAfter = "60";
+            return TypedResults.StatusCode(StatusCodes.Status429TooManyRequests);
+        }
+
         var configured = options.CurrentValue.ApiKey;
         if (string.IsNullOrEmpty(configured) || string.IsNullOrEmpty(key) || !AdminKey.Matches(key, configured))
         {
+            guesses.Wrong(context.Connection.RemoteIpAddress);
             return View<SignInView>(
                 new() { ["ReturnUrl"] = returnUrl, ["Disabled"] = string.IsNullOrEmpty(configured), ["Error"] = "That is not the admin key." },
                 StatusCodes.Status401Unauthorized);

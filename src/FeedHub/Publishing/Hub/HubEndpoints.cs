@@ -20,13 +20,17 @@ internal static class HubEndpoints
     private const long MaxRequestBytes = 16 * 1024;
 
     public static IServiceCollection AddHubRateLimit(this IServiceCollection services) =>
-        services.AddRateLimiter(limiter => limiter.AddPolicy(RateLimit, context => RateLimitPartition.GetFixedWindowLimiter(
-            context.Connection.RemoteIpAddress?.ToString() ?? string.Empty,
-            _ => new FixedWindowRateLimiterOptions
-            {
-                PermitLimit = context.RequestServices.GetRequiredService<IOptions<HubOptions>>().Value.RequestsPerMinute,
-                Window = TimeSpan.FromMinutes(1),
-            })));
+        services.AddRateLimiter(limiter =>
+        {
+            limiter.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
+            limiter.AddPolicy(RateLimit, context => RateLimitPartition.GetFixedWindowLimiter(
+                context.Connection.RemoteIpAddress?.ToString() ?? string.Empty,
+                _ => new FixedWindowRateLimiterOptions
+                {
+                    PermitLimit = context.RequestServices.GetRequiredService<IOptions<HubOptions>>().Value.RequestsPerMinute,
+                    Window = TimeSpan.FromMinutes(1),
+                }));
+        });
 
     public static IEndpointRouteBuilder MapHub(this IEndpointRouteBuilder endpoints)
     {
