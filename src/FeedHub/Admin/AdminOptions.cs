@@ -19,13 +19,3 @@ public sealed class AdminOptions
     public int KeyGuessesPerMinute { get; set; } = 10;
 }
 
-/// <summary>
-/// Where the keys that protect dashboard sessions and forms are kept (<c>FeedHub:Admin:KeysPath</c>,
-/// relative to the content root). Bound apart from <see cref="AdminOptions"/>: the key ring is read
-/// while the host is built, before a bad API key is reported the usual way at start.
-/// </summary>
-public sealed class DashboardKeysOptions
-{
-    /// <summary>Nodes behind one address must share this folder, or a session signed in on one is refused by the others.</summary>
-    public string KeysPath { get; set; } = "data/keys";
-}

@@ -34,6 +34,7 @@ internal static class StorageSetup
         builder.Services.AddSingleton<WebSubStore>();
         builder.Services.AddSingleton<UpstreamSubscriptionStore>();
         builder.Services.AddSingleton<SignOutStore>();
+        builder.Services.AddSingleton<KeyRingStore>();
         return builder;
     }
 }

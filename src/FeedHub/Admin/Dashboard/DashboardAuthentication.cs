@@ -4,7 +4,6 @@ using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.DataProtection.KeyManagement;
-using Microsoft.AspNetCore.DataProtection.Repositories;
 using FeedHub.Storage;
 using Microsoft.Extensions.Options;
 
@@ -31,13 +30,10 @@ internal static class DashboardAuthentication
     {
         services.AddRazorComponents();
 
-        // Sessions and antiforgery tokens are protected with keys kept beside the store, under one
-        // application name, so they outlive a restart and every node sharing the folder accepts them.
+        // Sessions and antiforgery tokens are protected with keys kept in the store, under one
+        // application name, so they outlive a restart and every node sharing the store accepts them.
         services.AddDataProtection().SetApplicationName("FeedHub");
-        services.AddOptions<DashboardKeysOptions>().BindConfiguration(AdminOptions.Section);
-        services.AddOptions<KeyManagementOptions>().Configure<IOptions<DashboardKeysOptions>, IHostEnvironment, ILoggerFactory>((keys, folder, environment, logging) =>
-            keys.XmlRepository = new FileSystemXmlRepository(
-                new DirectoryInfo(Path.GetFullPath(folder.Value.KeysPath, environment.ContentRootPath)), logging));
+        services.AddOptions<KeyManagementOptions>().Configure<KeyRingStore>((keys, store) => keys.XmlRepository = store);
         services.AddAuthentication(Scheme).AddCookie(Scheme, cookie =>
         {
             cookie.Cookie.Name = "feedhub-admin";

@@ -348,21 +348,30 @@ public sealed partial class DashboardTests : IntegrationTest
         Assert.Contains("The subscription is ended", await browser.GetStringAsync(ended.Headers.Location, Token), StringComparison.Ordinal);
     }
 
-    /// <summary>Nodes behind one address share the keys folder: a session signed in on one is good on all.</summary>
-    [Fact]
-    public async Task ASession_IsAcceptedByEveryNodeSharingTheKeysFolder()
+    /// <summary>
+    /// The keys that protect sessions are kept in the store: a session is good on every node sharing
+    /// it (a cluster on PostgreSQL; a restart on SQLite), with no folder to share, and on no other store.
+    /// </summary>
+    [Theory]
+    [InlineData(StorageProvider.Sqlite)]
+    [InlineData(StorageProvider.Postgres)]
+    public async Task ASession_IsAcceptedByEveryNodeSharingTheStore(StorageProvider provider)
     {
-        using var keys = new TestDirectory();
-        var shared = new Dictionary<string, string?> { ["FeedHub:Admin:KeysPath"] = keys.Path };
-        await using var first = new FeedHubApp(settings: shared);
-        await using var second = new FeedHubApp(settings: shared);
-        await using var stranger = new FeedHubApp();
+        await using var store = await TestStore.CreateAsync(provider);
+        using var root = new TestDirectory();
+        string session;
+        await using (var first = new FeedHubApp(root.Path, store.Settings))
+        {
+            session = await SessionCookieAsync(first);
+        }
 
-        var session = await SessionCookieAsync(first);
+        // On SQLite the second node is the first one restarted on its folder; on PostgreSQL a node with a folder of its own.
+        await using var second = new FeedHubApp(provider == StorageProvider.Sqlite ? root.Path : null, store.Settings);
+        await using var stranger = new FeedHubApp();
 
         Assert.Equal(HttpStatusCode.OK, await GetWithCookieAsync(second, "/admin", session));
         Assert.Equal(HttpStatusCode.Redirect, await GetWithCookieAsync(stranger, "/admin", session));
-        Assert.NotEmpty(Directory.GetFiles(keys.Path, "key-*.xml"));
+        Assert.False(Directory.Exists(Path.Combine(root.Path, "data", "keys")), "no keys are kept in a folder");
     }
 
     /// <summary>Signs in as a browser would, by hand, and returns the session cookie (name=value).</summary>
