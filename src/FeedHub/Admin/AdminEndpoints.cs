@@ -44,8 +44,22 @@ internal static class AdminEndpoints
     }
 
     /// <param name="behind">True for only the sources behind their schedule (failing, rate limited, or without a recent success).</param>
-    private static async Task<Ok<SourcesPage>> ListSources(bool? behind, SourceCatalog catalog, CancellationToken cancellationToken) =>
-        TypedResults.Ok(new SourcesPage(await catalog.ListAsync(behind, cancellationToken)));
+    private static async Task<Results<Ok<SourcesPage>, ValidationProblem>> ListSources(string? behind, SourceCatalog catalog, CancellationToken cancellationToken)
+    {
+        // Read here, not bound as a bool: the generated binder refuses a bad value with a bare 400.
+        bool? only = null;
+        if (!string.IsNullOrEmpty(behind))
+        {
+            if (!bool.TryParse(behind, out var parsed))
+            {
+                return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["behind"] = [$"'{behind}' is not true or false."] });
+            }
+
+            only = parsed;
+        }
+
+        return TypedResults.Ok(new SourcesPage(await catalog.ListAsync(only, cancellationToken)));
+    }
 
     private static async Task<Results<Ok<SourceResponse>, ProblemHttpResult>> GetSource(string id, SourceCatalog catalog, CancellationToken cancellationToken) =>
         await catalog.GetAsync(id, cancellationToken) is { } source ? TypedResults.Ok(source) : UnknownSource(id);

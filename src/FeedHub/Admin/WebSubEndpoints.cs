@@ -12,7 +12,7 @@ internal static class WebSubEndpoints
     public static RouteGroupBuilder MapWebSubSubscriptions(this RouteGroupBuilder api)
     {
         api.MapGet("/websub/subscriptions", ListAsync).WithTags("WebSub");
-        api.MapDelete("/websub/subscriptions/{id}", DeleteAsync).WithTags("WebSub").ProducesProblem(StatusCodes.Status404NotFound);
+        api.MapDelete("/websub/subscriptions/{id:long}", DeleteAsync).WithTags("WebSub").ProducesProblem(StatusCodes.Status404NotFound);
         api.MapGet("/websub/upstream", ListUpstreamAsync).WithTags("WebSub");
         return api;
     }

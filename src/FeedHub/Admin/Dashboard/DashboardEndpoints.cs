@@ -108,9 +108,9 @@ internal static class DashboardEndpoints
     }
 
     private static async Task<IResult> SourcesAsync(
-        string? q, string? health, string? sort, bool? desc, string? done, string? source, DashboardPages pages, CancellationToken cancellationToken)
+        string? q, string? health, string? sort, string? desc, string? done, string? source, DashboardPages pages, CancellationToken cancellationToken)
     {
-        var table = SourcesViewModel.From(await pages.Catalog.ListAsync(behind: null, cancellationToken), q, health, sort, desc ?? false);
+        var table = SourcesViewModel.From(await pages.Catalog.ListAsync(behind: null, cancellationToken), q, health, sort, bool.TryParse(desc, out var descending) && descending);
         return View<SourcesView>(new() { ["Table"] = table, ["Now"] = pages.Now, ["Notice"] = Notice(done, source) });
     }
 
