@@ -1,3 +1,4 @@
+using FeedHub.Markup;
 using FeedHub.Model;
 
 namespace FeedHub.Admin;
@@ -30,9 +31,18 @@ public sealed record SourceRequest(string? Id, string? Title, string? Url, strin
             errors["title"] = [$"The title is longer than {MaxTitleLength} characters."];
         }
 
+        else if (Title is not null && XmlText.IndexOfInvalid(Title) is >= 0 and var at)
+        {
+            errors["title"] = [XmlText.Refusal("The title", Title, at)];
+        }
+
         if (Tags?.Count > MaxTags || Tags?.Any(t => t.Length > MaxTagLength) == true)
         {
             errors["tags"] = [$"Give at most {MaxTags} tags of at most {MaxTagLength} characters each."];
+        }
+        else if (Tags?.FirstOrDefault(t => XmlText.IndexOfInvalid(t) >= 0) is { } tag)
+        {
+            errors["tags"] = [XmlText.Refusal($"The tag '{XmlText.Clean(tag)}'", tag, XmlText.IndexOfInvalid(tag))];
         }
 
         var id = fixedId ?? (string.IsNullOrWhiteSpace(Id) ? (url is null ? null : Slug.FromUrl(url)) : Id.Trim());

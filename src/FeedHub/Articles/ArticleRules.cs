@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Net.Mail;
+using FeedHub.Markup;
 using FeedHub.Model;
 
 namespace FeedHub.Articles;
@@ -120,6 +121,19 @@ public static class ArticleRules
         if (names.FirstOrDefault(name => name.Text?.Length > MaxTitleLength) is { Field: { } longField })
         {
             problems.Add(new(longField, $"{longField} is longer than {MaxTitleLength} characters."));
+        }
+
+        var texts = new (string Field, string? Text)[]
+        {
+            ("title", title), ("summary", fields.Summary), ("rights", fields.Rights), ("body", markdown),
+            ("ai.model", fields.Ai?.Model), ("ai.statement", fields.Ai?.Statement),
+        }.Concat(names);
+        foreach (var (field, text) in texts)
+        {
+            if (text is not null && XmlText.IndexOfInvalid(text) is >= 0 and var at)
+            {
+                problems.Add(new(field, XmlText.Refusal(field, text, at)));
+            }
         }
 
         if (markdown.Length <= MaxBodyLength && ArticleMarkdown.TooDeep(markdown) is { } tooDeep)

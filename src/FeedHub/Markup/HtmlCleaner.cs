@@ -65,7 +65,8 @@ public sealed class HtmlCleaner
                 ?? (NestingDepth(html) > MaxDepth ? WebUtility.HtmlEncode(HtmlText.StripTags(html)) : _sanitizer.Value.Sanitize(html, baseUri.AbsoluteUri));
         }
 
-        clean = clean.Trim();
+        // Character references the sanitizer decoded ("&#1;") come out as the characters themselves.
+        clean = XmlText.Clean(clean).Trim();
         return clean.Length == 0 ? null : clean;
     }
 

@@ -34,7 +34,7 @@ public static partial class HtmlText
     /// <summary>Text with anything shaped like a tag removed: a cheap reading of markup too hostile to parse.</summary>
     public static string StripTags(string html) => DecodeEntities(Tag().Replace(html, " "));
 
-    /// <summary>Folds the whitespace of text that is already plain; null when nothing is left.</summary>
+    /// <summary>Folds the whitespace of text that is already plain, and drops what XML cannot carry; null when nothing is left.</summary>
     public static string? Fold(string? text)
     {
         if (string.IsNullOrWhiteSpace(text))
@@ -42,7 +42,8 @@ public static partial class HtmlText
             return null;
         }
 
-        return Whitespace().Replace(text, " ").Trim();
+        var folded = Whitespace().Replace(XmlText.Clean(text), " ").Trim();
+        return folded.Length == 0 ? null : folded;
     }
 
     [GeneratedRegex(@"</?[A-Za-z][^<>]*>")]

@@ -6,7 +6,10 @@ using FeedHub.Model;
 
 namespace FeedHub.Parsing;
 
-/// <summary>Maps a JSON Feed, as CodeHollow.FeedReader reads it, into FeedHub's model.</summary>
+/// <summary>
+/// Maps a JSON Feed, as CodeHollow.FeedReader reads it, into FeedHub's model. JSON escapes can carry
+/// characters XML cannot; text that skips the markup readers (which drop them) is made XML text here.
+/// </summary>
 internal static class JsonFeedAdapter
 {
     public static ParsedFeed Adapt(Feed feed, Uri documentUrl, HtmlCleaner cleaner)
@@ -18,7 +21,7 @@ internal static class JsonFeedAdapter
             // in RSS, because many readers show an RSS title as HTML whatever format it came from.
             Title = HtmlText.PlainText(feed.Title),
             SiteUrl = XmlBase.Resolve(documentUrl, json?.HomePageUrl ?? feed.Link),
-            Subtitle = json?.Description is { } description ? WebUtility.HtmlEncode(description) : null,
+            Subtitle = json?.Description is { } description ? WebUtility.HtmlEncode(XmlText.Clean(description)) : null,
             Id = json?.FeedUrl,
             Self = XmlBase.Resolve(documentUrl, json?.FeedUrl),
             Hubs = [.. (json?.Hubs ?? []).Select(h => XmlBase.Resolve(documentUrl, h.Url)).OfType<string>().Distinct(StringComparer.Ordinal)],
@@ -35,7 +38,7 @@ internal static class JsonFeedAdapter
             Guid = HtmlText.Fold(json.Id),
             Title = HtmlText.PlainText(json.Title),
             Link = XmlBase.Resolve(documentUrl, json.Url ?? json.ExternalUrl),
-            Summary = json.Summary is { } summary ? WebUtility.HtmlEncode(summary) : null,
+            Summary = json.Summary is { } summary ? WebUtility.HtmlEncode(XmlText.Clean(summary)) : null,
             ContentHtml = cleaner.Clean(contentHtml, documentUrl),
             Authors = (json.Authors ?? []).Select(a => new ItemAuthor(HtmlText.PlainText(a.Name), null, XmlBase.Resolve(documentUrl, a.Url))).ToList(),
             Categories = (json.Tags ?? []).Select(HtmlText.PlainText).OfType<string>().Distinct(StringComparer.Ordinal).ToList(),

@@ -90,7 +90,7 @@ internal static partial class XmlPrepass
         for (var i = 0; i < text.Length; i++)
         {
             var c = text[i];
-            if (c == '&' ? !IsPlainXmlReference(text, i) : !IsXmlCharacter(c) && !char.IsSurrogate(c))
+            if (c == '&' ? !IsPlainXmlReference(text, i) : !XmlText.IsXmlCharacter(c) && !char.IsSurrogate(c))
             {
                 return true;
             }
@@ -175,7 +175,7 @@ internal static partial class XmlPrepass
             return at + 2;
         }
 
-        if (IsXmlCharacter(c))
+        if (XmlText.IsXmlCharacter(c))
         {
             output.Append(c);
         }
@@ -210,7 +210,7 @@ internal static partial class XmlPrepass
             var digits = hex ? match.Groups["hex"].Value : match.Groups["dec"].Value;
             var valid = int.TryParse(digits, hex ? NumberStyles.AllowHexSpecifier : NumberStyles.None, CultureInfo.InvariantCulture, out var code);
             code = valid ? Windows1252.Remap(code) : -1;
-            if (code < 0 || code > 0x10FFFF || (code <= 0xFFFF && !IsXmlCharacter((char)code)))
+            if (code < 0 || code > 0x10FFFF || (code <= 0xFFFF && !XmlText.IsXmlCharacter((char)code)))
             {
                 Note(repairs, "a reference to a character not allowed in XML was removed");
                 return end;
@@ -273,10 +273,6 @@ internal static partial class XmlPrepass
 
         return close < 0 ? text.Length : close + 1;
     }
-
-    /// <summary>A UTF-16 unit XML 1.0 allows on its own (surrogates are allowed only in pairs).</summary>
-    public static bool IsXmlCharacter(char c) =>
-        c is '\t' or '\n' or '\r' or (>= '\u0020' and <= '\uD7FF') or (>= '\uE000' and <= '\uFFFD');
 
     private static void Note(List<string> repairs, string repair)
     {

@@ -9,7 +9,8 @@ namespace FeedHub.IntegrationTests.Admin;
 /// <summary>
 /// The admin API under hostile and careless input, over a real socket: JSON bodies for sources and
 /// articles, OPML bodies, and every query value and path id. Each case is answered with success or a
-/// 4xx that says why, never a 5xx; afterwards FeedHub is alive, and what was there before is still there.
+/// 4xx that says why, never a 5xx; afterwards FeedHub is alive, what was there before is still there,
+/// and the channel of every article and source is still published.
 /// </summary>
 public sealed class AdminApiHostileInputTests : IntegrationTest
 {
@@ -24,6 +25,10 @@ public sealed class AdminApiHostileInputTests : IntegrationTest
         {
             ["FeedHub:Admin:ApiKey"] = FeedHubApp.ApiKey,
             ["FeedHub:Polling:AllowPrivateNetworks"] = "true",
+            ["FeedHub:Channels:0:Id"] = "news",
+            ["FeedHub:Channels:0:Title"] = "News",
+            ["FeedHub:Channels:0:Articles"] = "true",
+            ["FeedHub:Channels:0:Sources:0"] = "*",
         }));
         _client = OwnDisposable(new HttpClient { BaseAddress = _hub.BaseUrl });
         _client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", FeedHubApp.ApiKey);
@@ -48,7 +53,7 @@ public sealed class AdminApiHostileInputTests : IntegrationTest
                 depth => $"{{\"url\":\"http://127.0.0.1:9/deep.xml\",\"tags\":{new string('[', depth)}{new string(']', depth)}}}"), "application/json"),
             _ when path.StartsWith("/api/articles", StringComparison.Ordinal) => (new HostileSurface(
                 Article("A title", "Body."),
-                value => Article("A title", HostileSurface.JsonText(value)),
+                value => Article(HostileSurface.JsonText(value[..Math.Min(value.Length, 200)]), HostileSurface.JsonText(value)),
                 depth => $"{{\"title\":\"t\",\"body\":\"b\",\"sources\":{new string('[', depth)}{new string(']', depth)}}}"), "application/json"),
             _ => (new HostileSurface(
                 Opml("Tech"),
@@ -89,15 +94,30 @@ public sealed class AdminApiHostileInputTests : IntegrationTest
         await HostileRequests.AssertAliveAsync(_client);
         Assert.Equal(HttpStatusCode.OK, (await _client.GetAsync(new Uri("/api/sources/kept", UriKind.Relative), Token)).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await _client.GetAsync(new Uri("/api/articles/kept-article", UriKind.Relative), Token)).StatusCode);
+
+        // Whatever was accepted is published: one field XML cannot carry would stop the whole feed.
+        foreach (var document in new[] { "/feeds/news.atom", "/feeds/news.rss", "/feeds/news.json", "/api/opml" })
+        {
+            Assert.Equal(HttpStatusCode.OK, (await _client.GetAsync(new Uri(document, UriKind.Relative), Token)).StatusCode);
+        }
     }
 
     private static StringContent Json(string json) => new(json, System.Text.Encoding.UTF8, "application/json");
 
-    private static string Source(string title, string url) =>
-        $"{{\"id\":\"{(title == "Kept" ? "kept" : "made")}\",\"url\":\"{url}\",\"title\":\"{title}\",\"schedule\":\"1h\",\"tags\":[\"tech\"],\"license\":\"Excerpt\"}}";
+    // Each created source and article has a new id and URL (the kept ones keep theirs), so that
+    // accepted cases are stored and published rather than refused as taken.
+    private static int s_made;
+
+    private static string Source(string title, string url)
+    {
+        var made = Interlocked.Increment(ref s_made);
+        return title == "Kept"
+            ? $"{{\"id\":\"kept\",\"url\":\"{url}\",\"title\":\"Kept\"}}"
+            : $"{{\"id\":\"made-{made}\",\"url\":\"{url}?{made}\",\"title\":\"{title}\",\"schedule\":\"1h\",\"tags\":[\"tech\"],\"license\":\"Excerpt\"}}";
+    }
 
     private static string Article(string title, string body) =>
-        $"{{\"title\":\"{title}\",\"summary\":\"s\",\"body\":\"{body}\",\"authors\":[{{\"name\":\"Ann\"}}],\"tags\":[\"feeds\"],\"ai\":{{\"generated\":false}},\"sources\":[{{\"title\":\"Story\",\"url\":\"http://127.0.0.1:9/story\",\"publisher\":\"Up\"}}]}}";
+        $"{{\"slug\":\"{(title == "Kept article" ? "kept-article" : $"made-{Interlocked.Increment(ref s_made)}")}\",\"title\":\"{title}\",\"summary\":\"s\",\"body\":\"{body}\",\"authors\":[{{\"name\":\"Ann\"}}],\"tags\":[\"feeds\"],\"ai\":{{\"generated\":false}},\"sources\":[{{\"title\":\"Story\",\"url\":\"http://127.0.0.1:9/story\",\"publisher\":\"Up\"}}]}}";
 
     private static string Opml(string title) =>
         $"<?xml version=\"1.0\" encoding=\"utf-8\"?><opml version=\"2.0\"><body><outline text=\"{title}\" type=\"rss\" xmlUrl=\"http://127.0.0.1:9/opml.xml\"/></body></opml>";
