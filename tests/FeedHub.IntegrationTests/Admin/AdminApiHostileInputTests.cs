@@ -1,6 +1,5 @@
 using System.Net;
 using System.Net.Http.Headers;
-using System.Security;
 using FeedHub.IntegrationTests.Infrastructure;
 using FeedHub.Testing;
 
@@ -55,10 +54,7 @@ public sealed class AdminApiHostileInputTests : IntegrationTest
                 Article("A title", "Body."),
                 value => Article(HostileSurface.JsonText(value[..Math.Min(value.Length, 200)]), HostileSurface.JsonText(value)),
                 depth => $"{{\"title\":\"t\",\"body\":\"b\",\"sources\":{new string('[', depth)}{new string(']', depth)}}}"), "application/json"),
-            _ => (new HostileSurface(
-                Opml("Tech"),
-                value => Opml(SecurityElement.Escape(value)),
-                depth => $"<opml version=\"2.0\"><body>{string.Concat(Enumerable.Repeat("<outline text=\"f\">", depth))}</body></opml>"), "text/x-opml"),
+            _ => (HostileDocuments.Opml, "text/x-opml"),
         };
 
         foreach (var input in cases.Cases(CasesPerSurface))
@@ -118,7 +114,4 @@ public sealed class AdminApiHostileInputTests : IntegrationTest
 
     private static string Article(string title, string body) =>
         $"{{\"slug\":\"{(title == "Kept article" ? "kept-article" : $"made-{Interlocked.Increment(ref s_made)}")}\",\"title\":\"{title}\",\"summary\":\"s\",\"body\":\"{body}\",\"authors\":[{{\"name\":\"Ann\"}}],\"tags\":[\"feeds\"],\"ai\":{{\"generated\":false}},\"sources\":[{{\"title\":\"Story\",\"url\":\"http://127.0.0.1:9/story\",\"publisher\":\"Up\"}}]}}";
-
-    private static string Opml(string title) =>
-        $"<?xml version=\"1.0\" encoding=\"utf-8\"?><opml version=\"2.0\"><body><outline text=\"{title}\" type=\"rss\" xmlUrl=\"http://127.0.0.1:9/opml.xml\"/></body></opml>";
 }

@@ -4,6 +4,7 @@ using System.Text.RegularExpressions;
 using System.Xml.Linq;
 using FeedHub.Hosting;
 using FeedHub.IntegrationTests.Infrastructure;
+using FeedHub.Testing;
 using FeedHub.Model;
 using Microsoft.AspNetCore.Http;
 
@@ -338,6 +339,29 @@ public sealed class CommandLineTests : IntegrationTest
         Assert.Empty(report.GetProperty("updated").EnumerateArray());
         Assert.Equal(["feed", "other"], report.GetProperty("skipped").EnumerateArray().Select(s => s.GetString()!).Order(StringComparer.Ordinal));
         Assert.Equal(3, report.GetProperty("invalid").GetArrayLength());
+    }
+
+    /// <summary>
+    /// Hostile OPML files (the same cases the reader and the API are tried with): each import ends with
+    /// its report (exit 0) or one message (exit 6, invalid input), never an exception or a crash, and the store still answers.
+    /// </summary>
+    [Fact]
+    public async Task OpmlImport_OfAHostileFile_ReportsOrRefusesWithAMessage()
+    {
+        foreach (var input in HostileDocuments.Opml.Cases(30))
+        {
+            await HostileSurface.TryAsync(input, async input =>
+            {
+                var file = Path.Combine(Root.Path, $"hostile-{input.Index}.opml");
+                await File.WriteAllBytesAsync(file, input.Body, Token);
+                var run = await RunAsync("opml", "import", file);
+                Assert.True(
+                    (run.Code == 0 && run.Out.Contains("Added:", StringComparison.Ordinal)) || (run.Code == 6 && run.Error.Trim().Length > 0),
+                    $"{input}: exit {run.Code}, out '{run.Out}', error '{run.Error}'");
+            });
+        }
+
+        Assert.Equal(0, (await RunAsync("sources", "list")).Code);
     }
 
     [Fact]

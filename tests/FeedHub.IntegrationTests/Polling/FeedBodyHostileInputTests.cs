@@ -23,13 +23,13 @@ public sealed class FeedBodyHostileInputTests : IntegrationTest
     public async Task EveryHostileBody_EndsInItemsOrANamedError_AndThePlanetStaysWellFormed()
     {
         var cases = new Dictionary<string, HostileInput>();
-        foreach (var format in HostileFeeds.Formats)
+        foreach (var format in HostileDocuments.FeedFormats)
         {
-            foreach (var input in HostileFeeds.For(format).Cases(CasesPerFormat))
+            foreach (var input in HostileDocuments.Feed(format).Cases(CasesPerFormat))
             {
                 var id = $"{format}-{input.Index}";
                 cases[id] = input;
-                Upstream.Map($"{id}.xml", context => ServeAsync(context, input, HostileFeeds.ContentType(format)));
+                Upstream.Map($"{id}.xml", context => ServeAsync(context, input, HostileDocuments.ContentType(format)));
             }
         }
 

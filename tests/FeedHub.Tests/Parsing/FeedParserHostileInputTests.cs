@@ -12,14 +12,14 @@ public sealed class FeedParserHostileInputTests
 {
     private static readonly Uri Url = new("https://up.example/feed");
 
-    public static readonly TheoryData<string> Formats = [.. HostileFeeds.Formats];
+    public static readonly TheoryData<string> Formats = [.. HostileDocuments.FeedFormats];
 
     [Theory]
     [MemberData(nameof(Formats))]
     public void EveryHostileBody_IsReadOrRefusedWithAMessage(string format)
     {
         var parser = new FeedParser(new HtmlCleaner());
-        foreach (var input in HostileFeeds.For(format).Cases(150))
+        foreach (var input in HostileDocuments.Feed(format).Cases(150))
         {
             HostileSurface.Try(input, input =>
             {

@@ -2,12 +2,18 @@ using System.Security;
 
 namespace FeedHub.Testing;
 
-/// <summary>The feed formats FeedHub reads, as hostile surfaces: the parser's tests and the polling tests try the same cases.</summary>
-internal static class HostileFeeds
+/// <summary>The documents FeedHub reads, as hostile surfaces: the tests of a reader and of each way a document arrives (polled, posted, imported) try the same cases.</summary>
+internal static class HostileDocuments
 {
-    public static readonly string[] Formats = ["rss", "atom", "json"];
+    public static readonly string[] FeedFormats = ["rss", "atom", "json"];
 
-    public static HostileSurface For(string format) => format switch
+    /// <summary>An OPML subscription list: a hostile title, or folders nested deep around one feed.</summary>
+    public static readonly HostileSurface Opml = new(
+        OpmlWith("Tech"),
+        value => OpmlWith(SecurityElement.Escape(value)),
+        depth => $"<opml version=\"2.0\"><body>{string.Concat(Enumerable.Repeat("<outline text=\"folder\">", depth))}<outline type=\"rss\" xmlUrl=\"http://127.0.0.1:9/deep.xml\"/>{string.Concat(Enumerable.Repeat("</outline>", depth))}</body></opml>");
+
+    public static HostileSurface Feed(string format) => format switch
     {
         "rss" => new(
             Rss("A title"),
@@ -30,6 +36,9 @@ internal static class HostileFeeds
         "atom" => "application/atom+xml; charset=utf-8",
         _ => "application/feed+json",
     };
+
+    private static string OpmlWith(string title) =>
+        $"<?xml version=\"1.0\" encoding=\"utf-8\"?><opml version=\"2.0\"><head><title>Sources</title></head><body><outline text=\"{title}\" title=\"{title}\" type=\"rss\" xmlUrl=\"http://127.0.0.1:9/opml.xml\" category=\"tech\"/></body></opml>";
 
     private static string Rss(string title) =>
         $"<?xml version=\"1.0\" encoding=\"utf-8\"?><rss version=\"2.0\"><channel><title>Up</title><link>https://up.example/</link><item><title>{title}</title><link>https://up.example/1</link><guid>1</guid><description>&lt;p&gt;Body&lt;/p&gt;</description><pubDate>Tue, 08 Dec 2026 09:00:00 GMT</pubDate></item></channel></rss>";
