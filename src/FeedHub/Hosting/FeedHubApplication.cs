@@ -37,6 +37,7 @@ public static class FeedHubApplication
         app.UseWhen(context => !IsFeedRead(context.Request), rest =>
         {
             rest.UseSecurityHeaders();
+            rest.UseReadableCharsets();
             rest.UseStatusCodePages();
             rest.UseAdminAuthentication();
             rest.UseDashboard();

@@ -20,6 +20,12 @@ internal static class DashboardEndpoints
 {
     private const int ItemsPerPage = 50;
 
+    /// <summary>
+    /// Kestrel's limit on a request line: a return address longer than this cannot be a page the
+    /// operator was headed to (asked for, it is refused with 414), and as a Location no client reads it.
+    /// </summary>
+    private const int MaxReturnUrlLength = 8 * 1024;
+
     public static IApplicationBuilder UseDashboard(this IApplicationBuilder app) =>
         app.UseAuthentication().UseAuthorization().UseAntiforgery().Use(RefuseForgedFormsAsync).UseRateLimiter();
 
@@ -55,14 +61,27 @@ internal static class DashboardEndpoints
     /// </summary>
     private static async Task RefuseForgedFormsAsync(HttpContext context, RequestDelegate next)
     {
-        if (context.Features.Get<IAntiforgeryValidationFeature>() is { IsValid: false })
+        if (context.Features.Get<IAntiforgeryValidationFeature>() is { IsValid: false } failed)
         {
-            await TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "The form has expired", detail: "Reload the page and send the form again.")
+            // A form the reader cannot parse (a field past its limits, broken encoding) fails its token
+            // check too; for that one, reloading would not help.
+            var unreadable = Causes(failed.Error).OfType<InvalidDataException>().FirstOrDefault();
+            await (unreadable is null
+                ? TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "The form has expired", detail: "Reload the page and send the form again.")
+                : TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "The form cannot be read", detail: unreadable.Message))
                 .ExecuteAsync(context);
             return;
         }
 
         await next(context);
+    }
+
+    private static IEnumerable<Exception> Causes(Exception? error)
+    {
+        for (var cause = error; cause is not null; cause = cause.InnerException)
+        {
+            yield return cause;
+        }
     }
 
     private static readonly Lazy<string> Css = new(() =>
@@ -260,8 +279,14 @@ internal static class DashboardEndpoints
     /// <summary>After a change, the browser is sent on with a GET, so reloading does not repeat it.</summary>
     private static RedirectHttpResult Back(string url) => TypedResults.Redirect(url);
 
+    /// <summary>
+    /// A return address the sign-in sends the operator on to: a path in the dashboard, written as a
+    /// request target is written (visible ASCII; the redirect to the sign-in escapes it so), because it
+    /// goes into the Location header as it is, and a control or non-ASCII character there fails the response.
+    /// </summary>
     private static bool IsDashboardUrl(string? url) =>
-        url is not null && url.StartsWith("/admin", StringComparison.Ordinal) && !url.Contains("//", StringComparison.Ordinal) && !url.Contains('\\', StringComparison.Ordinal);
+        url is not null && url.Length <= MaxReturnUrlLength && !url.AsSpan().ContainsAnyExceptInRange('!', '~')
+        && url.StartsWith("/admin", StringComparison.Ordinal) && !url.Contains("//", StringComparison.Ordinal) && !url.Contains('\\', StringComparison.Ordinal);
 
     private static RazorComponentResult<TView> View<TView>(Dictionary<string, object?> parameters, int status = StatusCodes.Status200OK)
         where TView : Microsoft.AspNetCore.Components.IComponent =>

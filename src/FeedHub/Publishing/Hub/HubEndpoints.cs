@@ -75,6 +75,11 @@ internal static class HubEndpoints
         {
             return TooLarge();
         }
+        catch (InvalidDataException exception) when (exception.InnerException is InvalidOperationException)
+        {
+            // The decoder refuses what it will not put in a string (a percent-encoded NUL): a malformed form, not a large one.
+            return Text(StatusCodes.Status400BadRequest, $"The form cannot be read: {exception.Message}");
+        }
         catch (InvalidDataException exception)
         {
             // The form reader's own limits (a key, a value, the number of fields), named in its message.
