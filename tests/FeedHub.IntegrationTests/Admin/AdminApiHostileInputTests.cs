@@ -11,6 +11,7 @@ namespace FeedHub.IntegrationTests.Admin;
 /// 4xx that says why, never a 5xx; afterwards FeedHub is alive, what was there before is still there,
 /// and the channel of every article and source is still published.
 /// </summary>
+[Collection(HostileRequests.Collection)]
 public sealed class AdminApiHostileInputTests : IntegrationTest
 {
     private const int CasesPerSurface = 60;

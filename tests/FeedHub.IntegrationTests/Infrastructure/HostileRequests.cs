@@ -11,6 +11,12 @@ namespace FeedHub.IntegrationTests.Infrastructure;
 /// </summary>
 internal static class HostileRequests
 {
+    /// <summary>
+    /// The collection of the hostile-input suites: each sends megabytes of work, so they run one after
+    /// another (beside the other tests) and together do not starve the tests that wait on a real browser.
+    /// </summary>
+    public const string Collection = "Hostile input";
+
     /// <summary>Sends the case as a request body, whole (with Content-Length) or chunked, as the case says.</summary>
     public static Task<HttpResponseMessage> SendAsync(HttpClient client, HttpMethod method, string path, HostileInput input, string contentType, Action<HttpRequestHeaders>? headers = null)
     {

@@ -13,6 +13,7 @@ namespace FeedHub.IntegrationTests.Polling;
 /// own: every poll ends in items or in a recorded error that says why, FeedHub keeps answering, and
 /// whatever it stored it still publishes as well-formed Atom, RSS and JSON Feed.
 /// </summary>
+[Collection(HostileRequests.Collection)]
 public sealed class FeedBodyHostileInputTests : IntegrationTest
 {
     private const int CasesPerFormat = 30;

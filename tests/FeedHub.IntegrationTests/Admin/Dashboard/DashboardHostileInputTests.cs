@@ -14,6 +14,7 @@ namespace FeedHub.IntegrationTests.Admin.Dashboard;
 /// a 4xx that says why, never a 5xx, and no page writes a script element out; afterwards FeedHub is
 /// alive, the kept source is still there, and the session still opens the dashboard.
 /// </summary>
+[Collection(HostileRequests.Collection)]
 public sealed partial class DashboardHostileInputTests : IntegrationTest
 {
     private const int CasesPerSurface = 40;

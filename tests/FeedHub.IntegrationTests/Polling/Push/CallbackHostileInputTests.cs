@@ -17,6 +17,7 @@ namespace FeedHub.IntegrationTests.Polling.Push;
 /// answered with success or a 4xx that says why, never a 5xx; afterwards FeedHub is alive and the
 /// source is still there.
 /// </summary>
+[Collection(HostileRequests.Collection)]
 public sealed class CallbackHostileInputTests : IntegrationTest
 {
     private const int CasesPerSurface = 40;

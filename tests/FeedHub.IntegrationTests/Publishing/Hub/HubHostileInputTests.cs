@@ -16,6 +16,7 @@ namespace FeedHub.IntegrationTests.Publishing.Hub;
 /// the feeds, the archive, the articles and the site. Each case is answered with success or a 4xx that
 /// says why, never a 5xx; afterwards FeedHub is alive and still serves its channel.
 /// </summary>
+[Collection(HostileRequests.Collection)]
 public sealed class HubHostileInputTests : IntegrationTest
 {
     private const int CasesPerSurface = 40;
