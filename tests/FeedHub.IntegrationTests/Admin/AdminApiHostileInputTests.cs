@@ -34,7 +34,7 @@ public sealed class AdminApiHostileInputTests : IntegrationTest
         _client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", FeedHubApp.ApiKey);
         var kept = await _client.PostAsync(new Uri("/api/sources", UriKind.Relative), Json(Source("Kept", "http://127.0.0.1:9/kept.xml")), Token);
         Assert.Equal(HttpStatusCode.Created, kept.StatusCode);
-        var article = await _client.PostAsync(new Uri("/api/articles", UriKind.Relative), Json(Article("Kept article", "Body.")), Token);
+        var article = await _client.PostAsync(new Uri("/api/articles", UriKind.Relative), Json(Article("Kept article", "Body.", "kept-article")), Token);
         Assert.Equal(HttpStatusCode.Created, article.StatusCode);
     }
 
@@ -52,8 +52,8 @@ public sealed class AdminApiHostileInputTests : IntegrationTest
                 value => Source(HostileSurface.JsonText(value), "http://127.0.0.1:9/a.xml"),
                 depth => $"{{\"url\":\"http://127.0.0.1:9/deep.xml\",\"tags\":{new string('[', depth)}{new string(']', depth)}}}"), "application/json"),
             _ when path.StartsWith("/api/articles", StringComparison.Ordinal) => (new HostileSurface(
-                Article("A title", "Body."),
-                value => Article(HostileSurface.JsonText(value[..Math.Min(value.Length, 200)]), HostileSurface.JsonText(value)),
+                Article("A title", "Body.", Slug(method)),
+                value => Article(HostileSurface.JsonText(value[..Math.Min(value.Length, 200)]), HostileSurface.JsonText(value), Slug(method)),
                 depth => $"{{\"title\":\"t\",\"body\":\"b\",\"sources\":{new string('[', depth)}{new string(']', depth)}}}"), "application/json"),
             _ => (HostileDocuments.Opml, "text/x-opml"),
         };
@@ -113,6 +113,9 @@ public sealed class AdminApiHostileInputTests : IntegrationTest
             : $"{{\"id\":\"made-{made}\",\"url\":\"{url}?{made}\",\"title\":\"{title}\",\"schedule\":\"1h\",\"tags\":[\"tech\"],\"license\":\"Excerpt\"}}";
     }
 
-    private static string Article(string title, string body) =>
-        $"{{\"slug\":\"{(title == "Kept article" ? "kept-article" : $"made-{Interlocked.Increment(ref s_made)}")}\",\"title\":\"{title}\",\"summary\":\"s\",\"body\":\"{body}\",\"authors\":[{{\"name\":\"Ann\"}}],\"tags\":[\"feeds\"],\"ai\":{{\"generated\":false}},\"sources\":[{{\"title\":\"Story\",\"url\":\"http://127.0.0.1:9/story\",\"publisher\":\"Up\"}}]}}";
+    /// <summary>A new article's own slug, or the kept one's when it is replaced (its slug cannot change).</summary>
+    private static string Slug(HttpMethod method) => method == HttpMethod.Put ? "kept-article" : $"made-{Interlocked.Increment(ref s_made)}";
+
+    private static string Article(string title, string body, string slug) =>
+        $"{{\"slug\":\"{slug}\",\"title\":\"{title}\",\"summary\":\"s\",\"body\":\"{body}\",\"authors\":[{{\"name\":\"Ann\"}}],\"tags\":[\"feeds\"],\"ai\":{{\"generated\":false}},\"sources\":[{{\"title\":\"Story\",\"url\":\"http://127.0.0.1:9/story\",\"publisher\":\"Up\"}}]}}";
 }
